@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs on a Debian machine: the Docker engine, a local
+# registry, MariaDB, Git, Chromium and busybox-static (test images are built from it, nothing is
+# pulled from the internet). Idempotent: every step checks before it acts. Run as root.
+set -euo pipefail
+
+log() { printf 'provision: %s\n' "$*"; }
+: "${RSGO_TEST_STATE:=/var/tmp/rsgo-test}"
+mkdir -p "$RSGO_TEST_STATE"
+
+want=(docker.io mariadb-server docker-registry busybox-static chromium git docker-compose)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+wait_for() { # wait_for SECONDS CMD...: true once CMD succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# Docker engine
+if ! docker version >/dev/null 2>&1; then
+  log "starting dockerd"
+  setsid dockerd >"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
+  wait_for 60 docker version || { tail -20 "$RSGO_TEST_STATE/dockerd.log"; exit 1; }
+fi
+
+# Local registry on 127.0.0.1:5000 (allowed without TLS by the engine)
+if ! wait_for 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000'; then
+  log "starting registry on 127.0.0.1:5000"
+  mkdir -p "$RSGO_TEST_STATE/registry"
+  cat >"$RSGO_TEST_STATE/registry.yml" <<YML
+version: 0.1
+log: { level: error }
+storage:
+  filesystem: { rootdirectory: $RSGO_TEST_STATE/registry }
+  delete: { enabled: true }
+http: { addr: 127.0.0.1:5000 }
+YML
+  setsid docker-registry serve "$RSGO_TEST_STATE/registry.yml" >"$RSGO_TEST_STATE/registry.log" 2>&1 < /dev/null &
+  wait_for 30 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000'
+fi
+
+# MariaDB with a test database and user
+if ! mysqladmin ping >/dev/null 2>&1; then
+  log "starting mariadb"
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+  start-stop-daemon --start --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1
+  wait_for 60 mysqladmin ping
+fi
+mysql -uroot <<'SQL'
+CREATE DATABASE IF NOT EXISTS rsgo_test;
+CREATE USER IF NOT EXISTS 'rsgo'@'127.0.0.1' IDENTIFIED BY 'rsgo-test';
+CREATE USER IF NOT EXISTS 'rsgo'@'localhost' IDENTIFIED BY 'rsgo-test';
+GRANT ALL PRIVILEGES ON *.* TO 'rsgo'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'rsgo'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+
+log "ready (docker, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"
