@@ -157,3 +157,11 @@ export function errorMessage(err: unknown): string {
   if (typeof err === 'string') return err;
   return String(err);
 }
+
+/** 400: a deploy, redeploy or upgrade could not be carried out; the message is the reason. */
+export class DeploymentFailedError extends HostError {
+  readonly status = 400;
+  constructor(reason: string, options?: HostErrorOptions) {
+    super(reason, 'DEPLOY_FAILED', options);
+  }
+}

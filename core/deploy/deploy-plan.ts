@@ -1,0 +1,149 @@
+import type { Principal } from '../auth/principal.js';
+import type { Logger } from '../logger.js';
+
+/** What a deploy plan asks a runtime to do. `remove` tears the stack down; `inspect` only reports. */
+export type DeployOperation = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove' | 'inspect';
+
+/** The environment a plan targets, as a runtime needs it. */
+export interface PlanEnvironment {
+  readonly id: string;
+  readonly name: string;
+  /** Runtime type; `docker-runtime` serves `docker`. */
+  readonly type: string;
+  /** `unix:///path`, `tcp://host:port`, or `null` for the runtime's default socket. */
+  readonly dockerHost: string | null;
+  /** PEM client certificates for `tcp://` with TLS. */
+  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string } | null;
+}
+
+export interface PortBinding {
+  readonly hostIp: string | null;
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+export type Mount =
+  | { readonly type: 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean }
+  | { readonly type: 'bind'; readonly source: string; readonly target: string; readonly readOnly: boolean };
+
+export type HealthCheck =
+  | {
+      readonly type: 'docker';
+      /** Docker's form: `['CMD', ...]` or `['CMD-SHELL', '...']`. */
+      readonly test: readonly string[];
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+      readonly retries: number;
+      readonly startPeriodMs: number;
+    }
+  | {
+      readonly type: 'http' | 'tcp';
+      readonly port: number;
+      /** Request path for `http`. */
+      readonly path: string;
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+      readonly retries: number;
+      readonly startPeriodMs: number;
+    };
+
+/** One service with every variable already substituted. */
+export interface PlannedService {
+  /** The manifest's service key. */
+  readonly name: string;
+  readonly containerName: string;
+  /** Image reference with a tag (`latest` when the manifest had none). */
+  readonly image: string;
+  /** `init` containers run once before the services and must exit 0. */
+  readonly lifecycle: 'service' | 'init';
+  readonly initTimeoutSeconds: number;
+  readonly command: readonly string[] | null;
+  readonly entrypoint: readonly string[] | null;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports: readonly PortBinding[];
+  readonly mounts: readonly Mount[];
+  /** Full network names; the container joins each with its service name as alias. */
+  readonly networks: readonly string[];
+  /** Service names that must be started first. */
+  readonly dependsOn: readonly string[];
+  readonly workingDir: string | null;
+  readonly user: string | null;
+  readonly restart: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  /** Manifest labels plus the host's `rsgo.*` labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly healthCheck: HealthCheck | null;
+}
+
+export interface PlannedResource {
+  /** Full name on the engine (`<stackName>_<name>` unless external). */
+  readonly name: string;
+  readonly external: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything a runtime needs to make an environment run one stack of one version. */
+export interface DeployPlan {
+  readonly operation: DeployOperation;
+  readonly deploymentId: string;
+  readonly environment: PlanEnvironment;
+  /** The deployment's stack name (`acme-api`); prefix of container, volume and network names. */
+  readonly stackName: string;
+  /** The product's groupId. */
+  readonly productId: string;
+  readonly version: string;
+  /** The host's labels, put on everything the runtime creates. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** In manifest order; the runtime starts them in `dependsOn` order. Empty for `remove`. */
+  readonly services: readonly PlannedService[];
+  readonly volumes: readonly PlannedResource[];
+  readonly networks: readonly PlannedResource[];
+  /** `remove` only: also delete the stack's named volumes. */
+  readonly removeVolumes: boolean;
+}
+
+/** A container as the runtime left it. */
+export interface DeployedService {
+  readonly serviceName: string;
+  readonly containerId: string;
+  readonly containerName: string;
+  readonly image: string;
+  readonly imageId: string;
+  /** Engine state: `running`, `exited`, `created`... */
+  readonly status: string;
+  readonly lifecycle: 'service' | 'init';
+}
+
+/** What a runtime returns for a plan it carried out. */
+export interface DeployResult {
+  /** The runtime instance that carried the plan out. */
+  readonly runtime: string;
+  readonly services: readonly DeployedService[];
+}
+
+/** A step a runtime reports while it works (pulls, starts), for live progress. */
+export interface DeployProgress {
+  readonly service: string | null;
+  readonly step: 'pull' | 'create' | 'start' | 'healthy' | 'stop' | 'remove' | 'init';
+  readonly message: string;
+}
+
+/** Passed to every deploy-phase tap with the plan. */
+export interface DeployContext {
+  /** Aborted when the deploy's deadline passes; runtimes must honour it. */
+  readonly signal: AbortSignal;
+  /** Who triggered the operation; `null` for the host itself (crash recovery). */
+  readonly principal: Principal | null;
+  readonly log: Logger;
+  progress(event: DeployProgress): void;
+}
+
+/** What `afterDeploy` taps receive: the plan and how it ended. */
+export interface DeployOutcome {
+  readonly plan: DeployPlan;
+  readonly success: boolean;
+  readonly result: DeployResult | null;
+  /** The failure's message and code when `success` is false. */
+  readonly error: { readonly message: string; readonly code: string } | null;
+  readonly durationMs: number;
+}

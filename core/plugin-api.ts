@@ -1,0 +1,20 @@
+/**
+ * The public plugin API (`rsgo/plugin`): the only module plugins import from the host.
+ * Everything exported here is covered by PLUGIN_API_VERSION's compatibility promise.
+ */
+export { definePlugin, PLUGIN_API_VERSION } from './plugins/define-plugin.js';
+export type { PluginContext, PluginDefinition } from './plugins/define-plugin.js';
+export type { HostServices } from './plugins/host-services.js';
+export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
+export type { AuthRequest, Principal } from './auth/principal.js';
+export type {
+  DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
+  HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
+} from './deploy/deploy-plan.js';
+export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog/catalog-source.js';
+export type { Logger } from './logger.js';
+export {
+  AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, HostError, InputError, InternalError,
+  NotFoundError, TooManyRequestsError, UnavailableError, UpstreamError, errorMessage,
+} from './errors.js';
+export type { HostErrorOptions } from './errors.js';
