@@ -1,0 +1,22 @@
+import type { HostHooks } from '../hooks/host-hooks.js';
+import type { CatalogSourceResult } from './catalog-source.js';
+
+/** How one source answered a sync. */
+export type SourceOutcome = { readonly result: CatalogSourceResult } | { readonly error: unknown };
+
+/**
+ * Asks every catalog source for its files through the `catalogSource` hook. Each source is
+ * settled on its own, so a failing one never hides the others.
+ */
+export async function runCatalogSources(
+  hooks: HostHooks,
+  previousRevisions: ReadonlyMap<string, string>,
+  signal: AbortSignal,
+): Promise<Map<string, SourceOutcome>> {
+  const outcomes = new Map<string, SourceOutcome>();
+  await hooks.catalogSource.promise({
+    request: (sourceId) => ({ sourceId, previousRevision: previousRevisions.get(sourceId) ?? null, signal }),
+    settle: (sourceId, outcome) => outcomes.set(sourceId, outcome),
+  });
+  return outcomes;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const hookTimeoutsMs = z.strictObject({
+  authenticate: z.number().int().positive().default(5_000),
+  beforeDeploy: z.number().int().positive().default(30_000),
+  deploy: z.number().int().positive().default(900_000),
+  afterDeploy: z.number().int().positive().default(30_000),
+  catalogSource: z.number().int().positive().default(300_000),
+});
+
+/** One entry of `plugins:`; order is tap order. */
+export const pluginEntrySchema = z.strictObject({
+  /** A built-in id, a path (`./x.js`, relative to the config file) or an npm package name. */
+  use: z.string().min(1),
+  /** Instance name; defaults to the plugin id. Also the catalog source id. */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case: a-z, 0-9 and -, starting with a letter')
+    .optional(),
+  enabled: z.boolean().default(true),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The whole config file. Unknown keys are errors so typos never pass silently. */
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
+      trustProxy: z.boolean().default(false),
+      /** How long a stopping host waits for requests in flight. */
+      shutdownTimeoutMs: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+  /** Folder for the database, Git checkouts and secrets; relative to the config file. */
+  dataDir: z.string().default('../data'),
+  database: z
+    .strictObject({
+      client: z.enum(['sqlite', 'mysql']).default('sqlite'),
+      /** SQLite file, relative to the config file. */
+      filename: z.string().optional(),
+      /** `mysql://user:password@host:port/database` for `client: mysql`. */
+      url: z.string().optional(),
+    })
+    .prefault({})
+    .refine((db) => db.client !== 'mysql' || db.url !== undefined, {
+      message: 'Required when client is mysql',
+      path: ['url'],
+    }),
+  log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+  hooks: z.strictObject({ timeoutMs: hookTimeoutsMs.prefault({}) }).prefault({}),
+  plugins: z.array(pluginEntrySchema).default([]),
+});
+
+/** The validated config, with defaults applied. Paths are still as written. */
+export type HostConfig = z.output<typeof configSchema>;
+export type PluginEntry = z.output<typeof pluginEntrySchema>;

@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import type { Logger } from '../logger.js';
+import { principalOf } from './authorize.js';
+import { bodyParser } from './body-limit.js';
+import { errorMapper } from './error-mapper.js';
+import { requestId } from './request-id.js';
+import type { RequestState } from './request-state.js';
+
+export interface AppOptions {
+  readonly log: Logger;
+  readonly hooks: HostHooks;
+  /** Honour X-Forwarded-For for the client address (behind a trusted proxy only). */
+  readonly trustProxy: boolean;
+  /** The routers of the host's areas, mounted in this order. */
+  readonly routers: readonly Router<RequestState>[];
+}
+
+/** Logs one line per request: no headers, no body (they may hold credentials). */
+function accessLog(log: Logger): Koa.Middleware<RequestState> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      log.info(
+        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip },
+        'request',
+      );
+    }
+  };
+}
+
+/** Builds the Koa app: request id, access log, error mapper, body limit, authentication, then the routes. */
+export function createApp(options: AppOptions): Koa<RequestState> {
+  const app = new Koa<RequestState>({ proxy: options.trustProxy });
+  // The error mapper answers every error; Koa's own handler would print stacks to stderr.
+  app.silent = true;
+  app.use(requestId());
+  app.use(accessLog(options.log));
+  app.use(errorMapper(options.log));
+  for (const middleware of bodyParser()) app.use(middleware);
+  // Every API request runs the authenticate hook, so the routes only check what it found.
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) await principalOf(ctx, options.hooks);
+    await next();
+  });
+  for (const router of options.routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { Middleware } from 'koa';
+import { HostError, InputError, InternalError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { storeUnavailable } from '../store/store-unavailable.js';
+import type { RequestState } from './request-state.js';
+
+/** Maps errors thrown by body parsing and routing libraries (http-errors) to our classes. */
+function fromHttpError(err: unknown): HostError | null {
+  if (err === null || typeof err !== 'object') return null;
+  const status = (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  if (typeof status !== 'number' || status >= 500) return null;
+  const type = (err as { type?: unknown }).type;
+  if (status === 413) return new PayloadTooLargeError('Request body is larger than the 1 MiB limit.', { cause: err });
+  if (status === 400 && (type === 'entity.parse.failed' || err instanceof SyntaxError)) {
+    return new InputError(`Malformed JSON in request body: ${errorMessage(err)}`, { code: 'INVALID_JSON', cause: err });
+  }
+  if (status === 404) return new NotFoundError(errorMessage(err), { cause: err });
+  return new InputError(errorMessage(err), { cause: err });
+}
+
+/** Whatever was thrown, as a HostError; unknown throws become a 500 that reveals nothing. */
+export function toHostError(err: unknown): HostError {
+  if (err instanceof HostError) return err;
+  return storeUnavailable(err) ?? fromHttpError(err) ?? new InternalError(errorMessage(err), { cause: err });
+}
+
+/**
+ * The one place errors become responses: `{success:false, message, code, requestId}`. A 5xx
+ * shows a generic message unless the error is safe to show; the full error goes to the log
+ * under the request id.
+ */
+export function errorMapper(log: Logger): Middleware<RequestState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+      }
+    } catch (thrown) {
+      const err = toHostError(thrown);
+      const requestId = ctx.state.requestId;
+      if (err.status >= 500) {
+        const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;
+        log.error({ requestId, code: err.code, err: { message: err.message, stack: err.stack }, cause }, 'request failed');
+      } else {
+        log.debug({ requestId, code: err.code, message: err.message }, 'request rejected');
+      }
+      ctx.status = err.status;
+      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+      ctx.body = {
+        ...(err.expose ? err.fields : {}),
+        success: false,
+        message: err.expose ? err.message : `Internal server error (request ${requestId}).`,
+        code: err.code,
+        requestId,
+      };
+    }
+  };
+}

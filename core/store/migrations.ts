@@ -1,0 +1,19 @@
+import type { Knex } from 'knex';
+import { environments } from './migrations/001-environments.js';
+
+/** A schema step; `name` orders it and is recorded once it ran. */
+export interface Migration {
+  readonly name: string;
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+/** Every migration in order. Append only: a released migration is never edited. */
+export const migrations: readonly Migration[] = [environments];
+
+/** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: () => Promise.resolve([...migrations]),
+  getMigrationName: (migration) => migration.name,
+  getMigration: (migration) => Promise.resolve(migration),
+};

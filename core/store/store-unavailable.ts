@@ -1,0 +1,23 @@
+import { UnavailableError } from '../errors.js';
+
+/** Driver error codes that mean "the database cannot be reached", not "the query is wrong". */
+const connectionCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_ACCESS_DENIED_ERROR',
+  'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY',
+]);
+
+/** A 503 for an error that says the database is unreachable; null for any other error. */
+export function storeUnavailable(err: unknown): UnavailableError | null {
+  if (err === null || typeof err !== 'object') return null;
+  const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
+  const lostPool = name === 'KnexTimeoutError' || (typeof message === 'string' && message.includes('Connection lost'));
+  if ((typeof code === 'string' && connectionCodes.has(code)) || lostPool) {
+    return new UnavailableError('The database is unavailable; try again shortly.', {
+      code: 'DATABASE_UNAVAILABLE',
+      cause: err,
+      headers: { 'Retry-After': '5' },
+    });
+  }
+  return null;
+}

@@ -1,0 +1,13 @@
+/**
+ * The plugin test kit (`rsgo/testing`): start a real host with your plugin and the built-ins.
+ * Like the process entry, this is a composition root and so may name the built-in plugins.
+ */
+import { builtinPlugins } from '../plugins/builtin-plugins.js';
+import { startTestHost as start, type TestHost, type TestHostOptions } from './testing/start-test-host.js';
+
+export type { TestHost, TestHostOptions, TestRequest, TestResponse } from './testing/start-test-host.js';
+
+/** Starts a host on a free loopback port with the built-ins plus `options.plugins`. */
+export function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  return start(builtinPlugins, options);
+}

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig } from '../config/load-config.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import { createHost, type Host } from '../host.js';
+import { createLogger } from '../logger.js';
+import type { PluginDefinition } from '../plugins/define-plugin.js';
+
+/** Options of {@link startTestHost}. */
+export interface TestHostOptions {
+  /** Config as it would be in the YAML file (objects, not text); `plugins`, `database`... */
+  readonly config?: Record<string, unknown>;
+  /** Extra plugins usable by id in `config.plugins[].use`, besides the built-ins. */
+  readonly plugins?: Readonly<Record<string, PluginDefinition>>;
+  /** Where relative paths in the config resolve; a temp folder by default. */
+  readonly configDir?: string;
+}
+
+/** An HTTP answer, body parsed as JSON when it is JSON. */
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+  readonly text: string;
+}
+
+export interface TestRequest {
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as `X-Api-Key`. */
+  readonly apiKey?: string;
+  /** Sent as `Authorization: Bearer ...`. */
+  readonly token?: string;
+}
+
+/** A host listening on a free loopback port with its own temp data folder. */
+export interface TestHost {
+  readonly url: string;
+  readonly host: Host;
+  readonly hooks: HostHooks;
+  readonly dataDir: string;
+  /** Every log line written so far (JSON text), to assert on or to search for secrets. */
+  readonly logs: readonly string[];
+  request(method: string, path: string, request?: TestRequest): Promise<TestResponse>;
+  /** Stops the host and deletes its temp folder. */
+  close(): Promise<void>;
+}
+
+/** Starts a real host for a test: real store (SQLite by default), real plugins, real HTTP. */
+export async function startTestHost(
+  builtins: Readonly<Record<string, PluginDefinition>>,
+  options: TestHostOptions = {},
+): Promise<TestHost> {
+  const tempDir = await mkdtemp(join(tmpdir(), 'rsgo-test-'));
+  const logs: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const given = options.config ?? {};
+  const config = validateConfig({
+    ...given,
+    server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000, ...(given['server'] as object | undefined) },
+    dataDir: (given['dataDir'] as string | undefined) ?? join(tempDir, 'data'),
+  });
+  let host: Host;
+  try {
+    host = await createHost({ config, configDir: options.configDir ?? tempDir, builtins: { ...builtins, ...options.plugins }, log });
+  } catch (err) {
+    await rm(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+  const { url } = await host.listen();
+
+  return {
+    url,
+    host,
+    hooks: host.hooks,
+    dataDir: host.dataDir,
+    logs,
+    async request(method, path, request = {}) {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.apiKey !== undefined) headers['x-api-key'] = request.apiKey;
+      if (request.token !== undefined) headers['authorization'] = `Bearer ${request.token}`;
+      let body: string | undefined;
+      if (request.body !== undefined) {
+        body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch {
+        // not JSON (the web UI's pages): keep the text only
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    async close() {
+      await host.close();
+      await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import test, { type ExecutionContext } from 'ava';
+import Router from '@koa/router';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../../core/http/create-app.js';
+import type { RequestState } from '../../../core/http/request-state.js';
+import { createHostHooks } from '../../../core/hooks/host-hooks.js';
+import { createLogger } from '../../../core/logger.js';
+import { InputError } from '../../../core/errors.js';
+import { useTestHost } from '../../support/test-host.js';
+
+/** A bare app with routes that throw, listening on a free port; returns its URL and log. */
+async function appWith(t: ExecutionContext, router: Router<RequestState>) {
+  const logs: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  const app = createApp({ log, hooks: createHostHooks(), trustProxy: false, routers: [router] });
+  const server = createServer(app.callback());
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  t.teardown(() => new Promise<void>((done) => server.close(() => done())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, logs };
+}
+
+test('malformed JSON is a 400 with the error shape', async (t) => {
+  const host = await useTestHost(t);
+  const res = await host.request('POST', '/api/hooks/redeploy', { body: '{"stackName": ', headers: { 'content-type': 'application/json' } });
+  t.is(res.status, 400);
+  t.is(res.body['success'], false);
+  t.is(res.body['code'], 'INVALID_JSON');
+  t.regex(String(res.body['message']), /^Malformed JSON in request body/);
+});
+
+test('a body over 1 MiB is a 413, declared or streamed', async (t) => {
+  const host = await useTestHost(t);
+  const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) });
+  const declared = await host.request('POST', '/api/hooks/redeploy', { body: big });
+  t.is(declared.status, 413);
+  t.is(declared.body['code'], 'PAYLOAD_TOO_LARGE');
+  const streamed = await fetch(`${host.url}/api/hooks/redeploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: new Blob([big]).stream(),
+    duplex: 'half',
+  } as RequestInit);
+  t.is(streamed.status, 413);
+});
+
+test('an unknown route is a JSON 404', async (t) => {
+  const host = await useTestHost(t);
+  const res = await host.request('GET', '/api/nothing-here');
+  t.is(res.status, 404);
+  t.deepEqual(Object.keys(res.body).sort(), ['code', 'message', 'requestId', 'success']);
+  t.is(res.body['message'], 'No route for GET /api/nothing-here.');
+});
+
+test('every response carries X-Request-Id, echoing a sane one from the caller', async (t) => {
+  const host = await useTestHost(t);
+  const echoed = await host.request('GET', '/healthz', { headers: { 'x-request-id': 'ci-run-42' } });
+  t.is(echoed.headers.get('x-request-id'), 'ci-run-42');
+  const replaced = await host.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+  t.regex(replaced.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+});
+
+test('an unexpected throw is a 500 that leaks neither message nor stack, logged under the request id', async (t) => {
+  const router = new Router<RequestState>();
+  router.get('/boom', () => {
+    throw new Error('connect to mysql://admin:hunter2@db failed');
+  });
+  const { url, logs } = await appWith(t, router);
+  const res = await fetch(`${url}/boom`);
+  const body = (await res.json()) as Record<string, unknown>;
+  const requestId = res.headers.get('x-request-id');
+  t.is(res.status, 500);
+  t.deepEqual(body, { success: false, message: `Internal server error (request ${requestId}).`, code: 'INTERNAL', requestId });
+  t.true(logs.some((line) => line.includes(String(requestId)) && line.includes('hunter2') && line.includes('"level":50')));
+});
+
+test('a 4xx host error shows its message and extra fields', async (t) => {
+  const router = new Router<RequestState>();
+  router.get('/bad', () => {
+    throw new InputError('Variables are invalid.', { code: 'VARIABLES_INVALID', fields: { problems: ['PORT: must be a number'] } });
+  });
+  const { url } = await appWith(t, router);
+  const res = await fetch(`${url}/bad`);
+  t.is(res.status, 400);
+  const body = (await res.json()) as Record<string, unknown>;
+  t.like(body, { success: false, message: 'Variables are invalid.', code: 'VARIABLES_INVALID', problems: ['PORT: must be a number'] });
+});
+
+test('GET /healthz answers 200 while the database answers', async (t) => {
+  const host = await useTestHost(t);
+  const res = await host.request('GET', '/healthz');
+  t.is(res.status, 200);
+  t.is(res.body['status'], 'ok');
+});
+
+test('GET /healthz answers 503 when the database is gone', async (t) => {
+  const host = await useTestHost(t);
+  await host.host.store.destroy();
+  const res = await host.request('GET', '/healthz');
+  t.is(res.status, 503);
+  t.is(res.body['code'], 'DATABASE_UNAVAILABLE');
+});
