@@ -12,6 +12,8 @@ export type {
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
 } from './deploy/deploy-plan.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog/catalog-source.js';
+export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
+export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
 export type { Logger } from './logger.js';
 export {
   AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, HostError, InputError, InternalError,

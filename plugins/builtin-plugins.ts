@@ -1,4 +1,7 @@
 import type { PluginDefinition } from '../core/plugin-api.js';
+import localDirectorySource from './local-directory-source/index.js';
 
 /** The plugins that ship with the host, by id. They use only the public plugin API. */
-export const builtinPlugins: Readonly<Record<string, PluginDefinition>> = {};
+export const builtinPlugins: Readonly<Record<string, PluginDefinition>> = {
+  [localDirectorySource.id]: localDirectorySource,
+};

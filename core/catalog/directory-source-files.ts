@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { SourceFiles } from './catalog-source.js';
+
+/** Largest manifest file a source reads; bigger files are refused, not loaded into memory. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export interface DirectoryScanOptions {
+  /** File-name globs separated by `;` (`*.yml;*.yaml`). `*` and `?` are supported. */
+  readonly filePattern: string;
+  /** Stop the scan when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+const skippedFolders = new Set(['.git', 'node_modules']);
+
+function globMatcher(filePattern: string): (name: string) => boolean {
+  const expressions = filePattern
+    .split(';')
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== '')
+    .map((glob) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+  return (name) => expressions.some((expression) => expression.test(name));
+}
+
+/**
+ * The files of a folder as a catalog source delivers them: manifest candidates found
+ * recursively (dot-folders skipped), a reader confined to the folder, and a revision that
+ * changes whenever a file's path, size or modification time does.
+ */
+export async function directorySourceFiles(root: string, options: DirectoryScanOptions): Promise<SourceFiles> {
+  const rootReal = await realpath(root);
+  const rootStat = await stat(rootReal);
+  if (!rootStat.isDirectory()) throw new Error(`'${root}' is not a directory`);
+  const matches = globMatcher(options.filePattern);
+  const files: string[] = [];
+  const fingerprint = createHash('sha256');
+
+  const walk = async (folder: string): Promise<void> => {
+    options.signal?.throwIfAborted();
+    const entries = await readdir(folder, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name)) await walk(full);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && matches(entry.name)) {
+        const path = relative(rootReal, full).split(sep).join('/');
+        const info = await stat(full).catch(() => null);
+        if (!info) continue; // a dangling link is not a manifest
+        files.push(path);
+        fingerprint.update(`${path}\0${info.size}\0${info.mtimeMs}\n`);
+      }
+    }
+  };
+  await walk(rootReal);
+
+  return {
+    files,
+    revision: fingerprint.digest('hex'),
+    async read(path) {
+      const target = join(rootReal, ...path.split('/'));
+      const real = await realpath(target);
+      const inside = relative(rootReal, real);
+      // Links and `..` must not lead a manifest out of its source folder.
+      if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`'${path}' is outside the source folder`);
+      const handle = await open(real, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > MAX_MANIFEST_BYTES) throw new Error(`'${path}' is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES}`);
+        return (await handle.readFile()).toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
