@@ -1,0 +1,59 @@
+/** Reads and parses the files of one source once each, however often they are included. */
+import type { SourceFiles } from './catalog-source.js';
+import { ManifestError, type ManifestIssue } from './manifest-error.js';
+import type { ManifestLimits } from './manifest-limits.js';
+import { parseManifestYaml } from './manifest-yaml.js';
+
+/** A file's parsed YAML, or why there is none. */
+export type LoadedManifestFile =
+  | { readonly ok: true; readonly root: unknown }
+  /** The source could not deliver the file (missing, unreadable); `message` is safe to show. */
+  | { readonly ok: false; readonly reason: 'unreadable'; readonly message: string }
+  /** The file was read but is not acceptable YAML. */
+  | { readonly ok: false; readonly reason: 'invalid'; readonly issues: readonly ManifestIssue[] };
+
+/**
+ * Why a read failed, without the error's message: file-system messages carry the host's
+ * absolute paths, which must not reach catalog warnings. Error codes (`ENOENT`) are enough.
+ */
+function readFailure(err: unknown): string {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' ? `cannot be read (${code})` : 'cannot be read';
+}
+
+/** Loads source files through `SourceFiles.read`, caching the result per path. */
+export class ManifestFileLoader {
+  readonly #files: SourceFiles;
+  readonly #limits: ManifestLimits;
+  readonly #cache = new Map<string, Promise<LoadedManifestFile>>();
+
+  constructor(files: SourceFiles, limits: ManifestLimits) {
+    this.#files = files;
+    this.#limits = limits;
+  }
+
+  /** Loads a source-relative path (already normalised and known to stay inside the source). */
+  load(path: string): Promise<LoadedManifestFile> {
+    let loaded = this.#cache.get(path);
+    if (loaded === undefined) {
+      loaded = this.#load(path);
+      this.#cache.set(path, loaded);
+    }
+    return loaded;
+  }
+
+  async #load(path: string): Promise<LoadedManifestFile> {
+    let text: string;
+    try {
+      text = await this.#files.read(path);
+    } catch (err) {
+      return { ok: false, reason: 'unreadable', message: readFailure(err) };
+    }
+    try {
+      return { ok: true, root: parseManifestYaml(text, path, this.#limits) };
+    } catch (err) {
+      if (err instanceof ManifestError) return { ok: false, reason: 'invalid', issues: err.issues };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** Bounds on what one catalog source may make the host parse. */
+export interface ManifestLimits {
+  /** Largest file in bytes (UTF-8). */
+  readonly maxFileBytes: number;
+  /** Deepest nesting of maps and lists in one file. */
+  readonly maxDepth: number;
+  /**
+   * How much alias expansion a file may cause (the `yaml` package's measure). Low, so a
+   * "billion laughs" file is rejected instead of expanded; ordinary anchors stay well below it.
+   */
+  readonly maxAliasCount: number;
+  /** Longest chain of includes from a product file. */
+  readonly maxIncludeDepth: number;
+  /**
+   * Includes one product may follow in total. Without it, files that each include the next
+   * several times would multiply the work at every level while staying within the depth.
+   */
+  readonly maxIncludes: number;
+}
+
+/** 1 MiB per file, 64 levels, 100 alias expansions, includes 8 deep and 100 per product. */
+export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxDepth: 64,
+  maxAliasCount: 100,
+  maxIncludeDepth: 8,
+  maxIncludes: 100,
+};
