@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type Koa from 'koa';
+import { CatalogService } from './catalog/catalog-service.js';
 import type { HostConfig } from './config/config-schema.js';
+import { errorMessage } from './errors.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createApp } from './http/create-app.js';
@@ -31,6 +33,8 @@ export interface Host {
   readonly store: Store;
   readonly plugins: PluginSet;
   readonly environments: EnvironmentService;
+  /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
+  readonly catalog: CatalogService;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -66,6 +70,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store);
   await environments.ensureDefault();
 
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
+  // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
+  // reports its own failures; anything thrown beyond that is logged here.
+  catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+
   const app = createApp({ log, hooks, trustProxy: config.server.trustProxy, routers: [healthRoutes(store)] });
 
   let server: Server | null = null;
@@ -92,6 +101,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     plugins,
     environments,
+    catalog,
     log,
     dataDir,
     listen: () =>
@@ -108,6 +118,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
+        // Sources write into plugin data folders: stop them before the plugins close.
+        await catalog.close();
         await plugins.close();
         await store.destroy();
       })();
