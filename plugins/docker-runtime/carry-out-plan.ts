@@ -18,7 +18,7 @@ export async function carryOutPlan(
 ): Promise<DeployResult> {
   const engine = DockerEngine.connect(plan.environment, { socketPath: options.socketPath, registries: options.registries });
   const log = context.log.child({ deploymentId: plan.deploymentId, operation: plan.operation });
-  const scoped: DeployContext = { ...context, log, progress: (event) => context.progress(event) };
+  const scoped: DeployContext = { ...context, log };
   const started = Date.now();
   log.info({ stack: plan.stackName, environment: plan.environment.name, services: plan.services.length }, 'carrying out plan');
 

@@ -96,6 +96,9 @@ export class DockerEngineError extends UpstreamError {
 /** How long a ping may take before the engine counts as unreachable. */
 const PING_TIMEOUT_MS = 10_000;
 
+/** How long to read past container events before cutting the stream off. */
+const EVENTS_READ_MS = 2_000;
+
 /**
  * The Docker Engine API of one environment, narrowed to what the runtime needs. This is the only
  * module that talks to dockerode: it turns engine replies into plain values and engine failures
@@ -194,6 +197,7 @@ export class DockerEngine {
     return networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
   }
 
+  /** Removes a network; a missing one is fine. */
   async removeNetwork(id: string): Promise<void> {
     await this.#orNull(`remove network '${id}'`, () => this.#docker.getNetwork(id).remove());
   }
@@ -204,6 +208,7 @@ export class DockerEngine {
     return info === null ? null : { id: info.Name, name: info.Name, labels: info.Labels ?? {} };
   }
 
+  /** Creates a local named volume. */
   async createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
     await this.#call(`create volume '${name}'`, () => this.#docker.createVolume({ Name: name, Labels: { ...labels } }));
   }
@@ -214,6 +219,7 @@ export class DockerEngine {
     return (Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} }));
   }
 
+  /** Removes a named volume; a missing one is fine, one in use fails. */
   async removeVolume(name: string): Promise<void> {
     await this.#orNull(`remove volume '${name}'`, () => this.#docker.getVolume(name).remove());
   }
@@ -296,6 +302,7 @@ export class DockerEngine {
     return container.id;
   }
 
+  /** Starts a created container. */
   async startContainer(id: string): Promise<void> {
     await this.#call(`start container '${id}'`, () => this.#docker.getContainer(id).start());
   }
@@ -341,23 +348,40 @@ export class DockerEngine {
    * moment between an exit and the next restart.
    */
   async lastExitCode(id: string, since: Date): Promise<number | null> {
-    const stream = await this.#call('read container events', () =>
-      this.#docker.getEvents({
-        since: Math.floor(since.getTime() / 1000),
-        // A fractional `until` ends the stream at once instead of at the next full second.
-        until: Date.now() / 1000,
-        filters: { type: ['container'], event: ['die'], container: [id] },
-      }),
-    );
+    // Past events arrive at once; after them the engine holds the stream open until `until` by
+    // its own clock, which may run behind ours. The stream is cut off once the events are in.
+    const cutOff = new AbortController();
+    const timer = setTimeout(() => cutOff.abort(), EVENTS_READ_MS);
     let exitCode: number | null = null;
-    await this.#call('read container events', () =>
-      readJsonLines(stream, (event) => {
-        const actor = event['Actor'];
-        const attributes = isRecord(actor) ? actor['Attributes'] : undefined;
-        const code = isRecord(attributes) ? Number(attributes['exitCode']) : Number.NaN;
-        if (Number.isInteger(code)) exitCode = code;
-      }),
-    );
+    try {
+      const stream = await this.#call(
+        'read container events',
+        () =>
+          this.#docker.getEvents({
+            since: Math.floor(since.getTime() / 1000),
+            // Fractional, so the stream ends now rather than at the next full second.
+            until: Date.now() / 1000,
+            filters: { type: ['container'], event: ['die'], container: [id] },
+            abortSignal: cutOff.signal,
+          }),
+        cutOff.signal,
+      );
+      await this.#call(
+        'read container events',
+        () =>
+          readJsonLines(stream, (event) => {
+            const actor = event['Actor'];
+            const attributes = isRecord(actor) ? actor['Attributes'] : undefined;
+            const code = isRecord(attributes) ? Number(attributes['exitCode']) : Number.NaN;
+            if (Number.isInteger(code)) exitCode = code;
+          }),
+        cutOff.signal,
+      );
+    } catch (err) {
+      if (!cutOff.signal.aborted) throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     return exitCode;
   }
 

@@ -10,7 +10,7 @@ import { dockerRuntimeOptions } from './docker-runtime-options.js';
 export default definePlugin({
   id: 'docker-runtime',
   apiVersion: '1.0',
-  version: '1.0.0',
+  version: '0.1.0',
   options: dockerRuntimeOptions,
   setup(ctx) {
     ctx.hooks.deploy.tap(async (plan, context) => {

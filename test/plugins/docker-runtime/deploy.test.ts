@@ -1,4 +1,5 @@
 import test from 'ava';
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +102,8 @@ test('deploys a service with every field of the plan, labelled, on its own netwo
 test('services reach each other over the stack network by service name; http and tcp checks gate the start', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('web', { variant: 'served-by-web' });
-  const check = { intervalMs: 200, timeoutMs: 2000, retries: 5, startPeriodMs: 0 };
+  // Generous probe timeouts: on a busy machine starting a probe process alone can take seconds.
+  const check = { intervalMs: 200, timeoutMs: 10_000, retries: 5, startPeriodMs: 0 };
   const plan = testPlan({
     services: {
       web: {
@@ -137,6 +139,7 @@ test('a named volume keeps its data when the containers are re-created; dropped 
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
   const stack = uniqueStackName();
+  const deploymentId = randomUUID();
   const volumePlan = (operation: 'deploy' | 'redeploy', withWorker: boolean) =>
     testPlan({
       stackName: stack,
@@ -152,7 +155,6 @@ test('a named volume keeps its data when the containers are re-created; dropped 
         ...(withWorker ? { worker: { image: image.ref, command: idle() } } : {}),
       },
     });
-  const deploymentId = testPlan().deploymentId;
 
   const first = await runtime.carryOut(volumePlan('deploy', true));
   const second = await runtime.carryOut(volumePlan('redeploy', false));
@@ -213,10 +215,10 @@ test('an init service that outlives its initTimeoutSeconds fails the deploy and 
   const image = await images.push('app');
   const plan = testPlan({
     services: {
-      migrate: { image: image.ref, lifecycle: 'init', initTimeoutSeconds: 1, command: idle('echo still migrating') },
+      migrate: { image: image.ref, lifecycle: 'init', initTimeoutSeconds: 4, command: idle('echo still migrating') },
     },
   });
 
-  await t.throwsAsync(runtime.run(plan), { message: /^Init service 'migrate' did not finish within 1s\. Last log lines:\n\s+still migrating/ });
+  await t.throwsAsync(runtime.run(plan), { message: /^Init service 'migrate' did not finish within 4s\. Last log lines:\n\s+still migrating/ });
   t.is(await docker('inspect', '--format', '{{.State.Status}}', `${plan.stackName}_migrate`), 'exited');
 });
