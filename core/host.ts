@@ -15,6 +15,8 @@ import { loadTokenSecret } from './auth/token-secret.js';
 import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
 import { CatalogService } from './catalog/catalog-service.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
+import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
@@ -109,6 +111,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+  const webhookHandlers: WebhookHandlers = {
+    ...emptyWebhookHandlers,
+    syncSources: async () => syncSourcesResult(await catalog.sync()),
+    ...options.webhookHandlers,
+  };
 
   const app = createApp({
     log,
@@ -120,7 +127,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
       auditRoutes(hooks, audit),
-      webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
+      catalogRoutes(hooks, catalog, audit),
+      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
   });
 
