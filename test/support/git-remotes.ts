@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -86,15 +87,6 @@ export async function createGitRemote(t: ExecutionContext): Promise<GitRemote> {
   };
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, '127.0.0.1');
@@ -146,19 +138,26 @@ export interface StallingRemote {
   readonly url: string;
   /** From now on, accept connections and never answer. */
   stall(): void;
-  /** Resolves when a stalled connection has been opened, and when the client has closed it. */
-  stalledConnection(): Promise<{ closed: Promise<void> }>;
+  /** Resolves once a stalled connection is open. */
+  connected(): Promise<void>;
+  /** Resolves once no stalled connection is open: every client gave up or was stopped. */
+  allClosed(): Promise<void>;
 }
 
 /** Relays git:// connections to `daemon` until told to stall; stopped when the test ends. */
 export async function startStallingRemote(t: ExecutionContext, daemon: RunningRemote): Promise<StallingRemote> {
   const target = new URL(daemon.url);
   let stalled = false;
-  const waiting: Array<(connection: { closed: Promise<void> }) => void> = [];
   const sockets = new Set<Socket>();
+  const open = new Set<Socket>();
+  let waiters: Array<() => void> = [];
+  const notify = () => {
+    for (const waiter of waiters) waiter();
+  };
   const server = createTcpServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
     if (!stalled) {
       const upstream = connect(Number(target.port), target.hostname);
       socket.pipe(upstream).pipe(socket);
@@ -166,10 +165,10 @@ export async function startStallingRemote(t: ExecutionContext, daemon: RunningRe
       upstream.on('error', () => socket.destroy());
       return;
     }
-    const closed = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.on('error', () => undefined);
+    open.add(socket);
+    socket.once('close', () => (open.delete(socket), notify()));
     socket.resume(); // read (and drop) the request, so the client's hang-up is seen
-    waiting.shift()?.({ closed });
+    notify();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
@@ -180,12 +179,23 @@ export async function startStallingRemote(t: ExecutionContext, daemon: RunningRe
         for (const socket of sockets) socket.destroy();
       }),
   );
+  const until = (condition: () => boolean) =>
+    new Promise<void>((done) => {
+      const check = () => {
+        if (!condition()) return;
+        waiters = waiters.filter((waiter) => waiter !== check);
+        done();
+      };
+      waiters.push(check);
+      check();
+    });
   return {
     url: `git://127.0.0.1:${port}${target.pathname}`,
     stall: () => {
       stalled = true;
     },
-    stalledConnection: () => new Promise((done) => waiting.push(done)),
+    connected: () => until(() => open.size > 0),
+    allClosed: () => until(() => open.size === 0),
   };
 }
 

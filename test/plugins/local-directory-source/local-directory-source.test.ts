@@ -1,11 +1,11 @@
 import test from 'ava';
 import { readFile, rename, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCatalogSources } from '../../core/catalog/run-catalog-sources.js';
-import type { TestHost } from '../../core/testing.js';
-import { catalogFolder, writeTree } from '../support/catalog-folder.js';
-import { singleStackProduct } from '../support/product-manifests.js';
-import { useTestHost } from '../support/test-host.js';
+import { runCatalogSources } from '../../../core/catalog/run-catalog-sources.js';
+import type { TestHost } from '../../../core/testing.js';
+import { catalogFolder, writeTree } from '../../support/catalog-folder.js';
+import { singleStackProduct } from '../../support/product-manifests.js';
+import { useTestHost } from '../../support/test-host.js';
 
 const SOURCE = 'examples';
 
