@@ -47,7 +47,6 @@ export function gitAccess(options: GitAccessOptions): GitAccess {
   if (options.username && options.password) {
     const token = Buffer.from(`${options.username}:${options.password}`).toString('base64');
     config.push(['http.extraHeader', `Authorization: Basic ${token}`]);
-    // Longest first, so a part never leaves the rest of a longer form readable.
     secrets.push(token, `${options.username}:${options.password}`, options.password, options.username);
   }
   if (!options.sslVerify) config.push(['http.sslVerify', 'false']);
@@ -58,6 +57,7 @@ export function gitAccess(options: GitAccessOptions): GitAccess {
   }
 
   const allowEnvironment = Object.keys(env).filter((name) => name.toUpperCase().startsWith('GIT_'));
+  // Longest first, so replacing a part never leaves the rest of a longer form readable.
   const ordered = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
   return {
     env,
