@@ -48,10 +48,12 @@ export class HostAnswerError extends CliError {
   constructor(answer: HostAnswer) {
     const { status, statusText, body } = answer;
     const message = typeof body['message'] === 'string' ? body['message'] : `HTTP ${status} ${statusText}`.trim();
+    const header = answer.headers['x-request-id'];
+    const requestId = typeof body['requestId'] === 'string' ? body['requestId'] : typeof header === 'string' ? header : undefined;
     super(message, exitCodeForStatus(status), {
       status,
       ...(typeof body['code'] === 'string' ? { code: body['code'] } : {}),
-      ...(typeof body['requestId'] === 'string' ? { requestId: body['requestId'] } : {}),
+      ...(requestId === undefined ? {} : { requestId }),
       body,
     });
     this.answer = answer;
