@@ -1,49 +1,11 @@
-import test, { type ExecutionContext } from 'ava';
-import { emptyWebhookHandlers } from '../../core/webhooks/empty-webhook-handlers.js';
-import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../core/webhooks/webhook-handlers.js';
-import { createKey, defaultEnvironmentId, useAuthHost } from '../support/api-keys.js';
+import test from 'ava';
+import { createKey } from '../support/api-keys.js';
+import { usePipelineHost } from '../support/pipeline-host.js';
+import { DEPLOYMENT_ID, succeedingHandlers } from '../support/recording-webhook-handlers.js';
 import { runCli } from '../support/run-cli.js';
 
-/** The handlers of a host without deployments (400 "No deployment found"), remembering what they were asked. */
-function empty(calls: (RedeployInput | UpgradeInput)[]): WebhookHandlers {
-  return {
-    ...emptyWebhookHandlers,
-    redeploy: (input, principal) => (calls.push(input), emptyWebhookHandlers.redeploy(input, principal)),
-    upgrade: (input, principal) => (calls.push(input), emptyWebhookHandlers.upgrade(input, principal)),
-  };
-}
-
-/** Handlers that succeed like the deployments service will, remembering what they were asked. */
-function succeeding(calls: (RedeployInput | UpgradeInput)[]): WebhookHandlers {
-  return {
-    ...emptyWebhookHandlers,
-    redeploy: async (input) => {
-      calls.push(input);
-      const stackName = input.target.kind === 'stack' ? input.target.stackName : input.target.productId;
-      return { message: `Successfully triggered redeploy of '${stackName}'.`, deploymentId: '5b0d7f5e-8d2a-4d6b-9f0e-2f1f3c4d5e6f', stackName, stackVersion: '6.4.0' };
-    },
-    upgrade: async (input) => {
-      calls.push(input);
-      return {
-        message: `Successfully upgraded '${input.stackName}' from 6.4.0 to ${input.targetVersion}.`,
-        deploymentId: '5b0d7f5e-8d2a-4d6b-9f0e-2f1f3c4d5e6f',
-        previousVersion: '6.4.0',
-        newVersion: input.targetVersion,
-      };
-    },
-  };
-}
-
-async function pipelineHost(t: ExecutionContext, handlers: (calls: (RedeployInput | UpgradeInput)[]) => WebhookHandlers = empty) {
-  const calls: (RedeployInput | UpgradeInput)[] = [];
-  const auth = await useAuthHost(t, 'sqlite', { webhookHandlers: handlers(calls) });
-  const environmentId = await defaultEnvironmentId(auth);
-  const key = await createKey(t, auth, { name: 'pipeline', permissions: ['Hooks.Redeploy', 'Hooks.Upgrade', 'Hooks.SyncSources'], environmentId });
-  return { auth, calls, environmentId, env: { RSGO_URL: auth.host.url, RSGO_API_KEY: key.fullKey } };
-}
-
 test('hook redeploy prints the host message and passes stack, variables and the key scope on', async (t) => {
-  const { env, calls, environmentId } = await pipelineHost(t, succeeding);
+  const { env, calls, environmentId } = await usePipelineHost(t, succeedingHandlers);
   const run = await runCli(['hook', 'redeploy', '--stack', 'ams-project', '--var', 'BUILD_NUM=42', '--var', 'TAG=a=b'], { env });
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout, "Successfully triggered redeploy of 'ams-project'.\n");
@@ -52,7 +14,7 @@ test('hook redeploy prints the host message and passes stack, variables and the 
 });
 
 test('hook redeploy of a product and hook upgrade --json print the host answers', async (t) => {
-  const { env, calls, environmentId } = await pipelineHost(t, succeeding);
+  const { env, calls, environmentId } = await usePipelineHost(t, succeedingHandlers);
   const product = await runCli(['hook', 'redeploy', '--product', 'ams.project', '--stack-definition', 'Analytics'], { env });
   t.is(product.code, 0, product.stderr);
   const upgrade = await runCli(['hook', 'upgrade', '--stack', 'ams-project', '--version', '6.5.0', '--json'], { env });
@@ -60,7 +22,7 @@ test('hook redeploy of a product and hook upgrade --json print the host answers'
   t.deepEqual(upgrade.json(), {
     success: true,
     message: "Successfully upgraded 'ams-project' from 6.4.0 to 6.5.0.",
-    deploymentId: '5b0d7f5e-8d2a-4d6b-9f0e-2f1f3c4d5e6f',
+    deploymentId: DEPLOYMENT_ID,
     previousVersion: '6.4.0',
     newVersion: '6.5.0',
   });
@@ -71,14 +33,14 @@ test('hook redeploy of a product and hook upgrade --json print the host answers'
 });
 
 test('hook sync prints the sync message of the host', async (t) => {
-  const { env } = await pipelineHost(t);
+  const { env } = await usePipelineHost(t);
   const run = await runCli(['hook', 'sync'], { env });
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout, 'Synced 0 source(s), loaded 0 stack(s).\n');
 });
 
 test('a 400 from the hook exits 1 with the host message, after exactly one attempt', async (t) => {
-  const { env, environmentId, calls } = await pipelineHost(t);
+  const { env, environmentId, calls } = await usePipelineHost(t);
   const run = await runCli(['hook', 'upgrade', '--stack', 'ams-project', '--version', '6.5.0'], { env });
   t.is(run.code, 1);
   t.regex(run.stderr, new RegExp(`rsgo: No deployment found for stack 'ams-project' in environment '${environmentId}'\\.\\n {2}\\(HTTP 400, DEPLOYMENT_NOT_FOUND, request id `));
@@ -87,7 +49,7 @@ test('a 400 from the hook exits 1 with the host message, after exactly one attem
 });
 
 test('a refused key exits 3: 401 for an unknown key, 403 for a missing permission or a foreign environment', async (t) => {
-  const { env, auth } = await pipelineHost(t);
+  const { env, auth } = await usePipelineHost(t);
   const unknown = await runCli(['hook', 'sync', '--json'], { env: { ...env, RSGO_API_KEY: 'rsgo_00000000000000000000000000000000' } });
   t.is(unknown.code, 3);
   t.like(unknown.json(), { success: false, message: 'Invalid or missing API key.', code: 'AUTH_INVALID' });
