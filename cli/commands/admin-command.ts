@@ -55,7 +55,7 @@ export const adminCommands: CommandGroup = {
         create: { type: 'boolean', description: 'create the user when it does not exist' },
         ...commonOptions,
       },
-      examples: ['sudo -u rsgo rsgo admin set-password admin --config /etc/rsgo/rsgo.yaml', 'printf "%s\\n" "$NEW_PASSWORD" | rsgo admin set-password admin'],
+      examples: ['rsgo admin set-password admin --config /etc/rsgo/rsgo.yaml', 'printf "%s\\n" "$NEW_PASSWORD" | rsgo admin set-password admin'],
       async run(input) {
         const username = input.argument(0, 'the username');
         const { MIN_ADMIN_PASSWORD_LENGTH, UserService } = await import('../../core/auth/user-service.js');
