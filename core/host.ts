@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type Koa from 'koa';
+import { CatalogService } from './catalog/catalog-service.js';
 import type { HostConfig } from './config/config-schema.js';
+import { DeploymentService } from './deployments/deployment-service.js';
+import { errorMessage } from './errors.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createApp } from './http/create-app.js';
@@ -31,6 +34,9 @@ export interface Host {
   readonly store: Store;
   readonly plugins: PluginSet;
   readonly environments: EnvironmentService;
+  /** The stack catalog; its first sync starts with the host. */
+  readonly catalog: CatalogService;
+  readonly deployments: DeploymentService;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -66,6 +72,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store);
   await environments.ensureDefault();
 
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }));
+  // Not awaited: a slow or failing source must neither delay nor stop the start.
+  catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+
+  const deployments = new DeploymentService({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  // Operations a stopped host left unfinished are reconciled in the background: the host
+  // answers meanwhile, and a stack being reconciled is locked like any other operation.
+  void deployments.startRecovery();
+
   const app = createApp({ log, hooks, trustProxy: config.server.trustProxy, routers: [healthRoutes(store)] });
 
   let server: Server | null = null;
@@ -92,6 +107,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     plugins,
     environments,
+    catalog,
+    deployments,
     log,
     dataDir,
     listen: () =>
@@ -108,6 +125,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
+        await deployments.close();
         await plugins.close();
         await store.destroy();
       })();
