@@ -16,7 +16,9 @@ import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import type { HostConfig } from './config/config-schema.js';
+import { deploymentRoutes } from './deployments/deployment-routes.js';
 import { DeploymentService } from './deployments/deployment-service.js';
+import { deploymentWebhookHandlers } from './deployments/deployment-webhook-handlers.js';
 import { errorMessage } from './errors.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
@@ -125,8 +127,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
+      deploymentRoutes(hooks, deployments, audit),
       auditRoutes(hooks, audit),
-      webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
+      webhookRoutes({
+        hooks,
+        handlers: options.webhookHandlers ?? { ...emptyWebhookHandlers, ...deploymentWebhookHandlers(deployments) },
+        audit,
+        endpoints: webhookEndpoints,
+      }),
     ],
   });
 
