@@ -163,3 +163,16 @@ test('requests naming an unknown product, version, stack or environment get a 40
   }
   t.is((await host.admin('GET', '/api/deployments/00000000-0000-4000-8000-000000000000')).status, 404);
 });
+
+test('removing a deployment with ?volumes=true also removes its named volumes and network', async (t) => {
+  const host = await useDeployHost(t, { manifests: await shopManifest() });
+  const stackName = unique('shop');
+  const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.shop', variables: { DB_PASSWORD: 'x' } });
+  t.is(res.status, 201, res.text);
+  const removed = await host.admin('DELETE', `/api/deployments/${String(res.body['deploymentId'])}?volumes=true`);
+  t.is(removed.status, 200, removed.text);
+  t.is(await docker('container', 'ls', '--all', '--quiet', '--filter', `label=rsgo.stack=${stackName}`), '');
+  t.is(await docker('volume', 'ls', '--quiet', '--filter', `label=rsgo.stack=${stackName}`), '');
+  t.is(await docker('network', 'ls', '--quiet', '--filter', `label=rsgo.stack=${stackName}`), '');
+  t.like((await host.admin('GET', `/api/deployments/${String(res.body['deploymentId'])}`)).body['deployment'], { status: 'Removed', services: [] });
+});
