@@ -296,22 +296,19 @@ export class DeploymentStore {
   }
 
   async #insertEntry(trx: Knex.Transaction, deploymentId: string, start: OperationStart, stamp: string): Promise<number> {
-    const [inserted] = await trx('deployment_history').insert(
-      {
-        deployment_id: deploymentId,
-        operation: start.operation,
-        outcome: 'InProgress',
-        started_at: stamp,
-        finished_at: null,
-        message: null,
-        triggered_by: start.triggeredBy,
-        from_version: start.fromVersion,
-        to_version: start.toVersion,
-      },
-      ['id'],
-    );
-    // SQLite and MySQL answer an insert with the new id in different shapes.
-    return Number(typeof inserted === 'object' && inserted !== null ? (inserted as { id: number }).id : inserted);
+    // Both SQLite and MySQL answer an insert with the new auto-increment id.
+    const [inserted] = await trx('deployment_history').insert({
+      deployment_id: deploymentId,
+      operation: start.operation,
+      outcome: 'InProgress',
+      started_at: stamp,
+      finished_at: null,
+      message: null,
+      triggered_by: start.triggeredBy,
+      from_version: start.fromVersion,
+      to_version: start.toVersion,
+    });
+    return Number(inserted);
   }
 
   async getProduct(id: string): Promise<ProductDeployment | null> {
