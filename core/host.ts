@@ -8,6 +8,7 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
+import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
@@ -22,6 +23,8 @@ export interface HostOptions {
   /** Built-in plugins by id. */
   readonly builtins: Readonly<Record<string, PluginDefinition>>;
   readonly log?: Logger;
+  /** Folder of the built web UI; `dist/web` of this package by default. */
+  readonly webRoot?: string;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -66,7 +69,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store);
   await environments.ensureDefault();
 
-  const app = createApp({ log, hooks, trustProxy: config.server.trustProxy, routers: [healthRoutes(store)] });
+  const app = createApp({
+    log,
+    hooks,
+    trustProxy: config.server.trustProxy,
+    routers: [healthRoutes(store)],
+    webRoot: options.webRoot ?? defaultWebRoot(),
+  });
 
   let server: Server | null = null;
   let closing: Promise<void> | null = null;

@@ -15,6 +15,8 @@ export interface TestHostOptions {
   readonly plugins?: Readonly<Record<string, PluginDefinition>>;
   /** Where relative paths in the config resolve; a temp folder by default. */
   readonly configDir?: string;
+  /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
+  readonly webRoot?: string;
 }
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
@@ -63,7 +65,13 @@ export async function startTestHost(
   });
   let host: Host;
   try {
-    host = await createHost({ config, configDir: options.configDir ?? tempDir, builtins: { ...builtins, ...options.plugins }, log });
+    host = await createHost({
+      config,
+      configDir: options.configDir ?? tempDir,
+      builtins: { ...builtins, ...options.plugins },
+      log,
+      webRoot: options.webRoot,
+    });
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true });
     throw err;
