@@ -1,7 +1,9 @@
 import type { PluginDefinition } from '../core/plugin-api.js';
+import dockerRuntime from './docker-runtime/index.js';
 import localDirectorySource from './local-directory-source/index.js';
 
 /** The plugins that ship with the host, by id. They use only the public plugin API. */
 export const builtinPlugins: Readonly<Record<string, PluginDefinition>> = {
+  [dockerRuntime.id]: dockerRuntime,
   [localDirectorySource.id]: localDirectorySource,
 };

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Credentials for one private registry, matched by the registry host of an image reference. */
+const registryCredentials = z.strictObject({
+  /** Registry host as it appears in image references (`registry.acme.com`, `127.0.0.1:5000`, `docker.io`). */
+  host: z.string().min(1),
+  username: z.string().min(1),
+  password: z.string(),
+});
+
+/** Options of the `docker-runtime` plugin, as written under `options:` in the config file. */
+export const dockerRuntimeOptions = z.strictObject({
+  /** Engine socket for environments whose `dockerHost` is `null`. */
+  socketPath: z.string().min(1).default('/var/run/docker.sock'),
+  /** Private registries; the password is sent to the engine only, never logged. */
+  registries: z.array(registryCredentials).default([]),
+  /** `always` pulls every image on every deploy, so a new image pushed under the same tag is what runs. */
+  pull: z.enum(['always', 'if-missing']).default('always'),
+  /** Grace period between SIGTERM and SIGKILL when a container is stopped. */
+  stopTimeoutSeconds: z.number().int().min(0).default(10),
+  /** Upper bound for one whole plan: pulls, init containers, starts and health checks. */
+  deployTimeoutSeconds: z.number().int().positive().default(300),
+});
+
+/** The validated options with defaults applied. */
+export type DockerRuntimeOptions = z.output<typeof dockerRuntimeOptions>;
+
+/** One entry of `registries`. */
+export type RegistryCredentials = z.output<typeof registryCredentials>;

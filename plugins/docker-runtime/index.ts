@@ -1,0 +1,25 @@
+import { definePlugin } from '../../core/plugin-api.js';
+import { carryOutPlan } from './carry-out-plan.js';
+import { dockerRuntimeOptions } from './docker-runtime-options.js';
+
+/**
+ * The `docker-runtime` plugin: carries out deploy plans for environments of type `docker` on a
+ * Docker engine (local socket or remote TCP). Plans for other environment types are left to
+ * other runtimes.
+ */
+export default definePlugin({
+  id: 'docker-runtime',
+  apiVersion: '1.0',
+  version: '0.1.0',
+  options: dockerRuntimeOptions,
+  setup(ctx) {
+    ctx.hooks.deploy.tap(async (plan, context) => {
+      if (plan.environment.type !== 'docker') return undefined;
+      return carryOutPlan(plan, context, ctx.name, ctx.options);
+    });
+    ctx.log.info(
+      { socketPath: ctx.options.socketPath, pull: ctx.options.pull, registries: ctx.options.registries.map((r) => r.host) },
+      'docker runtime ready',
+    );
+  },
+});

@@ -1,0 +1,34 @@
+import type { DeployPlan, DeployedService } from '../../core/plugin-api.js';
+import type { DockerEngine } from './docker-engine.js';
+import { deploymentFilter, deploymentLabels } from './deployment-labels.js';
+
+/**
+ * The deployment's containers as they are now, found by its label, in plan order (then by
+ * name for containers of services the plan no longer has). Changes nothing.
+ */
+export async function inspectStack(engine: DockerEngine, plan: DeployPlan): Promise<DeployedService[]> {
+  const summaries = await engine.listContainers(deploymentFilter(plan.deploymentId));
+  // The list shows an image id instead of the reference once the tag has moved on; the
+  // container's own config keeps the reference it was created from.
+  const states = await Promise.all(summaries.map((s) => engine.inspectContainer(s.id)));
+  const services = states.flatMap((state): DeployedService[] =>
+    state === null
+      ? []
+      : [
+          {
+            serviceName: state.labels[deploymentLabels.service] ?? state.name,
+            containerId: state.id,
+            containerName: state.name,
+            image: state.image,
+            imageId: state.imageId,
+            status: state.status,
+            lifecycle: state.labels[deploymentLabels.lifecycle] === 'init' ? 'init' : 'service',
+          },
+        ],
+  );
+  const rank = (name: string) => {
+    const index = plan.services.findIndex((s) => s.name === name);
+    return index < 0 ? plan.services.length : index;
+  };
+  return services.sort((a, b) => rank(a.serviceName) - rank(b.serviceName) || a.containerName.localeCompare(b.containerName));
+}

@@ -1,0 +1,32 @@
+import { UnavailableError, errorMessage, type DeployContext, type DeployPlan } from '../../core/plugin-api.js';
+import type { DockerEngine } from './docker-engine.js';
+import { removeDeploymentContainers } from './deployment-containers.js';
+import { deploymentFilter } from './deployment-labels.js';
+import { removeUnusedNetworks } from './remove-unused-networks.js';
+
+/**
+ * Tears a deployment down: every container labelled with its id, its own networks once unused,
+ * and its named volumes only when the plan asks (`removeVolumes`). External networks and
+ * volumes carry no deployment label and are never touched.
+ */
+export async function removeStack(
+  engine: DockerEngine,
+  plan: DeployPlan,
+  context: DeployContext,
+  stopTimeoutSeconds: number,
+): Promise<void> {
+  await engine.ping();
+  await removeDeploymentContainers(engine, plan.deploymentId, { stopTimeoutSeconds, progress: context.progress });
+  await removeUnusedNetworks(engine, plan.deploymentId, new Set(), context);
+  if (!plan.removeVolumes) return;
+  for (const volume of await engine.listVolumes(deploymentFilter(plan.deploymentId))) {
+    context.progress({ service: null, step: 'remove', message: `Removing volume ${volume.name}` });
+    try {
+      await engine.removeVolume(volume.name);
+    } catch (err) {
+      if (err instanceof UnavailableError) throw err;
+      // A volume that a container outside this stack still mounts stays; the stack itself is gone.
+      context.log.warn({ volume: volume.name, reason: errorMessage(err) }, 'volume not removed');
+    }
+  }
+}

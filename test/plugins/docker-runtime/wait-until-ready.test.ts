@@ -1,0 +1,58 @@
+import test, { type ExecutionContext } from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeployDeadline } from '../../../plugins/docker-runtime/deploy-deadline.js';
+import { DockerEngine } from '../../../plugins/docker-runtime/docker-engine.js';
+import { dockerRuntimeOptions } from '../../../plugins/docker-runtime/docker-runtime-options.js';
+import { waitUntilReady } from '../../../plugins/docker-runtime/wait-until-ready.js';
+import { cleanUpDeployments } from '../../support/docker-cleanup.js';
+import { docker } from '../../support/docker-cli.js';
+import { testImages } from '../../support/test-images.js';
+import { idle, testPlan } from '../../support/test-plan.js';
+
+const images = testImages('docker-runtime-readiness');
+
+/**
+ * A running container of the plan's only service whose health stays "starting" (its first
+ * probe is a minute away), started here so that a short deadline is spent on the wait alone,
+ * however busy the engine is. Resolves once the container has written `line`.
+ */
+async function startedButNotHealthy(t: ExecutionContext, line: string) {
+  const image = await images.push('app');
+  const plan = testPlan({ services: { api: { image: image.ref } } });
+  cleanUpDeployments(t, plan.deploymentId);
+  await docker('pull', '--quiet', image.ref);
+  const launchedAt = new Date();
+  const id = await docker(
+    'run', '--detach', '--label', `rsgo.deployment=${plan.deploymentId}`,
+    '--health-cmd', 'exit 1', '--health-interval', '60s', image.ref, ...idle(`echo ${line}`),
+  );
+  for (const giveUp = Date.now() + 30_000; !(await docker('logs', id)).includes(line); await sleep(100)) {
+    if (Date.now() > giveUp) throw new Error(`the container did not write '${line}' within 30s`);
+  }
+  const engine = DockerEngine.connect(plan.environment, dockerRuntimeOptions.parse({}));
+  const [service] = plan.services;
+  if (!service) throw new Error('the plan has no service');
+  return { engine, service, container: { id, launchedAt } };
+}
+
+test('a service that never becomes healthy fails when the deploy deadline passes, with its last log lines', async (t) => {
+  const { engine, service, container } = await startedButNotHealthy(t, 'waiting for the cache');
+  const deadline = new DeployDeadline(new AbortController().signal, 2);
+  t.teardown(() => deadline.dispose());
+
+  await t.throwsAsync(waitUntilReady(engine, service, container, deadline, { settleMs: 0 }), {
+    message: /^Service 'api' did not become healthy within 2s\. Last log lines:\n\s+waiting for the cache$/,
+  });
+});
+
+test('a cancelled wait ends quietly: another service already failed the deploy', async (t) => {
+  const { engine, service, container } = await startedButNotHealthy(t, 'idle');
+  const deadline = new DeployDeadline(new AbortController().signal, 60);
+  t.teardown(() => deadline.dispose());
+  const cancel = new AbortController();
+
+  const wait = waitUntilReady(engine, service, container, deadline, { settleMs: 0, cancel: cancel.signal });
+  cancel.abort();
+
+  t.is(await wait, null);
+});
