@@ -1,0 +1,291 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { TestHost } from '../../core/testing.js';
+import { launchChromium, saveFailureScreenshot } from '../support/browser.js';
+import { useTestHost } from '../support/test-host.js';
+import { buildWebUi } from '../support/web-ui-build.js';
+
+interface BrowserTestContext {
+  browser: Browser;
+  webRoot: string;
+  /** The test's own browser window, for the screenshot on failure. */
+  window?: { context: BrowserContext; page: Page; cspViolations: string[] };
+}
+
+// Browser tests share one Chromium and run one at a time: each drives a whole page.
+const test = anyTest as TestFn<BrowserTestContext>;
+
+/** Where the documentation's screenshots of the CI/CD page are written. */
+const DOC_IMAGES = 'docs/images';
+
+test.before(async (t) => {
+  t.context.webRoot = await buildWebUi();
+  t.context.browser = await launchChromium();
+});
+
+test.after.always(async (t) => {
+  await t.context.browser?.close();
+});
+
+test.afterEach.always(async (t) => {
+  const window = t.context.window;
+  if (!window) return;
+  if (!t.passed) t.log(`screenshot: ${await saveFailureScreenshot(window.page, t.title)}`);
+  await window.context.close();
+  // The pages' own code never trips the Content-Security-Policy the host sends.
+  t.deepEqual(window.cspViolations, []);
+});
+
+interface UiOptions {
+  readonly config?: Record<string, unknown>;
+  readonly viewport?: { width: number; height: number };
+}
+
+/** A host with API-key auth serving the freshly built UI, and a browser page on it. */
+async function openUi(t: ExecutionContext<BrowserTestContext>, options: UiOptions = {}): Promise<{ host: TestHost; page: Page }> {
+  const host = await useTestHost(t, {
+    webRoot: t.context.webRoot,
+    config: { plugins: [{ use: 'api-key-auth' }], ...options.config },
+  });
+  const context = await t.context.browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+  t.context.window = { context, page, cspViolations };
+  await page.goto(host.url);
+  return { host, page };
+}
+
+async function signIn(page: Page, host: TestHost): Promise<void> {
+  await page.getByLabel('Username').fill(host.admin.username);
+  await page.getByLabel('Password').fill(host.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
+}
+
+/** Goes to a page through the main menu, as a user would. */
+async function openFromMenu(page: Page, ...links: string[]): Promise<void> {
+  for (const name of links) await page.getByRole('link', { name, exact: true }).click();
+}
+
+/** The text of the errors a control's `aria-describedby` points to: what a screen reader reads with it. */
+async function errorOf(control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+  const page = control.page();
+  const texts: string[] = [];
+  for (const id of ids) {
+    const described = page.locator(`[id="${id}"]`);
+    if ((await described.getAttribute('class'))?.includes('field-error')) texts.push((await described.innerText()).replace(/^⚠\s*/, ''));
+  }
+  return texts.join(' ');
+}
+
+/** The cell of `row` under `column`. */
+const cell = (row: Locator, column: string) => row.locator(`[data-label="${column}"]`);
+
+async function docScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir(DOC_IMAGES, { recursive: true });
+  await page.screenshot({ path: join(DOC_IMAGES, `${name}.png`) });
+}
+
+async function syncWithKey(host: TestHost, key: string): Promise<Response> {
+  return fetch(`${host.url}/api/hooks/sync-sources`, { method: 'POST', headers: { 'X-Api-Key': key } });
+}
+
+test.serial('the seed walk-through: create a key, read it once, use it on a hook, revoke it in the UI', async (t) => {
+  const { host, page } = await openUi(t);
+  await signIn(page, host);
+
+  // Steps 1 and 2: Settings → CI/CD Integration, empty at first.
+  await openFromMenu(page, 'Settings', 'CI/CD Integration');
+  await page.getByRole('heading', { name: 'No API keys yet' }).waitFor();
+  await docScreenshot(page, 'cicd-empty');
+
+  // Step 3: the form.
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Azure DevOps Deploy');
+  t.true(await page.getByLabel('Redeploy').isChecked(), 'Redeploy starts checked');
+  await page.getByLabel('Sync Sources').check();
+  await docScreenshot(page, 'cicd-create-form');
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+
+  // Step 4: the full key, once, with the warning and a working copy button.
+  const keyField = page.getByLabel('API key', { exact: true });
+  await keyField.waitFor();
+  const fullKey = await keyField.inputValue();
+  t.regex(fullKey, /^rsgo_[A-Za-z0-9]{32}$/);
+  t.true(await page.getByText('Copy the key now: it will not be shown again.').isVisible());
+  await page.getByRole('button', { name: 'Copy key' }).click();
+  await page.getByText('Copied to the clipboard.').waitFor();
+  t.is(await page.evaluate(() => navigator.clipboard.readText()), fullKey);
+  await docScreenshot(page, 'cicd-key-created');
+  await page.getByRole('button', { name: 'Done, I have copied the key' }).click();
+
+  // Step 5: the list shows the key without its secret, and the browser kept no copy of it.
+  const row = page.getByRole('row', { name: /Azure DevOps Deploy/ });
+  t.is(await cell(row, 'Status').innerText(), 'Active');
+  t.is(await cell(row, 'Permissions').innerText(), 'Redeploy, Sync Sources');
+  t.is(await cell(row, 'Environment').innerText(), 'All environments');
+  t.is(await cell(row, 'Expires').innerText(), 'Never');
+  t.is(await cell(row, 'Last used').innerText(), 'Never');
+  t.true((await cell(row, 'Name').innerText()).includes(fullKey.slice(0, 12)));
+  t.false((await page.content()).includes(fullKey), 'the page no longer holds the key');
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  t.false(stored.includes(fullKey), 'no storage holds the key');
+
+  // The pipeline's call works with the key read from the page, and the list shows the use.
+  const accepted = await syncWithKey(host, fullKey);
+  t.is(accepted.status, 200, await accepted.text());
+  await page.reload();
+  await row.waitFor();
+  t.not(await cell(row, 'Last used').innerText(), 'Never');
+  await docScreenshot(page, 'cicd-key-list');
+
+  // Revoke, confirmed in a dialog whose safe choice has the focus.
+  await row.getByRole('button', { name: 'Revoke Azure DevOps Deploy' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Revoke API key?' });
+  await dialog.waitFor();
+  t.is(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+  await dialog.getByRole('button', { name: 'Revoke key' }).click();
+  await page.getByText("API key 'Azure DevOps Deploy' revoked successfully.").waitFor();
+  t.is(await cell(row, 'Status').innerText(), 'Revoked');
+  t.is(await row.getByRole('button').count(), 0, 'a revoked key has nothing left to revoke');
+
+  const refused = await syncWithKey(host, fullKey);
+  t.is(refused.status, 401);
+  t.like(await refused.json(), { success: false, code: 'AUTH_INVALID' });
+});
+
+test.serial('the form shows each problem next to its field, from the browser and from the host', async (t) => {
+  const { host, page } = await openUi(t);
+  await signIn(page, host);
+  await openFromMenu(page, 'Settings', 'CI/CD Integration');
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+
+  const name = page.getByLabel('Name', { exact: true });
+  const permissions = page.getByRole('group', { name: 'Permissions' });
+  const expiry = page.getByLabel('Expiry (optional)');
+  await page.getByLabel('Redeploy').uncheck();
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+  t.is(await errorOf(name), 'Enter a name for the key.');
+  t.is(await name.getAttribute('aria-invalid'), 'true');
+  t.is(await errorOf(permissions), 'Select at least one permission.');
+  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name', 'focus goes to the first wrong field');
+
+  await name.fill('Nightly');
+  await page.getByLabel('Upgrade').check();
+  await expiry.fill('2000-01-01');
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+  t.is(await errorOf(name), '');
+  t.is(await errorOf(permissions), '');
+  t.is(await errorOf(expiry), 'The expiry date must be in the future.');
+
+  // A rule only the host knows: names are unique among active keys.
+  const token = await host.signIn();
+  const existing = await host.request('POST', '/api/api-keys', { token, body: { name: 'Nightly', permissions: ['Hooks.Upgrade'] } });
+  t.is(existing.status, 201, existing.text);
+  await expiry.fill('');
+  await page.getByRole('button', { name: 'Create API Key' }).click();
+  await page.locator('#key-name-error').waitFor();
+  t.is(await errorOf(name), "An active API key with name 'Nightly' already exists.");
+  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name');
+
+  const keys = await host.request('GET', '/api/api-keys', { token });
+  t.is((keys.body['apiKeys'] as unknown[]).length, 1, 'refused submissions created nothing');
+});
+
+test.serial('sign-in: wrong password, a session that survives a reload, a rejected token, and sign-out', async (t) => {
+  const { host, page } = await openUi(t);
+  t.is(await page.title(), 'Sign in · rsgo');
+  await page.getByLabel('Username').fill(host.admin.username);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  t.is(await page.getByRole('alert').innerText(), 'Invalid username or password.');
+  t.is(await page.getByLabel('Password').inputValue(), '');
+
+  await signIn(page, host);
+  t.true(await page.getByText(`Signed in as ${host.admin.username}`).isVisible());
+  t.is(await page.title(), 'Deployments · rsgo');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
+
+  // A token the host no longer accepts ends the session on the next call.
+  await page.evaluate(() => {
+    const session = JSON.parse(sessionStorage.getItem('rsgo.session') ?? '{}') as Record<string, unknown>;
+    sessionStorage.setItem('rsgo.session', JSON.stringify({ ...session, token: 'forged' }));
+  });
+  await page.reload();
+  await page.getByText('Your session has expired. Sign in again.').waitFor();
+
+  await signIn(page, host);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  t.is(await page.evaluate(() => sessionStorage.getItem('rsgo.session')), null);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+});
+
+test.serial('on a phone-width screen, by keyboard only: create a key and cancel a revoke with Escape', async (t) => {
+  const { host, page } = await openUi(t, { viewport: { width: 360, height: 740 } });
+  await signIn(page, host);
+  await page.goto(`${host.url}/settings/cicd`);
+  await page.getByRole('heading', { name: 'No API keys yet' }).waitFor();
+
+  const createButton = page.getByRole('button', { name: 'Create API Key' });
+  for (let presses = 0; presses < 20 && !(await createButton.evaluate((button) => button === document.activeElement)); presses++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name', 'the form takes the focus');
+  await page.keyboard.type('Phone');
+  await page.keyboard.press('Enter');
+  const keyField = page.getByLabel('API key', { exact: true });
+  await keyField.waitFor();
+  t.true(await keyField.evaluate((input) => input === document.activeElement), 'the new key has the focus, ready to copy');
+  await page.getByRole('button', { name: 'Done, I have copied the key' }).press('Enter');
+
+  const row = page.getByRole('row', { name: /Phone/ });
+  await row.getByRole('button', { name: 'Revoke Phone' }).press('Enter');
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  t.is(await cell(row, 'Status').innerText(), 'Active');
+
+  t.true(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing is wider than the screen');
+  await docScreenshot(page, 'cicd-phone');
+});
+
+test.serial('the catalog Sync button shows the result and each failing source', async (t) => {
+  const sources = await mkdtemp(join(tmpdir(), 'rsgo-ui-catalog-'));
+  t.teardown(() => rm(sources, { recursive: true, force: true }));
+  await writeFile(
+    join(sources, 'shop.yaml'),
+    'metadata:\n  name: Demo Shop\n  productId: com.example.shop\n  productVersion: "1.2.0"\nservices:\n  web:\n    image: example/shop:1.2.0\n',
+  );
+  const { host, page } = await openUi(t, {
+    config: {
+      plugins: [
+        { use: 'api-key-auth' },
+        { use: 'local-directory-source', name: 'demo', options: { path: sources } },
+        { use: 'local-directory-source', name: 'gone', options: { path: join(sources, 'missing') } },
+      ],
+    },
+  });
+  await signIn(page, host);
+  await openFromMenu(page, 'Catalog');
+  await page.getByRole('button', { name: 'Sync' }).click();
+
+  const result = page.getByRole('status').filter({ hasText: 'Sync completed with errors' });
+  await result.waitFor();
+  t.regex(await result.innerText(), /Source errors[\s\S]*gone/);
+  await page.getByRole('heading', { name: /Demo Shop/ }).waitFor();
+  t.true(await page.getByText('com.example.shop').isVisible());
+});
