@@ -33,7 +33,7 @@ test.after.always(async (t) => {
 test.afterEach.always(async (t) => {
   const window = t.context.window;
   if (!window) return;
-  if (!t.passed) t.log(`screenshot: ${await saveFailureScreenshot(window.page, t.title)}`);
+  if (!t.passed) t.log(`screenshot: ${await saveFailureScreenshot(window.page, t.title.replace(/^afterEach\.always hook for /, ''))}`);
   await window.context.close();
   // The pages' own code never trips the Content-Security-Policy the host sends.
   t.deepEqual(window.cspViolations, []);
@@ -93,7 +93,9 @@ const cell = (row: Locator, column: string) => row.locator(`[data-label="${colum
 
 async function docScreenshot(page: Page, name: string): Promise<void> {
   await mkdir(DOC_IMAGES, { recursive: true });
-  await page.screenshot({ path: join(DOC_IMAGES, `${name}.png`) });
+  // No hover highlight on whatever the pointer last clicked.
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(DOC_IMAGES, `${name}.png`), fullPage: true });
 }
 
 async function syncWithKey(host: TestHost, key: string): Promise<Response> {
