@@ -3,9 +3,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type Koa from 'koa';
+import { apiKeyRoutes } from './api-keys/api-key-routes.js';
+import { ApiKeyService } from './api-keys/api-key-service.js';
+import { AuditLog } from './audit/audit-log.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { authRoutes } from './auth/auth-routes.js';
+import { FailureBrake } from './auth/failure-brake.js';
+import { tapSessionAuthenticator } from './auth/session-authenticator.js';
+import { SessionTokens } from './auth/session-tokens.js';
+import { loadTokenSecret } from './auth/token-secret.js';
+import type { ScryptCost } from './auth/password-hash.js';
+import { UserService } from './auth/user-service.js';
 import type { HostConfig } from './config/config-schema.js';
+import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
+import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -14,6 +27,10 @@ import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
 import { loadPlugins, type PluginSet } from './plugins/plugin-loader.js';
 import { openStore, type Store } from './store/open-store.js';
+import { emptyWebhookHandlers } from './webhooks/empty-webhook-handlers.js';
+import { hookPermissions, webhookEndpoints } from './webhooks/webhook-endpoints.js';
+import type { WebhookHandlers } from './webhooks/webhook-handlers.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface HostOptions {
@@ -23,6 +40,12 @@ export interface HostOptions {
   /** Built-in plugins by id. */
   readonly builtins: Readonly<Record<string, PluginDefinition>>;
   readonly log?: Logger;
+  /** Where `RSGO_ADMIN_USER` and `RSGO_ADMIN_PASSWORD` are read; `process.env` by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The work behind `/api/hooks/*`; a host without deployments or sources answers as empty. */
+  readonly webhookHandlers?: WebhookHandlers;
+  /** scrypt cost of new password hashes; the strong default unless a test needs speed. */
+  readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
 }
@@ -34,6 +57,9 @@ export interface Host {
   readonly store: Store;
   readonly plugins: PluginSet;
   readonly environments: EnvironmentService;
+  readonly users: UserService;
+  readonly apiKeys: ApiKeyService;
+  readonly audit: AuditLog;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -50,8 +76,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir);
   const hooks = createHostHooks();
+  const audit = new AuditLog(store, log);
+  const environments = new EnvironmentService(store);
+  const users = new UserService(store, options.passwordCost);
+  const apiKeys = new ApiKeyService(store, environments, log);
   let plugins: PluginSet;
+  let tokens: SessionTokens;
   try {
+    await environments.ensureDefault();
+    await users.ensureFirstAdmin(options.env ?? process.env, log);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
+    // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
+    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats()), tokens, users, hookPermissions);
     plugins = await loadPlugins({
       entries: config.plugins,
       builtins: options.builtins,
@@ -60,20 +96,26 @@ export async function createHost(options: HostOptions): Promise<Host> {
       configDir,
       dataDir,
       log,
-      host: { version: packageJson.version },
+      host: { version: packageJson.version, apiKeys, audit },
     });
   } catch (err) {
+    await apiKeys.close();
     await store.destroy();
     throw err;
   }
-  const environments = new EnvironmentService(store);
-  await environments.ensureDefault();
 
   const app = createApp({
     log,
     hooks,
     trustProxy: config.server.trustProxy,
-    routers: [healthRoutes(store)],
+    routers: [
+      healthRoutes(store),
+      authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
+      apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
+      environmentRoutes(hooks, environments, audit),
+      auditRoutes(hooks, audit),
+      webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
+    ],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
 
@@ -101,6 +143,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     plugins,
     environments,
+    users,
+    apiKeys,
+    audit,
     log,
     dataDir,
     listen: () =>
@@ -118,6 +163,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       closing ??= (async () => {
         if (server) await stopServer(server);
         await plugins.close();
+        // Pending lastUsedAt values are written before the database goes.
+        await apiKeys.close();
         await store.destroy();
       })();
       return closing;

@@ -15,6 +15,12 @@ export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './c
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
 export type { Logger } from './logger.js';
+export type { ApiKeyCredential, ApiKeyDirectory } from './api-keys/api-key.js';
+export { hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
+export type { AuditAction, AuditEventInput, AuditOutcome, AuditRecorder } from './audit/audit-event.js';
+export { FailureBrake } from './auth/failure-brake.js';
+export type { BrakeLimits } from './auth/failure-brake.js';
+export { INVALID_CREDENTIALS_MESSAGE } from './http/authorize.js';
 export {
   AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, HostError, InputError, InternalError,
   NotFoundError, TooManyRequestsError, UnavailableError, UpstreamError, errorMessage,

@@ -1,9 +1,11 @@
 import type { PluginDefinition } from '../core/plugin-api.js';
+import apiKeyAuth from './api-key-auth/index.js';
 import dockerRuntime from './docker-runtime/index.js';
 import localDirectorySource from './local-directory-source/index.js';
 
 /** The plugins that ship with the host, by id. They use only the public plugin API. */
 export const builtinPlugins: Readonly<Record<string, PluginDefinition>> = {
+  [apiKeyAuth.id]: apiKeyAuth,
   [dockerRuntime.id]: dockerRuntime,
   [localDirectorySource.id]: localDirectorySource,
 };

@@ -8,6 +8,24 @@ const hookTimeoutsMs = z.strictObject({
   catalogSource: z.number().int().positive().default(300_000),
 });
 
+/** Limits of a brute-force brake (see `core/auth/failure-brake.ts`). */
+const brakeLimits = (defaults: { maxFailures: number; windowSeconds: number; lockoutSeconds: number }) =>
+  z.strictObject({
+    maxFailures: z.number().int().positive().default(defaults.maxFailures),
+    windowSeconds: z.number().int().positive().default(defaults.windowSeconds),
+    lockoutSeconds: z.number().int().positive().default(defaults.lockoutSeconds),
+  });
+
+/** Sign-in of operators: session tokens and the password brake. */
+const authSchema = z.strictObject({
+  /** Signs session tokens; generated once into `<dataDir>/token-secret` when absent. */
+  tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a session token from `POST /api/auth/login` is accepted. */
+  tokenTtlMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
+  /** Failed sign-ins from one client address before it is refused with 429. */
+  loginBrake: brakeLimits({ maxFailures: 5, windowSeconds: 300, lockoutSeconds: 300 }).prefault({}),
+});
+
 /** One entry of `plugins:`; order is tap order. */
 export const pluginEntrySchema = z.strictObject({
   /** A built-in id, a path (`./x.js`, relative to the config file) or an npm package name. */
@@ -50,6 +68,7 @@ export const configSchema = z.strictObject({
     }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
   hooks: z.strictObject({ timeoutMs: hookTimeoutsMs.prefault({}) }).prefault({}),
+  auth: authSchema.prefault({}),
   plugins: z.array(pluginEntrySchema).default([]),
 });
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { environments } from './migrations/001-environments.js';
+import { auth } from './migrations/002-auth.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
 export interface Migration {
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments];
+export const migrations: readonly Migration[] = [environments, auth];
 
 /** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
 export const migrationSource: Knex.MigrationSource<Migration> = {

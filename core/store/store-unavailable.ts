@@ -11,7 +11,10 @@ const connectionCodes = new Set([
 export function storeUnavailable(err: unknown): UnavailableError | null {
   if (err === null || typeof err !== 'object') return null;
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
-  const lostPool = name === 'KnexTimeoutError' || (typeof message === 'string' && message.includes('Connection lost'));
+  // knex says "Unable to acquire a connection" once its pool is gone (the host is stopping).
+  const lostPool =
+    name === 'KnexTimeoutError' ||
+    (typeof message === 'string' && (message.includes('Connection lost') || message.startsWith('Unable to acquire a connection')));
   if ((typeof code === 'string' && connectionCodes.has(code)) || lostPool) {
     return new UnavailableError('The database is unavailable; try again shortly.', {
       code: 'DATABASE_UNAVAILABLE',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,10 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import { createHost, type Host } from '../host.js';
 import { createLogger } from '../logger.js';
 import type { PluginDefinition } from '../plugins/define-plugin.js';
+import type { WebhookHandlers } from '../webhooks/webhook-handlers.js';
+
+/** scrypt cost for test hosts only: every test starts a host, and production's cost adds seconds. */
+const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
 
 /** Options of {@link startTestHost}. */
 export interface TestHostOptions {
@@ -15,6 +20,13 @@ export interface TestHostOptions {
   readonly plugins?: Readonly<Record<string, PluginDefinition>>;
   /** Where relative paths in the config resolve; a temp folder by default. */
   readonly configDir?: string;
+  /**
+   * The host's environment variables (`RSGO_ADMIN_USER`, `RSGO_ADMIN_PASSWORD`). By default
+   * the first administrator is `admin` with a random password, see {@link TestHost.admin}.
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Replaces the work behind `/api/hooks/*` (e.g. to record what the routes pass on). */
+  readonly webhookHandlers?: WebhookHandlers;
   /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
   readonly webRoot?: string;
 }
@@ -44,6 +56,10 @@ export interface TestHost {
   readonly dataDir: string;
   /** Every log line written so far (JSON text), to assert on or to search for secrets. */
   readonly logs: readonly string[];
+  /** The first administrator the host was started with (from `env`, or the default one). */
+  readonly admin: { readonly username: string; readonly password: string };
+  /** Signs the administrator in; resolves the session token for `request(..., { token })`. */
+  signIn(): Promise<string>;
   request(method: string, path: string, request?: TestRequest): Promise<TestResponse>;
   /** Stops the host and deletes its temp folder. */
   close(): Promise<void>;
@@ -63,6 +79,8 @@ export async function startTestHost(
     server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000, ...(given['server'] as object | undefined) },
     dataDir: (given['dataDir'] as string | undefined) ?? join(tempDir, 'data'),
   });
+  const env = options.env ?? { RSGO_ADMIN_USER: 'admin', RSGO_ADMIN_PASSWORD: randomBytes(18).toString('base64url') };
+  const admin = { username: env['RSGO_ADMIN_USER'] || 'admin', password: env['RSGO_ADMIN_PASSWORD'] ?? '' };
   let host: Host;
   try {
     host = await createHost({
@@ -70,6 +88,10 @@ export async function startTestHost(
       configDir: options.configDir ?? tempDir,
       builtins: { ...builtins, ...options.plugins },
       log,
+      env,
+      // Test hosts hash passwords cheaply: start-up and sign-in stay fast; production keeps the default.
+      passwordCost: TEST_PASSWORD_COST,
+      webhookHandlers: options.webhookHandlers,
       webRoot: options.webRoot,
     });
   } catch (err) {
@@ -78,12 +100,18 @@ export async function startTestHost(
   }
   const { url } = await host.listen();
 
-  return {
+  const testHost: TestHost = {
     url,
     host,
     hooks: host.hooks,
     dataDir: host.dataDir,
     logs,
+    admin,
+    async signIn() {
+      const res = await testHost.request('POST', '/api/auth/login', { body: admin });
+      if (res.status !== 200 || typeof res.body['token'] !== 'string') throw new Error(`sign-in failed with ${res.status}: ${res.text}`);
+      return res.body['token'];
+    },
     async request(method, path, request = {}) {
       const headers: Record<string, string> = { ...request.headers };
       if (request.apiKey !== undefined) headers['x-api-key'] = request.apiKey;
@@ -108,4 +136,5 @@ export async function startTestHost(
       await rm(tempDir, { recursive: true, force: true });
     },
   };
+  return testHost;
 }

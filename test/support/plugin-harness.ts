@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { createHostHooks, hookNames, type HostHooks } from '../../core/hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats, type HookTimeouts, type PluginStats } from '../../core/hooks/plugin-hooks.js';
 import { createLogger, type Logger } from '../../core/logger.js';
-import type { PluginDefinition } from '../../core/plugin-api.js';
+import type { AuditEventInput, PluginDefinition } from '../../core/plugin-api.js';
 
 /** A plugin set up against real hooks, as the host would do it, without the rest of the host. */
 export interface PluginHarness<Options> {
@@ -41,6 +41,7 @@ export async function startPlugin<Schema extends z.ZodType>(
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   const folder = await mkdtemp(join(tmpdir(), `rsgo-plugin-${plugin.id}-`));
   const closers: Array<() => Promise<void> | void> = [];
+  const auditEvents: AuditEventInput[] = [];
 
   await plugin.setup({
     name,
@@ -49,7 +50,8 @@ export async function startPlugin<Schema extends z.ZodType>(
     log: log.child({ plugin: name }),
     configDir: join(folder, 'config'),
     dataDir: join(folder, 'data'),
-    host: { version: '0.0.0-test' },
+    // A plugin set up alone has no key store; audit events are kept for assertions.
+    host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) } },
     onClose: (fn) => void closers.push(fn),
   });
 

@@ -1,0 +1,49 @@
+import Router from '@koa/router';
+import type { AuditRecorder } from '../audit/audit-event.js';
+import { requestAuditFields } from '../audit/request-audit-fields.js';
+import { InputError } from '../errors.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import { requireUser } from '../http/authorize.js';
+import { jsonObject, optionalString } from '../http/json-body.js';
+import type { RequestState } from '../http/request-state.js';
+import type { EnvironmentService, NewEnvironment } from './environment-service.js';
+
+const runtimeType = /^[a-z][a-z0-9-]{0,39}$/;
+const dockerHostPattern = /^(unix|tcp|npipe|ssh):\/\/\S+$/;
+
+/** Checks a `POST /api/environments` body. */
+function parseNewEnvironment(body: unknown): NewEnvironment {
+  const fields = jsonObject(body);
+  const name = optionalString(fields, 'name');
+  if (name === null) throw new InputError('Environment name is required.');
+  const type = optionalString(fields, 'type') ?? 'docker';
+  if (!runtimeType.test(type)) throw new InputError(`Invalid environment type '${type}'.`);
+  const dockerHost = optionalString(fields, 'dockerHost');
+  if (dockerHost !== null && !dockerHostPattern.test(dockerHost)) {
+    throw new InputError('dockerHost must be a unix://, tcp://, npipe:// or ssh:// address.');
+  }
+  return { name, type, dockerHost };
+}
+
+/** `GET|POST /api/environments`: signed-in users only. */
+export function environmentRoutes(hooks: HostHooks, environments: EnvironmentService, audit: AuditRecorder): Router<RequestState> {
+  const router = new Router<RequestState>();
+  const signedIn = requireUser(hooks);
+  router.get('/api/environments', signedIn, async (ctx) => {
+    ctx.body = { environments: await environments.list() };
+  });
+  router.post('/api/environments', signedIn, async (ctx) => {
+    const environment = await environments.create(parseNewEnvironment(ctx.request.body));
+    await audit.record({
+      ...requestAuditFields(ctx),
+      action: 'environment.created',
+      outcome: 'success',
+      status: 201,
+      target: environment.name,
+      environmentId: environment.id,
+    });
+    ctx.status = 201;
+    ctx.body = { success: true, environment };
+  });
+  return router;
+}
