@@ -72,7 +72,7 @@ export function ApiKeyForm({ environments, onCreated, onCancel }: ApiKeyFormProp
       const answer = await api.post<{ apiKey: CreatedApiKey }>('/api/api-keys', apiKeyRequest(values));
       onCreated(answer.apiKey);
     } catch (err) {
-      const error = err instanceof ApiError ? err : new ApiError(0, String(err), 'UNKNOWN');
+      const error = ApiError.from(err);
       const field = apiKeyFieldOf(error);
       if (field) {
         const refused = { [field]: error.message };

@@ -42,7 +42,7 @@ export function CicdIntegrationPage() {
       setAnnouncement(answer.message);
       await keys.reload();
     } catch (err) {
-      setRevokeError(err instanceof ApiError ? err.message : String(err));
+      setRevokeError(ApiError.from(err).message);
     } finally {
       setRevokeBusy(false);
     }

@@ -13,4 +13,9 @@ export class ApiError extends Error {
     this.code = code;
     this.body = body;
   }
+
+  /** Whatever a call threw, as an ApiError (a bug in the UI shows its message too). */
+  static from(err: unknown): ApiError {
+    return err instanceof ApiError ? err : new ApiError(0, err instanceof Error ? err.message : String(err), 'UNKNOWN');
+  }
 }

@@ -55,6 +55,7 @@ export interface CatalogProduct {
   readonly name: string;
   readonly version: string;
   readonly sourceId: string;
+  readonly description?: string | null;
   readonly versions?: readonly Named[];
   readonly stacks?: readonly CatalogStack[];
 }

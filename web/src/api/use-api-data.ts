@@ -10,25 +10,24 @@ export interface ApiData<T> {
   readonly reload: () => Promise<void>;
 }
 
-/** GETs `path` (nothing while it is null) and again whenever it changes; late answers of old paths are dropped. */
-export function useApiData<T>(path: string | null): ApiData<T> {
+/** GETs `path`, and again whenever it changes; late answers for an older path are dropped. */
+export function useApiData<T>(path: string): ApiData<T> {
   const { api } = useAppContext();
   const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>({
     data: null,
     error: null,
-    loading: path !== null,
+    loading: true,
   });
   const latest = useRef(0);
 
   const load = useCallback(async () => {
-    if (path === null) return;
     const call = ++latest.current;
     setState((previous) => ({ ...previous, loading: true }));
     try {
       const data = await api.get<T>(path);
       if (call === latest.current) setState({ data, error: null, loading: false });
     } catch (err) {
-      const error = err instanceof ApiError ? err : new ApiError(0, String(err), 'UNKNOWN');
+      const error = ApiError.from(err);
       if (call === latest.current) setState((previous) => ({ data: previous.data, error, loading: false }));
     }
   }, [api, path]);

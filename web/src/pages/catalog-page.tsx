@@ -11,8 +11,9 @@ import { SyncResult } from './sync-result';
 
 /** A failed sync still reports per source (500 with `errors`); anything else is a plain failure. */
 function reportOf(err: unknown): SyncReport {
-  if (err instanceof ApiError && Array.isArray(err.body['errors'])) return err.body as unknown as SyncReport;
-  return { success: false, message: `Sync failed: ${err instanceof Error ? err.message : String(err)}` };
+  const error = ApiError.from(err);
+  if (Array.isArray(error.body['errors'])) return error.body as unknown as SyncReport;
+  return { success: false, message: `Sync failed: ${error.message}` };
 }
 
 function ProductCard({ product }: { readonly product: CatalogProduct }) {
@@ -23,6 +24,7 @@ function ProductCard({ product }: { readonly product: CatalogProduct }) {
       <h2 id={`product-${product.id}`}>
         {product.name} <span class="version">{product.version}</span>
       </h2>
+      {product.description && <p>{product.description}</p>}
       <dl class="facts">
         <dt>Product id</dt>
         <dd>

@@ -36,7 +36,7 @@ export function EnvironmentsPage() {
       setAnnouncement(`Environment "${answer.environment.name}" added.`);
       await environments.reload();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(ApiError.from(err).message);
     } finally {
       setBusy(false);
     }

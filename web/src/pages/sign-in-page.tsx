@@ -38,7 +38,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
       const answer = await anonymous.post<LoginResponse>('/api/auth/login', { username: username.trim(), password });
       onSignedIn({ token: answer.token, expiresAt: answer.expiresAt, username: username.trim() });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sign-in failed.');
+      setError(ApiError.from(err).message);
       setPassword('');
     } finally {
       setBusy(false);
