@@ -164,6 +164,17 @@ test.serial('the seed walk-through: create a key, read it once, use it on a hook
   const refused = await syncWithKey(host, fullKey);
   t.is(refused.status, 401);
   t.like(await refused.json(), { success: false, code: 'AUTH_INVALID' });
+
+  // The audit trail shows all of it, newest first, with who did it.
+  await openFromMenu(page, 'Audit');
+  const events = page.locator('tbody tr');
+  await events.first().waitFor();
+  const rows = await events.evaluateAll((found) => found.map((row) => (row as HTMLElement).innerText.replace(/\s+/g, ' ')));
+  const revoked = rows.findIndex((text) => text.includes('apiKey.revoked'));
+  const used = rows.findIndex((text) => text.includes('hook.call') && text.includes('API key "Azure DevOps Deploy"') && text.includes('success'));
+  t.true(revoked >= 0 && used > revoked, rows.join('\n'));
+  const rejected = rows.findIndex((text) => text.includes('auth.rejected') && text.includes('denied') && text.includes('revoked key'));
+  t.true(rejected >= 0 && rejected < revoked, 'the refused call is there too');
 });
 
 test.serial('the form shows each problem next to its field, from the browser and from the host', async (t) => {

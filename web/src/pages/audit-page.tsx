@@ -52,9 +52,11 @@ export function AuditPage() {
           <tbody>
             {events.map((event) => (
               <tr key={event.id}>
-                <td data-label="Time">{formatDateTime(event.at)}</td>
+                <td data-label="Time" class="nowrap">
+                  {formatDateTime(event.at)}
+                </td>
                 <td data-label="Action">
-                  <code>{event.action}</code>
+                  <code class="nowrap">{event.action}</code>
                 </td>
                 <td data-label="Outcome">
                   <StatusBadge status={event.outcome} />
