@@ -1,102 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { TestHost } from '../../core/testing.js';
-import { launchChromium, saveFailureScreenshot } from '../support/browser.js';
-import { useTestHost } from '../support/test-host.js';
-import { buildWebUi } from '../support/web-ui-build.js';
+import { browserTest, openUi } from './browser-test.js';
+import { cell, docScreenshot, errorOf, openFromMenu, signIn } from './ui-steps.js';
 
-interface BrowserTestContext {
-  browser: Browser;
-  webRoot: string;
-  /** The test's own browser window, for the screenshot on failure. */
-  window?: { context: BrowserContext; page: Page; cspViolations: string[] };
-}
-
-// Browser tests share one Chromium and run one at a time: each drives a whole page.
-const test = anyTest as TestFn<BrowserTestContext>;
-
-/** Where the documentation's screenshots of the CI/CD page are written. */
-const DOC_IMAGES = 'docs/images';
-
-test.before(async (t) => {
-  t.context.webRoot = await buildWebUi();
-  t.context.browser = await launchChromium();
-});
-
-test.after.always(async (t) => {
-  await t.context.browser?.close();
-});
-
-test.afterEach.always(async (t) => {
-  const window = t.context.window;
-  if (!window) return;
-  if (!t.passed) t.log(`screenshot: ${await saveFailureScreenshot(window.page, t.title.replace(/^afterEach\.always hook for /, ''))}`);
-  await window.context.close();
-  // The pages' own code never trips the Content-Security-Policy the host sends.
-  t.deepEqual(window.cspViolations, []);
-});
-
-interface UiOptions {
-  readonly config?: Record<string, unknown>;
-  readonly viewport?: { width: number; height: number };
-}
-
-/** A host with API-key auth serving the freshly built UI, and a browser page on it. */
-async function openUi(t: ExecutionContext<BrowserTestContext>, options: UiOptions = {}): Promise<{ host: TestHost; page: Page }> {
-  const host = await useTestHost(t, {
-    webRoot: t.context.webRoot,
-    config: { plugins: [{ use: 'api-key-auth' }], ...options.config },
-  });
-  const context = await t.context.browser.newContext({
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
-  });
-  t.context.window = { context, page, cspViolations };
-  await page.goto(host.url);
-  return { host, page };
-}
-
-async function signIn(page: Page, host: TestHost): Promise<void> {
-  await page.getByLabel('Username').fill(host.admin.username);
-  await page.getByLabel('Password').fill(host.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
-}
-
-/** Goes to a page through the main menu, as a user would. */
-async function openFromMenu(page: Page, ...links: string[]): Promise<void> {
-  for (const name of links) await page.getByRole('link', { name, exact: true }).click();
-}
-
-/** The text of the errors a control's `aria-describedby` points to: what a screen reader reads with it. */
-async function errorOf(control: Locator): Promise<string> {
-  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
-  const page = control.page();
-  const texts: string[] = [];
-  for (const id of ids) {
-    const described = page.locator(`[id="${id}"]`);
-    if ((await described.getAttribute('class'))?.includes('field-error')) texts.push((await described.innerText()).replace(/^⚠\s*/, ''));
-  }
-  return texts.join(' ');
-}
-
-/** The cell of `row` under `column`. */
-const cell = (row: Locator, column: string) => row.locator(`[data-label="${column}"]`);
-
-async function docScreenshot(page: Page, name: string): Promise<void> {
-  await mkdir(DOC_IMAGES, { recursive: true });
-  // No hover highlight on whatever the pointer last clicked.
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(DOC_IMAGES, `${name}.png`), fullPage: true });
-}
+const test = browserTest();
 
 async function syncWithKey(host: TestHost, key: string): Promise<Response> {
   return fetch(`${host.url}/api/hooks/sync-sources`, { method: 'POST', headers: { 'X-Api-Key': key } });
@@ -215,37 +121,6 @@ test.serial('the form shows each problem next to its field, from the browser and
   t.is((keys.body['apiKeys'] as unknown[]).length, 1, 'refused submissions created nothing');
 });
 
-test.serial('sign-in: wrong password, a session that survives a reload, a rejected token, and sign-out', async (t) => {
-  const { host, page } = await openUi(t);
-  t.is(await page.title(), 'Sign in · rsgo');
-  await page.getByLabel('Username').fill(host.admin.username);
-  await page.getByLabel('Password').fill('not the password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  t.is(await page.getByRole('alert').innerText(), 'Invalid username or password.');
-  t.is(await page.getByLabel('Password').inputValue(), '');
-
-  await signIn(page, host);
-  t.true(await page.getByText(`Signed in as ${host.admin.username}`).isVisible());
-  t.is(await page.title(), 'Deployments · rsgo');
-  await page.reload();
-  await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
-
-  // A token the host no longer accepts ends the session on the next call.
-  await page.evaluate(() => {
-    const session = JSON.parse(sessionStorage.getItem('rsgo.session') ?? '{}') as Record<string, unknown>;
-    sessionStorage.setItem('rsgo.session', JSON.stringify({ ...session, token: 'forged' }));
-  });
-  await page.reload();
-  await page.getByText('Your session has expired. Sign in again.').waitFor();
-
-  await signIn(page, host);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByText('You have signed out.').waitFor();
-  t.is(await page.evaluate(() => sessionStorage.getItem('rsgo.session')), null);
-  await page.reload();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-});
-
 test.serial('on a phone-width screen, by keyboard only: create a key and cancel a revoke with Escape', async (t) => {
   const { host, page } = await openUi(t, { viewport: { width: 360, height: 740 } });
   await signIn(page, host);
@@ -274,31 +149,4 @@ test.serial('on a phone-width screen, by keyboard only: create a key and cancel 
 
   t.true(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing is wider than the screen');
   await docScreenshot(page, 'cicd-phone');
-});
-
-test.serial('the catalog Sync button shows the result and each failing source', async (t) => {
-  const sources = await mkdtemp(join(tmpdir(), 'rsgo-ui-catalog-'));
-  t.teardown(() => rm(sources, { recursive: true, force: true }));
-  await writeFile(
-    join(sources, 'shop.yaml'),
-    'metadata:\n  name: Demo Shop\n  productId: com.example.shop\n  productVersion: "1.2.0"\nservices:\n  web:\n    image: example/shop:1.2.0\n',
-  );
-  const { host, page } = await openUi(t, {
-    config: {
-      plugins: [
-        { use: 'api-key-auth' },
-        { use: 'local-directory-source', name: 'demo', options: { path: sources } },
-        { use: 'local-directory-source', name: 'gone', options: { path: join(sources, 'missing') } },
-      ],
-    },
-  });
-  await signIn(page, host);
-  await openFromMenu(page, 'Catalog');
-  await page.getByRole('button', { name: 'Sync' }).click();
-
-  const result = page.getByRole('status').filter({ hasText: 'Sync completed with errors' });
-  await result.waitFor();
-  t.regex(await result.innerText(), /Source errors[\s\S]*gone/);
-  await page.getByRole('heading', { name: /Demo Shop/ }).waitFor();
-  t.true(await page.getByText('com.example.shop').isVisible());
 });
