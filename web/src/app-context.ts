@@ -1,7 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { ApiClient } from './api/api-client';
-import type { Session } from './session/session';
+import type { ApiClient } from './api/api-client.js';
+import type { Session } from './session/session.js';
 
 /** What every page of a signed-in user needs: the API client and the session. */
 export interface AppContextValue {

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiClient } from './api/api-client';
-import { AppContext, type AppContextValue } from './app-context';
-import { Layout } from './components/layout';
-import { SignInPage } from './pages/sign-in-page';
-import { routeFor } from './routes';
-import { navigate, usePath } from './routing/use-path';
-import { forgetStoredSession, readStoredSession, storeSession, type Session } from './session/session';
+import { ApiClient } from './api/api-client.js';
+import { AppContext, type AppContextValue } from './app-context.js';
+import { Layout } from './components/layout.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { routeFor } from './routes.js';
+import { navigate, usePath } from './routing/use-path.js';
+import { forgetStoredSession, readStoredSession, storeSession, type Session } from './session/session.js';
 
 const EXPIRED_MESSAGE = 'Your session has expired. Sign in again.';
 // setTimeout fires at once for delays beyond 2^31-1 ms.

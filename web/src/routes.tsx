@@ -1,12 +1,12 @@
 import type { JSX } from 'preact';
-import { CicdIntegrationPage } from './api-keys/cicd-integration-page';
-import { AuditPage } from './pages/audit-page';
-import { CatalogPage } from './pages/catalog-page';
-import { DeploymentPage } from './pages/deployment-page';
-import { DeploymentsPage } from './pages/deployments-page';
-import { EnvironmentsPage } from './pages/environments-page';
-import { NotFoundPage } from './pages/not-found-page';
-import { SettingsPage } from './pages/settings-page';
+import { CicdIntegrationPage } from './api-keys/cicd-integration-page.js';
+import { AuditPage } from './pages/audit-page.js';
+import { CatalogPage } from './pages/catalog-page.js';
+import { DeploymentPage } from './pages/deployment-page.js';
+import { DeploymentsPage } from './pages/deployments-page.js';
+import { EnvironmentsPage } from './pages/environments-page.js';
+import { NotFoundPage } from './pages/not-found-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 
 const fixed: Readonly<Record<string, () => JSX.Element>> = {
   '/deployments': () => <DeploymentsPage />,

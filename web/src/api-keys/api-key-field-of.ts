@@ -1,5 +1,5 @@
-import type { ApiError } from '../api/api-error';
-import type { ApiKeyField } from './api-key-form-values';
+import type { ApiError } from '../api/api-error.js';
+import type { ApiKeyField } from './api-key-form-values.js';
 
 const byCode: Readonly<Record<string, ApiKeyField>> = {
   DUPLICATE_NAME: 'name',

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error';
-import type { CreatedApiKey, Environment } from '../api/api-types';
-import { useAppContext } from '../app-context';
-import { Field } from '../components/field';
-import { apiKeyFieldOf } from './api-key-field-of';
-import { MAX_NAME_LENGTH, type ApiKeyField, type ApiKeyFieldErrors, type ApiKeyFormValues } from './api-key-form-values';
-import { apiKeyRequest } from './api-key-request';
-import { HOOK_PERMISSIONS } from './hook-permissions';
-import { validateApiKeyForm } from './validate-api-key-form';
+import { ApiError } from '../api/api-error.js';
+import type { CreatedApiKey, Environment } from '../api/api-types.js';
+import { useAppContext } from '../app-context.js';
+import { Field } from '../components/field.js';
+import { apiKeyFieldOf } from './api-key-field-of.js';
+import { MAX_NAME_LENGTH, type ApiKeyField, type ApiKeyFieldErrors, type ApiKeyFormValues } from './api-key-form-values.js';
+import { apiKeyRequest } from './api-key-request.js';
+import { HOOK_PERMISSIONS } from './hook-permissions.js';
+import { validateApiKeyForm } from './validate-api-key-form.js';
 
 interface ApiKeyFormProps {
   readonly environments: readonly Environment[];

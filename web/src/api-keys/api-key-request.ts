@@ -1,5 +1,5 @@
-import type { ApiKeyFormValues } from './api-key-form-values';
-import { expiryInstant } from './expiry-instant';
+import type { ApiKeyFormValues } from './api-key-form-values.js';
+import { expiryInstant } from './expiry-instant.js';
 
 /** The request body of `POST /api/api-keys`. */
 export function apiKeyRequest(values: ApiKeyFormValues): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { ApiKeySummary } from '../api/api-types';
+import type { ApiKeySummary } from '../api/api-types.js';
 
 export type ApiKeyStatus = 'Active' | 'Expired' | 'Revoked';
 

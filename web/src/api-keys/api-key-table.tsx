@@ -1,8 +1,8 @@
-import type { ApiKeySummary, Environment } from '../api/api-types';
-import { StatusBadge } from '../components/status-badge';
-import { formatDateTime } from '../format/format-date-time';
-import { apiKeyStatus } from './api-key-status';
-import { permissionLabel } from './hook-permissions';
+import type { ApiKeySummary, Environment } from '../api/api-types.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { formatDateTime } from '../format/format-date-time.js';
+import { apiKeyStatus } from './api-key-status.js';
+import { permissionLabel } from './hook-permissions.js';
 
 interface ApiKeyTableProps {
   readonly keys: readonly ApiKeySummary[];

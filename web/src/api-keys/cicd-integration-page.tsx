@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error';
-import type { ApiKeySummary, CreatedApiKey, Environment } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { useAppContext } from '../app-context';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { LiveRegion } from '../components/live-region';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
-import { Link } from '../routing/link';
-import { ApiKeyForm } from './api-key-form';
-import { ApiKeyTable } from './api-key-table';
-import { CreatedKeyPanel } from './created-key-panel';
+import { ApiError } from '../api/api-error.js';
+import type { ApiKeySummary, CreatedApiKey, Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { useAppContext } from '../app-context.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { LiveRegion } from '../components/live-region.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { Link } from '../routing/link.js';
+import { ApiKeyForm } from './api-key-form.js';
+import { ApiKeyTable } from './api-key-table.js';
+import { CreatedKeyPanel } from './created-key-panel.js';
 
 /** Settings → CI/CD Integration: create, list and revoke the API keys pipelines use. */
 export function CicdIntegrationPage() {

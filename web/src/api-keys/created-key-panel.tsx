@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { CreatedApiKey } from '../api/api-types';
-import { CopyButton } from '../components/copy-button';
+import type { CreatedApiKey } from '../api/api-types.js';
+import { CopyButton } from '../components/copy-button.js';
 
 interface CreatedKeyPanelProps {
   readonly apiKey: CreatedApiKey;

@@ -1,5 +1,5 @@
-import { MAX_NAME_LENGTH, type ApiKeyFieldErrors, type ApiKeyFormValues } from './api-key-form-values';
-import { expiryInstant } from './expiry-instant';
+import { MAX_NAME_LENGTH, type ApiKeyFieldErrors, type ApiKeyFormValues } from './api-key-form-values.js';
+import { expiryInstant } from './expiry-instant.js';
 
 /** The checks the host would make that the browser can make first. */
 export function validateApiKeyForm(values: ApiKeyFormValues, now = new Date()): ApiKeyFieldErrors {

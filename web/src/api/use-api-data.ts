@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { useAppContext } from '../app-context';
-import { ApiError } from './api-error';
+import { useAppContext } from '../app-context.js';
+import { ApiError } from './api-error.js';
 
 export interface ApiData<T> {
   readonly data: T | null;

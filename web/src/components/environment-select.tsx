@@ -1,4 +1,4 @@
-import type { Environment } from '../api/api-types';
+import type { Environment } from '../api/api-types.js';
 
 interface EnvironmentSelectProps {
   readonly id: string;

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useAppContext } from '../app-context';
-import { Link } from '../routing/link';
+import { useAppContext } from '../app-context.js';
+import { Link } from '../routing/link.js';
 
 const sections = [
   { href: '/deployments', label: 'Deployments' },

@@ -1,4 +1,4 @@
-import type { ApiError } from '../api/api-error';
+import type { ApiError } from '../api/api-error.js';
 
 interface LoadStateProps {
   readonly loading: boolean;

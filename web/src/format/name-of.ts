@@ -1,4 +1,4 @@
-import type { Named } from '../api/api-types';
+import type { Named } from '../api/api-types.js';
 
 /** The display name of a catalog part given as a name or as an object holding one. */
 export function nameOf(value: Named): string {

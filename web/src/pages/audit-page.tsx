@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { AuditEvent, AuditPage as AuditPageData } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
-import { StatusBadge } from '../components/status-badge';
-import { formatDateTime } from '../format/format-date-time';
+import type { AuditEvent, AuditPage as AuditPageData } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { formatDateTime } from '../format/format-date-time.js';
 
 const PAGE_SIZE = 50;
 

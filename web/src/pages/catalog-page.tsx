@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error';
-import type { CatalogProduct, SyncReport } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { useAppContext } from '../app-context';
-import { LiveRegion } from '../components/live-region';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
-import { nameOf } from '../format/name-of';
-import { SyncResult } from './sync-result';
+import { ApiError } from '../api/api-error.js';
+import type { CatalogProduct, SyncReport } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { useAppContext } from '../app-context.js';
+import { LiveRegion } from '../components/live-region.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { nameOf } from '../format/name-of.js';
+import { SyncResult } from './sync-result.js';
 
 /** A failed sync still reports per source (500 with `errors`); anything else is a plain failure. */
 function reportOf(err: unknown): SyncReport {

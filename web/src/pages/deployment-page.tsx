@@ -1,11 +1,11 @@
-import type { Deployment, DeploymentHistoryEntry, Environment } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
-import { StatusBadge } from '../components/status-badge';
-import { formatDateTime } from '../format/format-date-time';
-import { triggerLabel } from '../format/trigger-label';
-import { Link } from '../routing/link';
+import type { Deployment, DeploymentHistoryEntry, Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { formatDateTime } from '../format/format-date-time.js';
+import { triggerLabel } from '../format/trigger-label.js';
+import { Link } from '../routing/link.js';
 
 const versionChange = (entry: DeploymentHistoryEntry) => {
   const from = entry.fromVersion ?? null;

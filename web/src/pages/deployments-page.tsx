@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { Deployment, Environment } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { EnvironmentSelect } from '../components/environment-select';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
-import { StatusBadge } from '../components/status-badge';
-import { formatDateTime } from '../format/format-date-time';
-import { Link } from '../routing/link';
+import type { Deployment, Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { EnvironmentSelect } from '../components/environment-select.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { formatDateTime } from '../format/format-date-time.js';
+import { Link } from '../routing/link.js';
 
 /** "2 of 3 running" from the containers the runtime last reported. */
 function containersSummary(deployment: Deployment): string {

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error';
-import type { Environment } from '../api/api-types';
-import { useApiData } from '../api/use-api-data';
-import { useAppContext } from '../app-context';
-import { Field } from '../components/field';
-import { LiveRegion } from '../components/live-region';
-import { LoadState } from '../components/load-state';
-import { Page } from '../components/page';
+import { ApiError } from '../api/api-error.js';
+import type { Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { useAppContext } from '../app-context.js';
+import { Field } from '../components/field.js';
+import { LiveRegion } from '../components/live-region.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
 
 /** The Docker engines the host deploys to, and a form to add one. */
 export function EnvironmentsPage() {

@@ -1,5 +1,5 @@
-import { Page } from '../components/page';
-import { Link } from '../routing/link';
+import { Page } from '../components/page.js';
+import { Link } from '../routing/link.js';
 
 export function NotFoundPage() {
   return (

@@ -1,5 +1,5 @@
-import { Page } from '../components/page';
-import { Link } from '../routing/link';
+import { Page } from '../components/page.js';
+import { Link } from '../routing/link.js';
 
 /** Settings: the entries of the host's settings; CI/CD Integration is the one there is. */
 export function SettingsPage() {

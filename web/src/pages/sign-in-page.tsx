@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiClient } from '../api/api-client';
-import { ApiError } from '../api/api-error';
-import type { LoginResponse } from '../api/api-types';
-import type { Session } from '../session/session';
+import { ApiClient } from '../api/api-client.js';
+import { ApiError } from '../api/api-error.js';
+import type { LoginResponse } from '../api/api-types.js';
+import type { Session } from '../session/session.js';
 
 interface SignInPageProps {
   /** Why the user sees this page (signed out, session expired). */

@@ -1,4 +1,4 @@
-import type { SyncReport } from '../api/api-types';
+import type { SyncReport } from '../api/api-types.js';
 
 /** What a catalog sync did: its message, then each failed source and each skipped manifest. */
 export function SyncResult({ report }: { readonly report: SyncReport }) {

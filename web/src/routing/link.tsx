@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { navigate } from './use-path';
+import { navigate } from './use-path.js';
 
 interface LinkProps {
   readonly href: string;
