@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browserTest, openUi } from './browser-test.js';
-import { openFromMenu, signIn } from './ui-steps.js';
+import { cell, openFromMenu, signIn } from './ui-steps.js';
 
 const test = browserTest();
 
@@ -29,4 +29,6 @@ test.serial('the catalog Sync button shows the result and each failing source', 
   t.regex(await result.innerText(), /Source errors[\s\S]*gone/);
   await page.getByRole('heading', { name: /Demo Shop/ }).waitFor();
   t.true(await page.getByText('com.example.shop').isVisible());
+  const stack = page.getByRole('table', { name: 'Stacks' }).getByRole('row', { name: /Demo Shop/ });
+  t.is(await cell(stack, 'Services').innerText(), 'web');
 });
