@@ -28,6 +28,7 @@ import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
+import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
@@ -52,6 +53,8 @@ export interface HostOptions {
   readonly webhookHandlers?: WebhookHandlers;
   /** scrypt cost of new password hashes; the strong default unless a test needs speed. */
   readonly passwordCost?: ScryptCost;
+  /** Folder of the built web UI; `dist/web` of this package by default. */
+  readonly webRoot?: string;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -141,6 +144,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       catalogRoutes(hooks, catalog, audit),
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
+    webRoot: options.webRoot ?? defaultWebRoot(),
   });
 
   let server: Server | null = null;
