@@ -68,6 +68,9 @@ export async function openStore(database: HostConfig['database'], configDir: str
         max: 1,
         afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) => {
           conn.pragma('journal_mode = WAL');
+          // The driver's WAL default (NORMAL) may lose the last commits on a power cut or OS
+          // crash; FULL syncs the WAL on every commit, so an acknowledged write is on disk.
+          conn.pragma('synchronous = FULL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);

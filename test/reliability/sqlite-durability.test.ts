@@ -65,6 +65,16 @@ test('Every write a host acknowledged before being killed with SIGKILL is in the
   t.log(`${acknowledged.length} acknowledged writes over ${KILL_ROUNDS} kills, ${rows.length} rows found, none lost`);
 });
 
+test('SQLite syncs every commit to disk (synchronous FULL), also when an existing database is opened again', async (t) => {
+  const filename = join(await tempFolder(t), 'rsgo.sqlite');
+  const first = await openSqlite(t, filename);
+  const synchronous = async (store: Store) => ((await store.raw('PRAGMA synchronous')) as Array<{ synchronous: number }>)[0]?.synchronous;
+  t.is(await synchronous(first), 2, 'FULL on a new database');
+  await first.destroy();
+  // A WAL database opened again falls back to the library's WAL default (NORMAL) unless told.
+  t.is(await synchronous(await openSqlite(t, filename)), 2, 'FULL on a database opened again');
+});
+
 test('The host creates its data folder, database and WAL files owner-only, whatever the umask', async (t) => {
   const previous = process.umask(0);
   t.teardown(() => void process.umask(previous));
