@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { HostError, InputError, InternalError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
+import { HostError, InputError, InternalError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import type { RequestState } from './request-state.js';
@@ -33,8 +33,13 @@ export function errorMapper(log: Logger): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+      // The routers answer an unknown path, a method a path does not take (405) and a method
+      // they do not know at all (501) with a bare status; every error must carry the error body.
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+        if (ctx.status === 405 || ctx.status === 501) {
+          throw new MethodNotAllowedError(`Method ${ctx.method} is not allowed on ${ctx.path}. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
+        }
       }
     } catch (thrown) {
       const err = toHostError(thrown);

@@ -52,6 +52,21 @@ test('an unknown route is a JSON 404', async (t) => {
   t.is(res.body['message'], 'No route for GET /api/nothing-here.');
 });
 
+test('a method a path does not take, known or unknown to HTTP, is a JSON 405 naming the allowed methods', async (t) => {
+  const host = await useTestHost(t);
+  for (const method of ['GET', 'PUT', 'PROPFIND']) {
+    const res = await host.request(method, '/api/hooks/redeploy');
+    t.is(res.status, 405, method);
+    t.is(res.headers.get('allow'), 'POST', method);
+    t.deepEqual(res.body, {
+      success: false,
+      message: `Method ${method} is not allowed on /api/hooks/redeploy. Allowed: POST.`,
+      code: 'METHOD_NOT_ALLOWED',
+      requestId: res.headers.get('x-request-id'),
+    });
+  }
+});
+
 test('every response carries X-Request-Id, echoing a sane one from the caller', async (t) => {
   const host = await useTestHost(t);
   const echoed = await host.request('GET', '/healthz', { headers: { 'x-request-id': 'ci-run-42' } });
