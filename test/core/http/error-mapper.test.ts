@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import Router from '@koa/router';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../core/http/create-app.js';
 import type { RequestState } from '../../../core/http/request-state.js';
@@ -65,6 +66,25 @@ test('a method a path does not take, known or unknown to HTTP, is a JSON 405 nam
       requestId: res.headers.get('x-request-id'),
     });
   }
+});
+
+test('a request the HTTP parser refuses gets the JSON error body, oversized headers a 431', async (t) => {
+  const host = await useTestHost(t);
+  const { port } = new URL(host.url);
+  const exchange = (raw: string) =>
+    new Promise<string>((done) => {
+      let answer = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(raw));
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('close', () => done(answer));
+    });
+  const garbage = await exchange('NOT HTTP AT ALL\r\n\r\n');
+  t.regex(garbage, /^HTTP\/1\.1 400 /);
+  t.like(JSON.parse(garbage.split('\r\n\r\n')[1] ?? ''), { success: false, message: 'The request is not valid HTTP.', code: 'MALFORMED_REQUEST' });
+  const huge = await exchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+  t.regex(huge, /^HTTP\/1\.1 431 /);
+  t.like(JSON.parse(huge.split('\r\n\r\n')[1] ?? ''), { success: false, code: 'HEADERS_TOO_LARGE' });
+  t.is((await host.request('GET', '/healthz')).status, 200);
 });
 
 test('every response carries X-Request-Id, echoing a sane one from the caller', async (t) => {
