@@ -4,6 +4,16 @@ import type { Logger } from '../logger.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import type { RequestState } from './request-state.js';
 
+/**
+ * Says where a body stopped being JSON, never what it held: the parser's own message quotes the
+ * text around the mistake, and a pipeline that forgets the quotes around `"password": $SECRET`
+ * would see its secret echoed in the answer and written to the log.
+ */
+function malformedJsonMessage(err: unknown): string {
+  const position = /at position (\d+)/.exec(errorMessage(err))?.[1];
+  return position === undefined ? 'Malformed JSON in request body.' : `Malformed JSON in request body at position ${position}.`;
+}
+
 /** Maps errors thrown by body parsing and routing libraries (http-errors) to our classes. */
 function fromHttpError(err: unknown): HostError | null {
   if (err === null || typeof err !== 'object') return null;
@@ -12,7 +22,7 @@ function fromHttpError(err: unknown): HostError | null {
   const type = (err as { type?: unknown }).type;
   if (status === 413) return new PayloadTooLargeError('Request body is larger than the 1 MiB limit.', { cause: err });
   if (status === 400 && (type === 'entity.parse.failed' || err instanceof SyntaxError)) {
-    return new InputError(`Malformed JSON in request body: ${errorMessage(err)}`, { code: 'INVALID_JSON', cause: err });
+    return new InputError(malformedJsonMessage(err), { code: 'INVALID_JSON', cause: err });
   }
   if (status === 404) return new NotFoundError(errorMessage(err), { cause: err });
   return new InputError(errorMessage(err), { cause: err });

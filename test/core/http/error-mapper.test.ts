@@ -30,6 +30,17 @@ test('malformed JSON is a 400 with the error shape', async (t) => {
   t.regex(String(res.body['message']), /^Malformed JSON in request body/);
 });
 
+test('a malformed body is answered with where it broke, never with the text it held', async (t) => {
+  const host = await useTestHost(t);
+  // The parser's own message would quote `"password":hunter2hunter2` back.
+  const unquoted = await host.request('POST', '/api/auth/login', { body: '{"username":"admin","password":hunter2hunter2}' });
+  t.is(unquoted.status, 400);
+  t.is(unquoted.body['message'], 'Malformed JSON in request body.');
+  const cut = await host.request('POST', '/api/auth/login', { body: '{"username":"admin","password":"hunter2hunter2"' });
+  t.is(cut.body['message'], 'Malformed JSON in request body at position 47.');
+  t.false([unquoted.text, cut.text, ...host.logs].some((text) => text.includes('hunter2')));
+});
+
 test('a body over 1 MiB is a 413, declared or streamed', async (t) => {
   const host = await useTestHost(t);
   const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) });
