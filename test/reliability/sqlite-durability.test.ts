@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,13 @@ const KILL_ROUNDS = 3;
 /** Writes a round waits for before it kills the writer (several per killing moment). */
 const WRITES_BEFORE_KILL = 200;
 
-async function tempFolder(t: test.ExecutionContext): Promise<string> {
+async function tempFolder(t: ExecutionContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'rsgo-durability-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
-async function openSqlite(t: test.ExecutionContext, filename: string): Promise<Store> {
+async function openSqlite(t: ExecutionContext, filename: string): Promise<Store> {
   const dir = join(filename, '..');
   const store = await openStore(validateConfig({ database: { client: 'sqlite', filename } }).database, dir, dir);
   t.teardown(() => store.destroy());
@@ -32,7 +32,7 @@ async function openSqlite(t: test.ExecutionContext, filename: string): Promise<S
  */
 async function writeThenKill(filename: string, writes: number): Promise<string[]> {
   const writer = spawn(process.execPath, ['--import=tsx', 'test/fixtures/processes/write-until-killed.ts', filename], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<NodeJS.Signals | null>((done) => writer.once('exit', (_code, signal) => done(signal)));
   const acknowledged: string[] = [];

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { directorySourceFiles } from '../../../core/catalog/directory-source-files.js';
 import { SourceFileRefusal } from '../../../core/catalog/source-file-refusal.js';
 
-async function folderWith(t: test.ExecutionContext): Promise<string> {
+async function folderWith(t: ExecutionContext): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-dir-source-'));
   t.teardown(() => rm(folder, { recursive: true, force: true }));
   await mkdir(join(folder, 'source'));
