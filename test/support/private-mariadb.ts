@@ -12,7 +12,8 @@ export interface PrivateMariaDb {
   readonly port: number;
   /**
    * Creates an empty database and returns its URL. The server runs without grant tables, so
-   * any user and password are accepted: the URL carries `password` so tests can look for it.
+   * any user and password are accepted: the URL carries `password` so tests can look for it
+   * (URL-encoded; give one that needs no encoding to search for it as is).
    */
   createDatabase(name: string, password: string): Promise<string>;
   /** Shuts the server down cleanly (SIGTERM) and waits until it has exited. */
@@ -56,7 +57,9 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
   let exited: Promise<void> = Promise.resolve();
   const logFile = join(folder, 'mariadb.log');
 
-  const admin = () => knex({ client: 'mysql2', connection: { host: '127.0.0.1', port, user: 'root' }, pool: { min: 0, max: 1 } });
+  // Quiet: while the server starts, knex would print every refused connection to the console.
+  const quiet = { warn: () => {}, error: () => {}, debug: () => {}, deprecate: () => {} };
+  const admin = () => knex({ client: 'mysql2', connection: { host: '127.0.0.1', port, user: 'root' }, pool: { min: 0, max: 1 }, log: quiet });
 
   const waitUntilReady = async () => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
