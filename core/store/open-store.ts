@@ -39,6 +39,11 @@ async function prepareSqliteFile(filename: string): Promise<void> {
   await handle.close();
 }
 
+/** Where the SQLite database of `database` lives: `database.filename`, else `<dataDir>/rsgo.sqlite`. */
+export function sqliteFilename(database: HostConfig['database'], configDir: string, dataDir: string): string {
+  return database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+}
+
 /**
  * Opens the configured database and runs pending migrations. SQLite (default) lives in the
  * data folder with WAL and foreign keys; MySQL/MariaDB is reached through `database.url`.
@@ -57,7 +62,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       if (typeof builder.timeout === 'function' && builder._timeout === undefined) builder.timeout(MYSQL_QUERY_TIMEOUT_MS);
     });
   } else {
-    const filename = database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+    const filename = sqliteFilename(database, configDir, dataDir);
     await prepareSqliteFile(filename);
     db = knex({
       client: 'better-sqlite3',
