@@ -4,11 +4,9 @@ import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CatalogService, type SyncReport } from '../../core/catalog/catalog-service.js';
 import { substituteServiceVariables } from '../../core/catalog/substitute-variables.js';
-import { createLogger } from '../../core/logger.js';
-import localDirectorySource from '../../plugins/local-directory-source/index.js';
-import { startPlugin } from '../support/plugin-harness.js';
+import type { TestHost, TestResponse } from '../../core/testing.js';
+import { useTestHost } from '../support/test-host.js';
 
 /** A sync of hostile files must end quickly; anything near this means a limit is missing. */
 const SYNC_LIMIT_MS = 15_000;
@@ -47,14 +45,21 @@ interface HostileSource {
   readonly root: string;
   /** Written next to the source: no warning and no product may show its content. */
   readonly secret: string;
+  /** Writes one good product and every kind of hostile file into the (empty) source folder. */
+  fill(): Promise<void>;
 }
 
-/** A source folder holding one good product and every kind of hostile file. */
+/** An empty source folder, and what fills it with one good product and every kind of hostile file. */
 async function hostileSource(t: ExecutionContext): Promise<HostileSource> {
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-hostile-'));
   t.teardown(() => rm(folder, { recursive: true, force: true }));
   const root = join(folder, 'source');
+  await mkdir(root);
   const secret = `secret-${Date.now()}`;
+  return { root, secret, fill: () => fillHostileSource(folder, root, secret) };
+}
+
+async function fillHostileSource(folder: string, root: string, secret: string): Promise<void> {
   await writeFile(join(folder, 'outside.yaml'), product('Stolen', `services:\n  web: { image: "${secret}" }\n`));
   const files: Record<string, string | Buffer> = {
     'good.yaml': good,
@@ -84,29 +89,37 @@ async function hostileSource(t: ExecutionContext): Promise<HostileSource> {
   // A named pipe behind a link: opening it would wait for a writer forever.
   await promisify(execFile)('mkfifo', [join(root, 'pipe')]);
   await symlink('pipe', join(root, 'pipe.yaml'));
-  return { root, secret };
 }
 
-async function syncOnce(t: ExecutionContext, root: string): Promise<{ report: SyncReport; ms: number; catalog: CatalogService }> {
-  const harness = await startPlugin(localDirectorySource, { name: 'hostile', options: { path: root } });
-  t.teardown(() => harness.close());
-  const catalog = new CatalogService(harness.hooks, createLogger({ level: 'silent' }));
+/**
+ * A host whose one catalog source is the hostile folder, started while it is empty, then the
+ * answer of the sync through the API that reads the files for the first time.
+ */
+async function syncOnce(t: ExecutionContext, source: HostileSource): Promise<{ host: TestHost; answer: TestResponse; ms: number }> {
+  const host = await useTestHost(t, { config: { plugins: [{ use: 'local-directory-source', name: 'hostile', options: { path: source.root } }] } });
+  const token = await host.signIn();
+  await source.fill();
   const started = performance.now();
-  const report = await catalog.sync();
-  return { report, ms: performance.now() - started, catalog };
+  const answer = await host.request('POST', '/api/catalog/sync', { token });
+  return { host, answer, ms: performance.now() - started };
 }
 
 test('A source full of hostile manifests loads its good product, names each bad file with a clear reason, and stays bounded', async (t) => {
-  const { root, secret } = await hostileSource(t);
+  const source = await hostileSource(t);
+  const { root, secret } = source;
   const heapBefore = process.memoryUsage().heapUsed;
-  const { report, ms, catalog } = await syncOnce(t, root);
+  const { host, answer, ms } = await syncOnce(t, source);
   const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
   t.log(`sync took ${Math.round(ms)} ms, heap grew ${Math.round(heapGrowth / 1024 / 1024)} MiB`);
   t.true(ms < SYNC_LIMIT_MS, `sync took ${Math.round(ms)} ms`);
 
-  t.deepEqual(report.errors, [], 'bad files never fail the source');
-  t.deepEqual(catalog.groups().map((group) => group.map((p) => p.name)), [['Good']]);
-  const reasons = Object.fromEntries(report.warnings.map((w) => [w.file, w.message]));
+  // Bad files never fail the source: the sync succeeds and reports them as warnings.
+  t.is(answer.status, 200, answer.text);
+  t.like(answer.body, { success: true, sourcesSynced: 1, stacksLoaded: 1 });
+  const catalog = await host.request('GET', '/api/catalog', { token: await host.signIn() });
+  t.deepEqual((catalog.body['products'] as Array<{ name: string }>).map((p) => p.name), ['Good']);
+  const warnings = answer.body['warnings'] as Array<{ source: string; file: string; message: string }>;
+  const reasons = Object.fromEntries(warnings.map((w) => [w.file, w.message]));
   const expected: Record<string, RegExp> = {
     'escape-include.yaml': /include path "\.\.\/outside\.yaml" leaves the source root/,
     'absolute-include.yaml': /include path "\/etc\/passwd" must be relative/,
@@ -128,16 +141,15 @@ test('A source full of hostile manifests loads its good product, names each bad 
   for (const [file, reason] of Object.entries(expected)) t.regex(reasons[file] ?? '(no warning)', reason, file);
   t.deepEqual(Object.keys(reasons).sort(), Object.keys(expected).sort(), 'one warning per hostile file, none for the good one');
 
-  const reported = JSON.stringify(report);
+  const reported = [answer.text, catalog.text, ...host.logs].join('\n');
   t.false(reported.includes(secret), 'nothing of a file outside the source is shown');
-  t.false(reported.includes('root:'), 'nothing of /etc/passwd is shown');
+  t.false(reported.includes('root:x:'), 'nothing of /etc/passwd is shown');
   t.false(reported.includes(root), 'no host path is shown');
 });
 
 test('Variable values full of shell and YAML metacharacters reach the container environment verbatim and change nothing else', async (t) => {
-  const { root } = await hostileSource(t);
-  const { catalog } = await syncOnce(t, root);
-  const stack = catalog.find('com.example.good')?.manifest.stacks[0];
+  const { host } = await syncOnce(t, await hostileSource(t));
+  const stack = host.host.catalog.find('com.example.good')?.manifest.stacks[0];
   const service = stack?.services[0];
   if (!service) return t.fail('the good product did not load');
   const hostile = [
