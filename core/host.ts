@@ -26,6 +26,7 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
+import { answerClientError } from './http/answer-client-error.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -183,6 +184,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         const created = createServer(app.callback());
         server = created;
         created.once('error', fail);
+        created.on('clientError', answerClientError);
         created.listen(config.server.port, config.server.host, () => {
           const { port } = created.address() as AddressInfo;
           const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
