@@ -25,6 +25,7 @@ import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
 import { loadPlugins, type PluginSet } from './plugins/plugin-loader.js';
+import { pluginRoutes } from './plugins/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
 import { emptyWebhookHandlers } from './webhooks/empty-webhook-handlers.js';
 import { hookPermissions, webhookEndpoints } from './webhooks/webhook-endpoints.js';
@@ -84,7 +85,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
-    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats()), tokens, users, hookPermissions);
+    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, hookPermissions);
     plugins = await loadPlugins({
       entries: config.plugins,
       builtins: options.builtins,
@@ -111,6 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
       auditRoutes(hooks, audit),
+      pluginRoutes(hooks, plugins.plugins),
       webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
   });
