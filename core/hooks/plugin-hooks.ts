@@ -1,4 +1,5 @@
 import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from '../catalog/catalog-source.js';
+import type { DeployContext } from '../deploy/deploy-plan.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import { currentRequestId } from '../http/current-request-id.js';
 import type { Logger } from '../logger.js';
@@ -74,6 +75,19 @@ async function runTap<R>(who: Attribution, hook: HookName, call: () => Promise<R
   }
 }
 
+/**
+ * `signal`, also aborted when the tap's own deadline passes: work a plugin started stops when
+ * the host stops waiting for it (if the plugin honours the signal).
+ */
+function untilDeadline(signal: AbortSignal, timeoutMs: number): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+}
+
+/** The deploy context as one tap sees it: its signal also ends at that tap's deadline. */
+function tapContext(context: DeployContext, timeoutMs: number): DeployContext {
+  return { ...context, signal: untilDeadline(context.signal, timeoutMs) };
+}
+
 /** Whether a catalog source's answer has the shape of {@link SourceFiles}. */
 function isSourceFiles(value: object): value is SourceFiles {
   const candidate = value as Partial<Record<keyof SourceFiles, unknown>>;
@@ -102,25 +116,33 @@ function checkedSourceResult(result: unknown, request: CatalogSourceRequest): Ca
 }
 
 /**
- * The source's files with every `read` bounded by the catalogSource deadline. A read that hangs
- * or answers something other than text is a defect of the source: it fails the whole source
- * (which keeps its last good state) rather than quietly dropping one file. A read that rejects
- * (missing file, HTTP 404) stays a problem of that file.
+ * The source's files with every `read` bounded by the source's deadline, which runs from the
+ * moment the source was asked: listing and reading share it. A read that hangs, answers
+ * something other than text, or fails because the deadline aborted the source's signal is a
+ * defect of the source: it fails the whole source (which keeps its last good state) rather
+ * than quietly dropping files. A read that rejects on its own (missing file, HTTP 404) stays a
+ * problem of that file.
  */
-function guardedReads(who: Attribution, files: SourceFiles): SourceFiles {
+function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal, deadlineAt: number): SourceFiles {
   const timeoutMs = who.timeouts.catalogSource;
   const defect = (message: string, code?: string) => {
     const err = new PluginError(who.plugin, 'catalogSource', message, code === undefined ? {} : { code });
     recordFailure(who, 'catalogSource', err);
     return err;
   };
+  const cutOff = (path: string) => defect(`read('${path}') did not answer within the source's deadline of ${timeoutMs} ms`, 'PLUGIN_TIMEOUT');
   return {
     files: [...files.files],
     revision: files.revision,
     async read(path) {
-      const text: unknown = await withDeadline(() => files.read(path), timeoutMs, () =>
-        defect(`read('${path}') did not answer within ${timeoutMs} ms`, 'PLUGIN_TIMEOUT'),
-      );
+      if (signal.aborted) throw cutOff(path);
+      let text: unknown;
+      try {
+        text = await withDeadline(() => files.read(path), Math.max(0, deadlineAt - Date.now()), () => cutOff(path));
+      } catch (err) {
+        if (err instanceof PluginError || !signal.aborted) throw err;
+        throw cutOff(path);
+      }
       if (typeof text !== 'string') throw defect(`read('${path}') returned ${typeof text}, not text`);
       return text;
     },
@@ -150,30 +172,34 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', () => fn(plan, context));
+          const amended = await runTap(who, 'beforeDeploy', () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
-        hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) => runTap(who, 'deploy', () => fn(plan, context))),
+        hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
+          runTap(who, 'deploy', () => fn(plan, tapContext(context, timeouts.deploy))),
+        ),
     },
     afterDeploy: {
       // The outcome is already decided: a failing notifier is logged and counted, and the
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', () => fn(outcome, context)).catch(() => undefined);
+          await runTap(who, 'afterDeploy', () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
         }),
     },
     catalogSource: {
       // One source's failure is settled into the run, never thrown: the other sources go on.
       tap: (fn, options) =>
         hooks.catalogSource.tapPromise(tapOptions('catalogSource', options), async (run) => {
-          const request = run.request(plugin);
+          const given = run.request(plugin);
+          const deadlineAt = Date.now() + timeouts.catalogSource;
+          const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
             const result = await runTap(who, 'catalogSource', async () => checkedSourceResult(await fn(request), request));
-            run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result) });
+            run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt) });
           } catch (error) {
             run.settle(plugin, { error });
           }

@@ -176,8 +176,20 @@ test('a read that hangs fails the whole source, so it keeps its last good state'
   if (!('result' in outcome) || 'unchanged' in outcome.result) return t.fail('the listing itself succeeded');
   const err = await t.throwsAsync(readSourceManifests('src', outcome.result), { instanceOf: PluginError });
   t.is(err?.code, 'PLUGIN_TIMEOUT');
-  t.is(err?.message, "Plugin 'src' failed in hook 'catalogSource': read('a.yaml') did not answer within 200 ms");
+  t.is(err?.message, "Plugin 'src' failed in hook 'catalogSource': read('a.yaml') did not answer within the source's deadline of 200 ms");
   t.like(stats, { calls: 1, failures: 1 });
+});
+
+test('a read cut off by the source signal fails the whole source too', async (t) => {
+  const { outcome } = await settleSource(async ({ signal }) => ({
+    files: ['a.yaml'],
+    revision: 'r3',
+    // Honours the signal, as a source should: rejects once the source's deadline aborts it.
+    read: () => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+  }));
+  if (!('result' in outcome) || 'unchanged' in outcome.result) return t.fail('the listing itself succeeded');
+  const err = await t.throwsAsync(readSourceManifests('src', outcome.result), { instanceOf: PluginError });
+  t.is(err?.code, 'PLUGIN_TIMEOUT');
 });
 
 test('a read that rejects stays a warning about that file', async (t) => {
