@@ -14,9 +14,13 @@ import { SessionTokens } from './auth/session-tokens.js';
 import { loadTokenSecret } from './auth/token-secret.js';
 import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
+import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
+import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { createApp } from './http/create-app.js';
@@ -55,6 +59,8 @@ export interface Host {
   readonly store: Store;
   readonly plugins: PluginSet;
   readonly environments: EnvironmentService;
+  /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
+  readonly catalog: CatalogService;
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
@@ -102,6 +108,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     throw err;
   }
 
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
+  // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
+  // reports its own failures; anything thrown beyond that is logged here.
+  catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+  const webhookHandlers: WebhookHandlers = {
+    ...emptyWebhookHandlers,
+    syncSources: async () => syncSourcesResult(await catalog.sync()),
+    ...options.webhookHandlers,
+  };
+
   const app = createApp({
     log,
     hooks,
@@ -113,7 +129,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       environmentRoutes(hooks, environments, audit),
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, plugins.plugins),
-      webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
+      catalogRoutes(hooks, catalog, audit),
+      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
   });
 
@@ -141,6 +158,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     plugins,
     environments,
+    catalog,
     users,
     apiKeys,
     audit,
@@ -160,6 +178,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
+        // Sources write into plugin data folders: stop them before the plugins close.
+        await catalog.close();
         await plugins.close();
         // Pending lastUsedAt values are written before the database goes.
         await apiKeys.close();

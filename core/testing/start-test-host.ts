@@ -103,6 +103,8 @@ export async function startTestHost(
     throw err;
   }
   const { url } = await host.listen();
+  // Tests start from a known catalog: the first sync has finished.
+  await host.catalog.ready();
 
   const testHost: TestHost = {
     url,
