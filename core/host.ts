@@ -34,6 +34,7 @@ import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
 import { loadPlugins, type PluginSet } from './plugins/plugin-loader.js';
+import { pluginRoutes } from './plugins/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
 import { emptyWebhookHandlers } from './webhooks/empty-webhook-handlers.js';
 import { hookPermissions, webhookEndpoints } from './webhooks/webhook-endpoints.js';
@@ -98,7 +99,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
-    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats()), tokens, users, hookPermissions);
+    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, hookPermissions);
     plugins = await loadPlugins({
       entries: config.plugins,
       builtins: options.builtins,
@@ -142,6 +143,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, deployments, audit),
       auditRoutes(hooks, audit),
+      pluginRoutes(hooks, plugins.plugins),
       catalogRoutes(hooks, catalog, audit),
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],

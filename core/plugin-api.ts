@@ -1,6 +1,7 @@
 /**
  * The public plugin API (`rsgo/plugin`): the only module plugins import from the host.
- * Everything exported here is covered by PLUGIN_API_VERSION's compatibility promise.
+ * Everything exported here is covered by PLUGIN_API_VERSION's compatibility promise
+ * (docs/plugins.md, "Compatibility").
  */
 export { definePlugin, PLUGIN_API_VERSION } from './plugins/define-plugin.js';
 export type { PluginContext, PluginDefinition } from './plugins/define-plugin.js';
@@ -14,6 +15,8 @@ export type {
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog/catalog-source.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
+export { inMemorySourceFiles } from './catalog/in-memory-source-files.js';
+export type { ManifestContent } from './catalog/in-memory-source-files.js';
 export type { Logger } from './logger.js';
 export type { ApiKeyCredential, ApiKeyDirectory } from './api-keys/api-key.js';
 export { hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
@@ -26,3 +29,8 @@ export {
   NotFoundError, TooManyRequestsError, UnavailableError, UpstreamError, errorMessage,
 } from './errors.js';
 export type { HostErrorOptions } from './errors.js';
+/**
+ * The host's own zod, for option schemas: a plugin that uses it needs no zod of its own, and
+ * its schema is always the type `definePlugin` expects.
+ */
+export { z } from 'zod';

@@ -1,4 +1,5 @@
 /** Reads and parses the files of one source once each, however often they are included. */
+import { PluginError } from '../errors.js';
 import type { SourceFiles } from './catalog-source.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import type { ManifestLimits } from './manifest-limits.js';
@@ -50,6 +51,9 @@ export class ManifestFileLoader {
     try {
       text = await this.#files.read(path);
     } catch (err) {
+      // A source that hangs or misbehaves fails as a whole (and keeps its last good state);
+      // only a file it cannot deliver is that file's problem.
+      if (err instanceof PluginError) throw err;
       return { ok: false, reason: 'unreadable', message: readFailure(err) };
     }
     try {

@@ -4,6 +4,7 @@
  * it had to skip as a warning so one bad file never hides the others.
  */
 import { posix } from 'node:path';
+import { PluginError } from '../errors.js';
 import type { SourceFiles } from './catalog-source.js';
 import { formatManifestIssue } from './manifest-error.js';
 import { ManifestFileLoader } from './manifest-file-loader.js';
@@ -129,6 +130,8 @@ export async function readSourceManifests(
     try {
       parsed = await parseProductManifest({ sourceId, ...candidate, root: loaded.root }, loader, effective);
     } catch (err) {
+      // A source that failed while delivering an included file fails as a whole.
+      if (err instanceof PluginError) throw err;
       // A defect triggered by one file must not cost the source its other products.
       warnings.push({ file: candidate.file, message: `could not be read: ${err instanceof Error ? err.message : String(err)}` });
       continue;

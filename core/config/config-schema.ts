@@ -8,6 +8,15 @@ const hookTimeoutsMs = z.strictObject({
   catalogSource: z.number().int().positive().default(300_000),
 });
 
+/** Per-instance deadlines: only the hooks given override `hooks.timeoutMs`. */
+const hookTimeoutOverrides = z.strictObject({
+  authenticate: z.number().int().positive().optional(),
+  beforeDeploy: z.number().int().positive().optional(),
+  deploy: z.number().int().positive().optional(),
+  afterDeploy: z.number().int().positive().optional(),
+  catalogSource: z.number().int().positive().optional(),
+});
+
 /** Limits of a brute-force brake (see `core/auth/failure-brake.ts`). */
 const brakeLimits = (defaults: { maxFailures: number; windowSeconds: number; lockoutSeconds: number }) =>
   z.strictObject({
@@ -37,6 +46,8 @@ export const pluginEntrySchema = z.strictObject({
     .optional(),
   enabled: z.boolean().default(true),
   options: z.record(z.string(), z.unknown()).optional(),
+  /** This instance's own hook deadlines (a slow source, a notifier that must give up early). */
+  timeoutMs: hookTimeoutOverrides.optional(),
 });
 
 /** The whole config file. Unknown keys are errors so typos never pass silently. */

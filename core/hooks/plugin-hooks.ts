@@ -1,4 +1,8 @@
+import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from '../catalog/catalog-source.js';
+import type { DeployContext } from '../deploy/deploy-plan.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
+import { currentRequestId } from '../http/current-request-id.js';
+import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
 
 /** Per-hook deadline for one tap, in milliseconds. */
@@ -16,73 +20,186 @@ export function createPluginStats(): PluginStats {
   return { hooks: new Set(), calls: 0, failures: 0, lastError: null };
 }
 
-/**
- * Runs one tap call under the plugin's name: counts it, cuts it off at the deadline, and turns
- * anything but a deliberate HostError into a PluginError naming plugin and hook.
- */
-async function runTap<R>(plugin: string, hook: HookName, timeoutMs: number, stats: PluginStats, call: () => Promise<R>): Promise<R> {
-  stats.calls += 1;
+/** Everything that attributes, bounds and counts the calls of one plugin instance. */
+interface Attribution {
+  readonly plugin: string;
+  readonly timeouts: HookTimeouts;
+  readonly stats: PluginStats;
+  readonly log: Logger | undefined;
+}
+
+/** Races `call` against a deadline; the timer never outlives the race. */
+async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new PluginError(plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' })),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
   });
   try {
-    return await Promise.race([call(), deadline]);
-  } catch (err) {
-    const wrapped = err instanceof HostError ? err : new PluginError(plugin, hook, errorMessage(err), { cause: err });
-    // A 4xx is the plugin answering on purpose (bad key, veto): not a sign of a sick plugin.
-    if (wrapped.status >= 500) {
-      stats.failures += 1;
-      stats.lastError = { hook, message: wrapped.message, at: new Date().toISOString() };
-    }
-    throw wrapped;
+    // `call` runs inside the race so that a synchronous throw is caught like a rejection.
+    return await Promise.race([Promise.resolve().then(call), deadline]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 /**
- * The tap-only view of the hooks for one plugin instance. Every tap is named after the
- * instance, attributed on failure and bounded by the hook's timeout.
+ * Records a failure of the plugin: a 5xx (a defect, a timeout) counts against its health and is
+ * logged as an error naming plugin, hook and the request being served; a 4xx is the plugin
+ * answering on purpose (bad key, veto) and is only noted.
  */
-export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: HookTimeouts, stats: PluginStats): PluginHooks {
+function recordFailure(who: Attribution, hook: HookName, err: HostError): void {
+  const fields = { plugin: who.plugin, hook, requestId: currentRequestId(), code: err.code, err: err.message };
+  if (err.status < 500) {
+    who.log?.debug(fields, 'plugin refused');
+    return;
+  }
+  who.stats.failures += 1;
+  who.stats.lastError = { hook, message: err.message, at: new Date().toISOString() };
+  const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : undefined;
+  who.log?.error({ ...fields, ...(cause ? { cause } : {}) }, 'plugin failed');
+}
+
+/**
+ * Runs one tap call under the plugin's name: counts it, cuts it off at the hook's deadline,
+ * and turns anything but a deliberate HostError into a PluginError naming plugin and hook.
+ */
+async function runTap<R>(who: Attribution, hook: HookName, call: () => Promise<R>): Promise<R> {
+  who.stats.calls += 1;
+  const timeoutMs = who.timeouts[hook];
+  try {
+    return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
+  } catch (err) {
+    const wrapped = err instanceof HostError ? err : new PluginError(who.plugin, hook, errorMessage(err), { cause: err });
+    recordFailure(who, hook, wrapped);
+    throw wrapped;
+  }
+}
+
+/**
+ * `signal`, also aborted when the tap's own deadline passes: work a plugin started stops when
+ * the host stops waiting for it (if the plugin honours the signal).
+ */
+function untilDeadline(signal: AbortSignal, timeoutMs: number): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+}
+
+/** The deploy context as one tap sees it: its signal also ends at that tap's deadline. */
+function tapContext(context: DeployContext, timeoutMs: number): DeployContext {
+  return { ...context, signal: untilDeadline(context.signal, timeoutMs) };
+}
+
+/** Whether a catalog source's answer has the shape of {@link SourceFiles}. */
+function isSourceFiles(value: object): value is SourceFiles {
+  const candidate = value as Partial<Record<keyof SourceFiles, unknown>>;
+  return (
+    Array.isArray(candidate.files) &&
+    candidate.files.every((file) => typeof file === 'string') &&
+    typeof candidate.read === 'function' &&
+    (candidate.revision === null || typeof candidate.revision === 'string')
+  );
+}
+
+/**
+ * Checks what a source answered, so a malformed answer fails that source by name instead of
+ * the catalog code further on. An answer at the revision the host already holds is treated as
+ * "unchanged": the host never re-parses equal content, whether or not the source compared.
+ */
+function checkedSourceResult(result: unknown, request: CatalogSourceRequest): CatalogSourceResult {
+  if (result === null || typeof result !== 'object') throw new Error(`returned ${result === null ? 'null' : typeof result}, not files or { unchanged: true }`);
+  if ('unchanged' in result && result.unchanged === true) {
+    if (request.previousRevision === null) throw new Error('answered { unchanged: true } but never delivered files before');
+    return { unchanged: true };
+  }
+  if (!isSourceFiles(result)) throw new Error('returned an object that is not { files: string[], read(path), revision: string | null }');
+  if (result.revision !== null && result.revision === request.previousRevision) return { unchanged: true };
+  return result;
+}
+
+/**
+ * The source's files with every `read` bounded by the source's deadline, which runs from the
+ * moment the source was asked: listing and reading share it. A read that hangs, answers
+ * something other than text, or fails because the deadline aborted the source's signal is a
+ * defect of the source: it fails the whole source (which keeps its last good state) rather
+ * than quietly dropping files. A read that rejects on its own (missing file, HTTP 404) stays a
+ * problem of that file.
+ */
+function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal, deadlineAt: number): SourceFiles {
+  const timeoutMs = who.timeouts.catalogSource;
+  const defect = (message: string, code?: string) => {
+    const err = new PluginError(who.plugin, 'catalogSource', message, code === undefined ? {} : { code });
+    recordFailure(who, 'catalogSource', err);
+    return err;
+  };
+  const cutOff = (path: string) => defect(`read('${path}') did not answer within the source's deadline of ${timeoutMs} ms`, 'PLUGIN_TIMEOUT');
+  return {
+    files: [...files.files],
+    revision: files.revision,
+    async read(path) {
+      if (signal.aborted) throw cutOff(path);
+      let text: unknown;
+      try {
+        text = await withDeadline(() => files.read(path), Math.max(0, deadlineAt - Date.now()), () => cutOff(path));
+      } catch (err) {
+        if (err instanceof PluginError || !signal.aborted) throw err;
+        throw cutOff(path);
+      }
+      if (typeof text !== 'string') throw defect(`read('${path}') returned ${typeof text}, not text`);
+      return text;
+    },
+  };
+}
+
+/**
+ * The tap-only view of the hooks for one plugin instance. Every tap is named after the
+ * instance, attributed on failure, bounded by the hook's timeout and counted in `stats`.
+ *
+ * Error policy per hook: `authenticate`, `beforeDeploy` and `deploy` fail the request or the
+ * deployment (a crashed authenticator or policy must not be skipped); `afterDeploy` and
+ * `catalogSource` failures are contained: the other plugins still run.
+ */
+export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: HookTimeouts, stats: PluginStats, log?: Logger): PluginHooks {
+  const who: Attribution = { plugin, timeouts, stats, log };
   const tapOptions = (hook: HookName, options: TapOptions | undefined) => {
     stats.hooks.add(hook);
     return { name: plugin, ...(options?.stage === undefined ? {} : { stage: options.stage }) };
   };
-  const guard = <R>(hook: HookName, call: () => Promise<R>) => runTap(plugin, hook, timeouts[hook], stats, call);
 
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => guard('authenticate', () => fn(request))),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', () => fn(request))),
     },
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await guard('beforeDeploy', () => fn(plan, context));
+          const amended = await runTap(who, 'beforeDeploy', () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
-        hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) => guard('deploy', () => fn(plan, context))),
+        hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
+          runTap(who, 'deploy', () => fn(plan, tapContext(context, timeouts.deploy))),
+        ),
     },
     afterDeploy: {
+      // The outcome is already decided: a failing notifier is logged and counted, and the
+      // next afterDeploy tap still runs.
       tap: (fn, options) =>
-        hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), (outcome, context) =>
-          guard('afterDeploy', () => fn(outcome, context)),
-        ),
+        hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
+          await runTap(who, 'afterDeploy', () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
+        }),
     },
     catalogSource: {
       // One source's failure is settled into the run, never thrown: the other sources go on.
       tap: (fn, options) =>
         hooks.catalogSource.tapPromise(tapOptions('catalogSource', options), async (run) => {
+          const given = run.request(plugin);
+          const deadlineAt = Date.now() + timeouts.catalogSource;
+          const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
-            run.settle(plugin, { result: await guard('catalogSource', () => fn(run.request(plugin))) });
+            const result = await runTap(who, 'catalogSource', async () => checkedSourceResult(await fn(request), request));
+            run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt) });
           } catch (error) {
             run.settle(plugin, { error });
           }

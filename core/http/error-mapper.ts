@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { HostError, InputError, InternalError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
+import { HostError, InputError, InternalError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import type { RequestState } from './request-state.js';
@@ -56,7 +56,9 @@ export function errorMapper(log: Logger): Middleware<RequestState> {
       const requestId = ctx.state.requestId;
       if (err.status >= 500) {
         const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;
-        log.error({ requestId, code: err.code, err: { message: err.message, stack: err.stack }, cause }, 'request failed');
+        // A plugin's failure names the plugin and the hook, so operators know whom to blame.
+        const culprit = err instanceof PluginError ? { plugin: err.plugin, hook: err.hook } : {};
+        log.error({ requestId, code: err.code, ...culprit, err: { message: err.message, stack: err.stack }, cause }, 'request failed');
       } else {
         log.debug({ requestId, code: err.code, message: err.message }, 'request rejected');
       }

@@ -6,7 +6,7 @@ import type { PluginEntry } from '../config/config-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createPluginHooks, createPluginStats, type HookTimeouts, type PluginStats } from '../hooks/plugin-hooks.js';
-import type { HostHooks } from '../hooks/host-hooks.js';
+import { hookNames, type HookName, type HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
 import type { HostServices } from './host-services.js';
@@ -72,6 +72,7 @@ function definitionProblems(candidate: unknown): string[] {
 
 /** Why a plugin written for `wanted` cannot run on this host, or null when it can. */
 function apiVersionProblem(wanted: string): string | null {
+  if (!/^\d+\.\d+$/.test(wanted)) return `its apiVersion '${wanted}' is not MAJOR.MINOR (this host offers ${PLUGIN_API_VERSION})`;
   const [hostMajor, hostMinor] = PLUGIN_API_VERSION.split('.').map(Number);
   const [major, minor = 0] = wanted.split('.').map(Number);
   if (major !== hostMajor) {
@@ -149,16 +150,18 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
     }
   };
 
-  for (const { index, resolved, name, parsedOptions } of prepared) {
+  for (const { entry, index, resolved, name, parsedOptions } of prepared) {
     const { definition } = resolved;
     const stats = createPluginStats();
+    const timeouts: Record<HookName, number> = { ...options.timeouts };
+    for (const hook of hookNames) timeouts[hook] = entry.timeoutMs?.[hook] ?? options.timeouts[hook];
     const dataDir = join(options.dataDir, 'plugins', name);
     try {
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
       await definition.setup({
         name,
         options: parsedOptions,
-        hooks: createPluginHooks(options.hooks, name, options.timeouts, stats),
+        hooks: createPluginHooks(options.hooks, name, timeouts, stats, options.log),
         log: options.log.child({ plugin: name }),
         configDir: options.configDir,
         dataDir,

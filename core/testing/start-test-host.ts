@@ -7,6 +7,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import { createHost, type Host } from '../host.js';
 import { createLogger } from '../logger.js';
 import type { PluginDefinition } from '../plugins/define-plugin.js';
+import { hookPermissions } from '../webhooks/webhook-endpoints.js';
 import type { WebhookHandlers } from '../webhooks/webhook-handlers.js';
 
 /** scrypt cost for test hosts only: every test starts a host, and production's cost adds seconds. */
@@ -60,6 +61,12 @@ export interface TestHost {
   readonly admin: { readonly username: string; readonly password: string };
   /** Signs the administrator in; resolves the session token for `request(..., { token })`. */
   signIn(): Promise<string>;
+  /**
+   * Creates an API key as the administrator and resolves the full key, for
+   * `request(..., { apiKey })` against `/api/hooks/*` (the `api-key-auth` plugin must be
+   * enabled). Holds every hook permission unless `permissions` are given.
+   */
+  createApiKey(permissions?: readonly string[]): Promise<string>;
   request(method: string, path: string, request?: TestRequest): Promise<TestResponse>;
   /** Stops the host and deletes its temp folder. */
   close(): Promise<void>;
@@ -113,6 +120,14 @@ export async function startTestHost(
       const res = await testHost.request('POST', '/api/auth/login', { body: admin });
       if (res.status !== 200 || typeof res.body['token'] !== 'string') throw new Error(`sign-in failed with ${res.status}: ${res.text}`);
       return res.body['token'];
+    },
+    async createApiKey(permissions = hookPermissions) {
+      const token = await testHost.signIn();
+      const name = `test-key-${randomBytes(6).toString('hex')}`;
+      const res = await testHost.request('POST', '/api/api-keys', { token, body: { name, permissions } });
+      const created = res.body['apiKey'] as { fullKey?: unknown } | undefined;
+      if (res.status !== 201 || typeof created?.fullKey !== 'string') throw new Error(`creating an API key failed with ${res.status}: ${res.text}`);
+      return created.fullKey;
     },
     async request(method, path, request = {}) {
       const headers: Record<string, string> = { ...request.headers };

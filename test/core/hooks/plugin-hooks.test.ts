@@ -1,5 +1,9 @@
 import test from 'ava';
-import { ForbiddenError, PluginError } from '../../../core/errors.js';
+import type { CatalogSourceRequest, CatalogSourceResult } from '../../../core/catalog/catalog-source.js';
+import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
+import { ForbiddenError, PluginError, errorMessage } from '../../../core/errors.js';
+import { runWithRequestId } from '../../../core/http/current-request-id.js';
+import { createLogger } from '../../../core/logger.js';
 import { createHostHooks, hookNames, type HookName } from '../../../core/hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from '../../../core/hooks/plugin-hooks.js';
 import { runCatalogSources } from '../../../core/catalog/run-catalog-sources.js';
@@ -50,11 +54,10 @@ test('a deliberate host error passes through unchanged and is not counted as a f
 
 test('a tap that hangs is cut off after the hook timeout with a clear error', async (t) => {
   const hooks = createHostHooks();
-  createPluginHooks(hooks, 'sleepy', timeouts(50), createPluginStats()).afterDeploy.tap(() => new Promise(() => {}));
-  const outcome = { plan: samplePlan(), success: true, result: null, error: null, durationMs: 0 };
-  const err = await t.throwsAsync(hooks.afterDeploy.promise(outcome, sampleContext()), { instanceOf: PluginError });
+  createPluginHooks(hooks, 'sleepy', timeouts(50), createPluginStats()).beforeDeploy.tap(() => new Promise(() => {}));
+  const err = await t.throwsAsync(hooks.beforeDeploy.promise(samplePlan(), sampleContext()), { instanceOf: PluginError });
   t.is(err?.code, 'PLUGIN_TIMEOUT');
-  t.is(err?.message, "Plugin 'sleepy' failed in hook 'afterDeploy': did not answer within 50 ms");
+  t.is(err?.message, "Plugin 'sleepy' failed in hook 'beforeDeploy': did not answer within 50 ms");
 });
 
 test('taps are named after the plugin instance and run in registration order unless staged', async (t) => {
@@ -107,4 +110,93 @@ test('a plugin cannot call or intercept a hook through its view', (t) => {
   // @ts-expect-error plugins may not intercept
   t.is(view.authenticate.intercept, undefined);
   t.true(Object.isFrozen(view));
+});
+
+test('a failing afterDeploy tap is contained: the hook resolves and the next listener still runs', async (t) => {
+  const hooks = createHostHooks();
+  const stats = createPluginStats();
+  const heard: string[] = [];
+  createPluginHooks(hooks, 'notifier', timeouts(1000), stats).afterDeploy.tap(async () => {
+    throw new Error('mail server down');
+  });
+  createPluginHooks(hooks, 'metrics', timeouts(1000), createPluginStats()).afterDeploy.tap(async (outcome) => void heard.push(outcome.plan.stackName));
+  await hooks.afterDeploy.promise({ plan: samplePlan(), success: true, result: null, error: null, durationMs: 1 }, sampleContext());
+  t.deepEqual(heard, ['demo']);
+  t.like(stats, { calls: 1, failures: 1, lastError: { hook: 'afterDeploy', message: "Plugin 'notifier' failed in hook 'afterDeploy': mail server down" } });
+});
+
+test('a failure is logged naming the plugin, the hook and the request being served', async (t) => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+  const hooks = createHostHooks();
+  createPluginHooks(hooks, 'flaky-auth', timeouts(1000), createPluginStats(), log).authenticate.tap(async () => {
+    throw new Error('boom');
+  });
+  await t.throwsAsync(runWithRequestId('req-42', () => hooks.authenticate.promise(request)));
+  const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+  t.like(entry, { level: 50, msg: 'plugin failed', plugin: 'flaky-auth', hook: 'authenticate', requestId: 'req-42', code: 'PLUGIN_FAILED' });
+});
+
+/** Runs one catalog source alone and returns how it was settled. */
+async function settleSource(answer: (request: CatalogSourceRequest) => Promise<unknown>, previousRevision?: string) {
+  const hooks = createHostHooks();
+  const stats = createPluginStats();
+  // The view's types hold sources to the contract; this test feeds what a careless one returns.
+  createPluginHooks(hooks, 'src', timeouts(200), stats).catalogSource.tap(answer as (request: CatalogSourceRequest) => Promise<CatalogSourceResult>);
+  const previous = new Map(previousRevision === undefined ? [] : [['src', previousRevision]]);
+  const outcome = (await runCatalogSources(hooks, previous, new AbortController().signal)).get('src');
+  if (outcome === undefined) throw new Error('the source was not settled');
+  return { outcome, stats };
+}
+
+for (const [what, answer] of [
+  ['nothing', undefined],
+  ['a list without a reader', { files: ['a.yaml'], revision: null }],
+  ['paths that are not strings', { files: [1], read: async () => '', revision: null }],
+] as const) {
+  test(`a catalog source answering ${what} fails by name, and nothing of it is parsed`, async (t) => {
+    const { outcome, stats } = await settleSource(async () => answer);
+    t.true('error' in outcome && outcome.error instanceof PluginError && outcome.error.plugin === 'src');
+    t.is(stats.failures, 1);
+  });
+}
+
+test('a catalog source claiming "unchanged" before it ever delivered files fails', async (t) => {
+  const { outcome } = await settleSource(async () => ({ unchanged: true }));
+  t.regex('error' in outcome ? errorMessage(outcome.error) : '', /answered \{ unchanged: true \} but never delivered files before/);
+});
+
+test('files at the revision the host already holds count as unchanged, whether or not the source compared', async (t) => {
+  const { outcome } = await settleSource(async () => ({ files: ['a.yaml'], read: async () => 'x', revision: 'r7' }), 'r7');
+  t.deepEqual('result' in outcome ? outcome.result : null, { unchanged: true });
+});
+
+test('a read that hangs fails the whole source, so it keeps its last good state', async (t) => {
+  const { outcome, stats } = await settleSource(async () => ({ files: ['a.yaml'], read: () => new Promise(() => {}), revision: 'r2' }));
+  if (!('result' in outcome) || 'unchanged' in outcome.result) return t.fail('the listing itself succeeded');
+  const err = await t.throwsAsync(readSourceManifests('src', outcome.result), { instanceOf: PluginError });
+  t.is(err?.code, 'PLUGIN_TIMEOUT');
+  t.is(err?.message, "Plugin 'src' failed in hook 'catalogSource': read('a.yaml') did not answer within the source's deadline of 200 ms");
+  t.like(stats, { calls: 1, failures: 1 });
+});
+
+test('a read cut off by the source signal fails the whole source too', async (t) => {
+  const { outcome } = await settleSource(async ({ signal }) => ({
+    files: ['a.yaml'],
+    revision: 'r3',
+    // Honours the signal, as a source should: rejects once the source's deadline aborts it.
+    read: () => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+  }));
+  if (!('result' in outcome) || 'unchanged' in outcome.result) return t.fail('the listing itself succeeded');
+  const err = await t.throwsAsync(readSourceManifests('src', outcome.result), { instanceOf: PluginError });
+  t.is(err?.code, 'PLUGIN_TIMEOUT');
+});
+
+test('a read that rejects stays a warning about that file', async (t) => {
+  const files = { files: ['a.yaml', 'b.yaml'], revision: null, read: async (path: string) => (path === 'a.yaml' ? Promise.reject(Object.assign(new Error('gone'), { code: 'HTTP_404' })) : 'x: 1\n') };
+  const { outcome, stats } = await settleSource(async () => files);
+  if (!('result' in outcome) || 'unchanged' in outcome.result) return t.fail('the listing itself succeeded');
+  const { warnings } = await readSourceManifests('src', outcome.result);
+  t.deepEqual(warnings, [{ file: 'a.yaml', message: 'cannot be read (HTTP_404)' }]);
+  t.is(stats.failures, 0);
 });

@@ -158,3 +158,35 @@ test('plugins are closed in reverse setup order when the host stops', async (t) 
   await host.close();
   t.deepEqual(closed, ['b', 'a']);
 });
+
+test('a plugin needing a newer minor plugin API, or an apiVersion that is not MAJOR.MINOR, is refused', async (t) => {
+  const newer = definePlugin({ id: 'newer', apiVersion: '1.9', options: z.strictObject({}), setup() {} });
+  const sloppy = definePlugin({ id: 'sloppy', apiVersion: 'v1', options: z.strictObject({}), setup() {} });
+  const problems = await startFails(t, { plugins: [{ use: 'newer' }, { use: 'sloppy' }] }, { newer, sloppy });
+  t.deepEqual(problems, [
+    'plugins[0] (newer "newer"): plugin refused: it needs plugin API 1.9, this host offers only 1.0',
+    `plugins[1] (sloppy "sloppy"): plugin refused: its apiVersion 'v1' is not MAJOR.MINOR (this host offers 1.0)`,
+  ]);
+});
+
+test("an instance's own timeoutMs overrides the hook's deadline for that instance only", async (t) => {
+  const slow = definePlugin({
+    id: 'slow',
+    apiVersion: '1.0',
+    options: z.strictObject({}),
+    setup({ hooks }) {
+      hooks.catalogSource.tap(async () => {
+        await new Promise((done) => setTimeout(done, 400));
+        return { files: [], read: () => Promise.reject(new Error('no files')), revision: null };
+      });
+    },
+  });
+  const host = await useTestHost(t, {
+    config: { plugins: [{ use: 'slow', name: 'impatient', timeoutMs: { catalogSource: 50 } }, { use: 'slow', name: 'patient' }] },
+    plugins: { slow },
+  });
+  const outcomes = await runCatalogSources(host.hooks, new Map(), new AbortController().signal);
+  const impatient = outcomes.get('impatient');
+  t.is(impatient && 'error' in impatient ? (impatient.error as { code?: string }).code : null, 'PLUGIN_TIMEOUT');
+  t.true(outcomes.get('patient') !== undefined && 'result' in (outcomes.get('patient') ?? {}));
+});

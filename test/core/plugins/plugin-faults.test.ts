@@ -1,0 +1,144 @@
+import test, { type ExecutionContext } from 'ava';
+import { PluginError } from '../../../core/errors.js';
+import type { HookName } from '../../../core/hooks/host-hooks.js';
+import { runDeployPipeline } from '../../../core/deploy/run-deploy-pipeline.js';
+import { definePlugin, type DeployOutcome } from '../../../core/plugin-api.js';
+import type { PluginView, TestHost } from '../../../core/testing.js';
+import { z } from 'zod';
+import faulty, { FAULT_DETAIL, faults, type Fault } from '../../fixtures/plugins/faulty-plugin.js';
+import { samplePlan, sampleContext } from '../../support/deploy-plan-fixture.js';
+import { useTestHost } from '../../support/test-host.js';
+
+/** The faulty plugin's own deadline (the others keep the defaults): short, so a hang costs little. */
+const HOOK_TIMEOUT_MS = 300;
+
+/** What the healthy plugins beside the faulty one saw. */
+interface Witness {
+  readonly deploys: string[];
+  readonly outcomes: DeployOutcome[];
+}
+
+/** A runtime that always succeeds and an afterDeploy listener, both recording into `seen`. */
+function healthyPlugins(seen: Witness) {
+  return {
+    'fine-runtime': definePlugin({
+      id: 'fine-runtime',
+      apiVersion: '1.0',
+      options: z.strictObject({}),
+      setup({ hooks, name }) {
+        hooks.deploy.tap(async (plan) => {
+          seen.deploys.push(plan.deploymentId);
+          return { runtime: name, services: [] };
+        });
+      },
+    }),
+    witness: definePlugin({
+      id: 'witness',
+      apiVersion: '1.0',
+      options: z.strictObject({}),
+      setup({ hooks }) {
+        hooks.afterDeploy.tap(async (outcome) => void seen.outcomes.push(outcome));
+      },
+    }),
+  };
+}
+
+interface FaultyHost {
+  readonly host: TestHost;
+  readonly token: string;
+  readonly seen: Witness;
+}
+
+/** A host whose first plugin misbehaves in `hook`; a healthy runtime and listener follow it. */
+async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Promise<FaultyHost> {
+  const seen: Witness = { deploys: [], outcomes: [] };
+  const host = await useTestHost(t, {
+    config: {
+      plugins: [{ use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } }, { use: 'fine-runtime' }, { use: 'witness' }],
+    },
+    plugins: { faulty, ...healthyPlugins(seen) },
+  });
+  return { host, token: await host.signIn(), seen };
+}
+
+const expectedCode = (fault: Fault) => (fault === 'hang' ? 'PLUGIN_TIMEOUT' : 'PLUGIN_FAILED');
+
+/** The host's log lines as objects. */
+const logEntries = (host: TestHost) => host.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/**
+ * The checks every fault shares: one error line naming plugin and hook (with the detail only
+ * there), the failure counted in GET /api/plugins, and a host that still answers.
+ */
+async function assertContained(t: ExecutionContext, { host, token }: FaultyHost, hook: HookName, fault: Fault): Promise<Record<string, unknown>> {
+  const lines = logEntries(host).filter((entry) => entry['msg'] === 'plugin failed' && entry['plugin'] === 'faulty');
+  t.is(lines.length, 1, host.logs.join('\n'));
+  const [line = {}] = lines;
+  t.like(line, { level: 50, hook, code: expectedCode(fault) });
+  if (fault !== 'hang') t.true(String(line['err']).includes(FAULT_DETAIL), 'the log keeps the detail for the operator');
+
+  const listing = await host.request('GET', '/api/plugins', { token });
+  t.is(listing.status, 200, listing.text);
+  const view = (listing.body['plugins'] as PluginView[]).find((plugin) => plugin.name === 'faulty');
+  // Signing in ran authenticate too (the plugin passed that request on): one more call, no failure.
+  const calls = hook === 'authenticate' ? 2 : 1;
+  t.like(view, { id: 'faulty', version: '6.6.6', apiVersion: '1.0', origin: 'builtin', hooks: [hook], calls, failures: 1 });
+  t.is(view?.lastError?.hook, hook);
+  t.regex(view?.lastError?.message ?? '', new RegExp(`^Plugin 'faulty' failed in hook '${hook}': `));
+
+  const health = await host.request('GET', '/healthz');
+  t.is(health.status, 200, 'the host keeps serving');
+  return line;
+}
+
+/** Runs `work`, checking a hang was cut off near the hook's deadline (and not before it). */
+async function timed<T>(t: ExecutionContext, fault: Fault, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  if (fault === 'hang') t.true(performance.now() - started >= HOOK_TIMEOUT_MS - 20, 'cut off at the deadline, not before');
+  return result;
+}
+
+for (const fault of faults) {
+  test(`authenticate: a tap that fails (${fault}) answers 500 with the request id and no internals, and other requests still pass`, async (t) => {
+    const faultyHostInfo = await faultyHost(t, 'authenticate', fault);
+    const { host, token } = faultyHostInfo;
+    const res = await timed(t, fault, () => host.request('GET', '/api/environments', { headers: { 'x-fault': 'on' } }));
+    const requestId = res.headers.get('x-request-id');
+    t.is(res.status, 500);
+    t.deepEqual(res.body, { success: false, message: `Internal server error (request ${requestId}).`, code: expectedCode(fault), requestId });
+    t.false(res.text.includes('internal detail'));
+
+    const line = await assertContained(t, faultyHostInfo, 'authenticate', fault);
+    t.is(line['requestId'], requestId);
+    const mapped = logEntries(host).find((entry) => entry['msg'] === 'request failed');
+    t.like(mapped, { requestId, plugin: 'faulty', hook: 'authenticate' });
+
+    t.is((await host.request('GET', '/api/environments')).status, 401, 'a request the plugin does not choke on is answered as usual');
+    t.is((await host.request('GET', '/api/environments', { token })).status, 200);
+  });
+
+  for (const hook of ['beforeDeploy', 'deploy'] as const) {
+    test(`${hook}: a tap that fails (${fault}) fails the deployment naming plugin and hook, and afterDeploy still hears of it`, async (t) => {
+      const faultyHostInfo = await faultyHost(t, hook, fault);
+      const { host, seen } = faultyHostInfo;
+      const err = await timed(t, fault, () => t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError }));
+      t.like(err, { plugin: 'faulty', hook, code: expectedCode(fault), status: 500 });
+      t.deepEqual(seen.deploys, [], 'the failing plugin came first, so nothing was deployed');
+      t.like(seen.outcomes, [{ success: false, error: { code: expectedCode(fault) } }]);
+      await assertContained(t, faultyHostInfo, hook, fault);
+
+      // The host goes on: the next deployment meets the same sick plugin, and is refused the same way.
+      await t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError });
+    });
+  }
+
+  test(`afterDeploy: a tap that fails (${fault}) never fails the deployment, and the next listener still runs`, async (t) => {
+    const faultyHostInfo = await faultyHost(t, 'afterDeploy', fault);
+    const { host, seen } = faultyHostInfo;
+    const { result } = await timed(t, fault, () => runDeployPipeline(host.hooks, samplePlan(), sampleContext()));
+    t.is(result.runtime, 'fine-runtime');
+    t.like(seen.outcomes, [{ success: true }]);
+    await assertContained(t, faultyHostInfo, 'afterDeploy', fault);
+  });
+}
