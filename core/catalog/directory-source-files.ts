@@ -11,6 +11,8 @@ export interface DirectoryScanOptions {
   readonly filePattern: string;
   /** Stop the scan when aborted. */
   readonly signal?: AbortSignal;
+  /** How error messages name the folder (the path as the user wrote it); the full path by default. */
+  readonly displayPath?: string;
 }
 
 const skippedFolders = new Set(['.git', 'node_modules']);
@@ -30,9 +32,13 @@ function globMatcher(filePattern: string): (name: string) => boolean {
  * changes whenever a file's path, size or modification time does.
  */
 export async function directorySourceFiles(root: string, options: DirectoryScanOptions): Promise<SourceFiles> {
-  const rootReal = await realpath(root);
+  const shown = options.displayPath ?? root;
+  const rootReal = await realpath(root).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`folder '${shown}' does not exist`);
+    throw err;
+  });
   const rootStat = await stat(rootReal);
-  if (!rootStat.isDirectory()) throw new Error(`'${root}' is not a directory`);
+  if (!rootStat.isDirectory()) throw new Error(`'${shown}' is not a folder`);
   const matches = globMatcher(options.filePattern);
   const files: string[] = [];
   const fingerprint = createHash('sha256');

@@ -20,6 +20,6 @@ test('auth: problems are reported with their path', (t) => {
 
 test('the shipped config enables api-key-auth', async (t) => {
   const { config } = await loadConfig('config/rsgo.yaml', {});
-  t.deepEqual(config.plugins.map((p) => p.use), ['api-key-auth']);
+  t.true(config.plugins.some((p) => p.use === 'api-key-auth'));
   t.is(config.auth.tokenTtlMinutes, 60);
 });
