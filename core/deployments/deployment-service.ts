@@ -107,10 +107,11 @@ const pluralServices = (n: number): string => `${n} service${n === 1 ? '' : 's'}
  * refusal (a 4xx veto) and the host's own bugs keep their status.
  */
 function failureAnswer(failure: HostError, fields: ErrorBodyFields, suffix = ''): HostError {
-  if (failure instanceof UnavailableError) return new UnavailableError(failure.message, { code: failure.code, fields, headers: failure.headers });
+  const merged = { ...failure.fields, ...fields };
+  if (failure instanceof UnavailableError) return new UnavailableError(failure.message, { code: failure.code, fields: merged, headers: failure.headers });
   const deployFailure = failure.status === 400 || (failure.status >= 500 && failure.code !== 'INTERNAL');
   if (!deployFailure) return failure;
-  return new DeploymentFailedError(`Deployment failed: ${failure.message}${suffix}`, { code: failure.code, fields });
+  return new DeploymentFailedError(`Deployment failed: ${failure.message}${suffix}`, { code: failure.code, fields: merged });
 }
 
 function noDeployment(stackName: string, environmentId: string): InputError {
@@ -228,7 +229,8 @@ export class DeploymentService {
 
     return this.#locked(environment.id, `product:${product.groupId}`, `product '${product.groupId}'`, async () => {
       const active = await this.#store.findActiveProduct(environment.id, product.groupId);
-      if (active && active.status !== 'Failed') {
+      // A product deployment that did not fully start may be posted again: its failed stacks are retried.
+      if (active && active.status !== 'Failed' && active.status !== 'PartiallyRunning') {
         throw new ConflictError(`Product '${product.groupId}' is already deployed in environment '${environment.id}' (product deployment '${active.id}').`, {
           code: 'PRODUCT_EXISTS',
         });

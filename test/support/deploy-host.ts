@@ -31,6 +31,10 @@ export interface DeployHostOptions {
   readonly extraPlugins?: readonly Record<string, unknown>[];
   /** Options of `docker-runtime` besides the fixture's short timeouts. */
   readonly runtimeOptions?: Record<string, unknown>;
+  /** The `database:` section, to start a second host on the first one's database. */
+  readonly database?: Record<string, unknown>;
+  /** The host's environment variables (a fixed admin password for a second host). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -50,12 +54,15 @@ export async function useDeployHost(t: ExecutionContext, options: DeployHostOpti
   await write(options.manifests ?? {});
   const auth = await useAuthHost(t, options.engine ?? 'sqlite', {
     ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.env ? { env: options.env } : {}),
     config: {
-      deployments: { timeoutSeconds: 90, lockWaitSeconds: 60, leaseSeconds: 5 },
+      // Generous bounds: the engine is slow on a loaded machine.
+      deployments: { timeoutSeconds: 300, lockWaitSeconds: 300, leaseSeconds: 5 },
       ...options.config,
     },
     extraPlugins: [
-      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 60, ...options.runtimeOptions } },
+      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 240, ...options.runtimeOptions } },
       { use: 'local-directory-source', name: 'stacks', options: { path: catalogDir } },
       ...(options.extraPlugins ?? []),
     ],

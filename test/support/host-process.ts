@@ -28,7 +28,7 @@ export async function startHostProcess(t: ExecutionContext, configPath: string, 
   const exited = new Promise<number | string | null>((done) => child.on('exit', (code, signal) => done(code ?? signal)));
   let ended = false;
   void exited.then(() => (ended = true));
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const url = /"url":"(http:[^"]+)"/.exec(output)?.[1];
     if (url) return { child, url, output: () => output, exited };

@@ -27,7 +27,7 @@ async function install(t: ExecutionContext, manifest: string): Promise<Installat
     configPath,
     `server: { host: 127.0.0.1, port: 0 }
 dataDir: ./data
-deployments: { timeoutSeconds: 120, lockWaitSeconds: 30, leaseSeconds: 2 }
+deployments: { timeoutSeconds: 300, lockWaitSeconds: 60, leaseSeconds: 2 }
 plugins:
   - use: api-key-auth
   - use: docker-runtime
@@ -74,14 +74,14 @@ async function crashDuringDeploy(proc: HostProcess, client: Awaited<ReturnType<t
     if (early?.body['code'] !== 'PRODUCT_NOT_FOUND') throw new Error(`the deploy did not start: ${JSON.stringify(early)}`);
     await sleep(200);
   }
-  await eventually('the deploy to be under way', 60_000, async () => ((await inFlight()) ? true : undefined));
+  await eventually('the deploy to be under way', 180_000, async () => ((await inFlight()) ? true : undefined));
   proc.child.kill('SIGKILL');
   await proc.exited;
 }
 
 /** The deployment of `stackName` once recovery settled it (status no longer Installing). */
 async function recovered(client: Awaited<ReturnType<typeof signIn>>, stackName: string) {
-  return eventually('recovery to settle the deployment', 90_000, async () => {
+  return eventually('recovery to settle the deployment', 180_000, async () => {
     const list = (await client.call('GET', '/api/deployments')).body['deployments'] as Array<{ id: string; stackName: string; status: string }>;
     const found = list.find((d) => d.stackName === stackName);
     if (!found || found.status === 'Installing') return undefined;

@@ -31,7 +31,7 @@ function deploy(host: DeployTestHost, stackName: string, initSeconds: number) {
 }
 
 test('a second operation on a busy stack gives up after the bounded wait with a 409; another stack deploys meanwhile', async (t) => {
-  const host = await useDeployHost(t, { manifests: await slowManifest(), config: { deployments: { timeoutSeconds: 120, lockWaitSeconds: 1, leaseSeconds: 5 } } });
+  const host = await useDeployHost(t, { manifests: await slowManifest(), config: { deployments: { timeoutSeconds: 300, lockWaitSeconds: 1, leaseSeconds: 5 } } });
   const busy = `slow-${randomBytes(4).toString('hex')}`;
   const other = `fast-${randomBytes(4).toString('hex')}`;
 

@@ -9,7 +9,8 @@ import { databaseEngines } from '../../support/databases.js';
 import { useTestStore } from '../../support/test-store.js';
 
 const silent = createLogger({ level: 'silent' });
-const fast = { leaseMs: 600, pollMs: 20 };
+// Leases long enough that a slow machine renews them in time; waits are bounded by the tests.
+const fast = { leaseMs: 5_000, pollMs: 20 };
 
 /** Runs `hold` under the lock and reports when it held it. */
 async function holdFor(locks: StackLocks, stack: string, ms: number, waitMs = 10_000): Promise<{ from: number; to: number }> {
@@ -80,11 +81,11 @@ for (const engine of databaseEngines) {
 
   test(`a holder that keeps working keeps its lease beyond the lease time (${engine})`, async (t) => {
     const { store, reopen } = await useTestStore(t, engine);
-    const hostA = new StackLocks(store, silent, { leaseMs: 300, pollMs: 20 });
-    const hostB = new StackLocks(await reopen(), silent, { leaseMs: 300, pollMs: 20 });
+    const hostA = new StackLocks(store, silent, { leaseMs: 1_500, pollMs: 20 });
+    const hostB = new StackLocks(await reopen(), silent, { leaseMs: 1_500, pollMs: 20 });
     const lock = await hostA.acquire('env-1', 'shop', 1000);
     // Three lease times later the renewed lease still holds.
-    await t.throwsAsync(hostB.acquire('env-1', 'shop', 900), { name: 'ConflictError' });
+    await t.throwsAsync(hostB.acquire('env-1', 'shop', 4_500), { name: 'ConflictError' });
     await lock.release();
     await (await hostB.acquire('env-1', 'shop', 100)).release();
   });
