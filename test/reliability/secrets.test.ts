@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { parseConfig } from '../../core/config/load-config.js';
+import { createGitRemote, startGitHttpServer } from '../support/git-remotes.js';
 import { startPrivateMariaDb } from '../support/private-mariadb.js';
+import { singleStackProduct } from '../support/product-manifests.js';
 import { useTestHost } from '../support/test-host.js';
 import { secretTraces, uniqueSecret } from '../support/unique-secret.js';
 
@@ -71,8 +73,10 @@ async function dataFolderBytes(dataDir: string): Promise<Buffer> {
   return Buffer.concat(await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name)))));
 }
 
-for (const engine of ['sqlite', 'mysql'] as const) {
-  test(`keys, passwords, tokens and secret values never reach the output, errors, audit rows, responses or the data folder (${engine})`, async (t) => {
+// Git sources are added once, on SQLite: what they print does not depend on the database.
+for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
+  const what = withGit ? 'keys, passwords, tokens, Git credentials and secret values' : 'keys, passwords, tokens and secret values';
+  test(`${what} never reach the output, errors, audit rows, responses or the data folder (${engine})`, async (t) => {
     const secrets = {
       adminPassword: uniqueSecret('admin-password'),
       tokenSecret: uniqueSecret('token-signing-secret-long-enough'),
@@ -83,7 +87,13 @@ for (const engine of ['sqlite', 'mysql'] as const) {
       unquotedPassword: uniqueSecret('unquoted-password'),
       unquotedVariable: uniqueSecret('unquoted-variable'),
       variableValue: uniqueSecret('variable-value'),
+      gitPassword: uniqueSecret('git-token'),
+      wrongGitPassword: uniqueSecret('wrong-git-token'),
     };
+    const gitUser = 'deploy-bot';
+    const remote = withGit ? await createGitRemote(t) : null;
+    await remote?.commit({ 'shop.yaml': singleStackProduct('Shop', '1.0.0') });
+    const gitServer = remote && (await startGitHttpServer(t, remote, { username: gitUser, password: secrets.gitPassword }));
     const folder = await mkdtemp(join(tmpdir(), 'rsgo-secrets-'));
     t.teardown(() => rm(folder, { recursive: true, force: true }));
     await mkdir(join(folder, 'stacks'));
@@ -93,6 +103,7 @@ for (const engine of ['sqlite', 'mysql'] as const) {
     // The config as the operator writes it: secrets come in through ${VAR} from the environment.
     const config = parseConfig(
       [
+        'server: { host: 127.0.0.1, port: 0 }',
         'dataDir: ./data',
         'log: { level: debug }',
         engine === 'mysql' ? 'database: { client: mysql, url: "${DB_URL}" }' : 'database: { client: sqlite }',
@@ -104,8 +115,27 @@ for (const engine of ['sqlite', 'mysql'] as const) {
         '      registries: [{ host: "127.0.0.1:5000", username: ci, password: "${REGISTRY_PASSWORD}" }]',
         '  - use: local-directory-source',
         '    options: { path: ./stacks }',
+        ...(withGit
+          ? [
+              '  - use: git-source',
+              '    name: platform',
+              '    options: { url: "${GIT_URL}", username: "${GIT_USER}", password: "${GIT_TOKEN}" }',
+              // A source whose token is wrong: its failure is reported, with nothing of the token.
+              '  - use: git-source',
+              '    name: mistyped',
+              '    options: { url: "${GIT_URL}", username: "${GIT_USER}", password: "${WRONG_GIT_TOKEN}" }',
+            ]
+          : []),
       ].join('\n'),
-      { TOKEN_SECRET: secrets.tokenSecret, REGISTRY_PASSWORD: secrets.registryPassword, ...(databaseUrl === null ? {} : { DB_URL: databaseUrl }) },
+      {
+        TOKEN_SECRET: secrets.tokenSecret,
+        REGISTRY_PASSWORD: secrets.registryPassword,
+        GIT_URL: gitServer?.url ?? '',
+        GIT_USER: gitUser,
+        GIT_TOKEN: secrets.gitPassword,
+        WRONG_GIT_TOKEN: secrets.wrongGitPassword,
+        ...(databaseUrl === null ? {} : { DB_URL: databaseUrl }),
+      },
     );
     const host = await useTestHost(t, {
       config: { ...config, dataDir: join(folder, 'data') },
@@ -144,6 +174,9 @@ for (const engine of ['sqlite', 'mysql'] as const) {
     await call('environments', 'GET', '/api/environments', { headers: auth });
     await call('audit', 'GET', '/api/audit?pageSize=200', { headers: auth });
     await call('health', 'GET', '/healthz');
+    const synced = await call('sync', 'POST', '/api/catalog/sync', { headers: auth });
+    if (withGit) t.regex(String(synced.json()['message']), /Failed to sync 'mistyped'/);
+    await call('catalog', 'GET', '/api/catalog', { headers: auth });
     // Stopped first, so what is pending (key uses, the WAL) is written where it is searched.
     await host.host.close();
 
@@ -157,11 +190,15 @@ for (const engine of ['sqlite', 'mysql'] as const) {
     const output = [...host.logs, printed.text()].join('\n');
     t.true(host.logs.length > 20, 'the host logged at debug level');
     t.regex(stored, /auth\.rejected/, 'the audit trail holds the rejections');
+    t.regex(stored, /catalog\.synced/, 'the audit trail holds the sync');
+    if (gitServer) t.true(gitServer.requests.some((request) => request.authorised), 'the Git credentials were used');
 
     // Secrets the host made are searched whole: a key's first characters are its shown prefix.
     const searched: Array<[string, string[]]> = [
       ...Object.entries(secrets).map(([name, secret]): [string, string[]] => [name, secretTraces(secret)]),
       ['token', [token]],
+      ['gitBasicAuth', [Buffer.from(`${gitUser}:${secrets.gitPassword}`).toString('base64')]],
+      ['wrongGitBasicAuth', [Buffer.from(`${gitUser}:${secrets.wrongGitPassword}`).toString('base64')]],
       ['fullKey', [key.fullKey]],
       ['nearMiss', [nearMiss]],
     ];
