@@ -18,6 +18,9 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
+import { deploymentRoutes } from './deployments/deployment-routes.js';
+import { DeploymentService } from './deployments/deployment-service.js';
+import { deploymentWebhookHandlers } from './deployments/deployment-webhook-handlers.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
@@ -66,6 +69,7 @@ export interface Host {
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
+  readonly deployments: DeploymentService;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -114,8 +118,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+
+  const deployments = new DeploymentService({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  // Operations a stopped host left unfinished are reconciled in the background: the host
+  // answers meanwhile, and a stack being reconciled is locked like any other operation.
+  void deployments.startRecovery();
   const webhookHandlers: WebhookHandlers = {
     ...emptyWebhookHandlers,
+    ...deploymentWebhookHandlers(deployments),
     syncSources: async () => syncSourcesResult(await catalog.sync()),
     ...options.webhookHandlers,
   };
@@ -129,6 +139,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
+      deploymentRoutes(hooks, deployments, audit),
       auditRoutes(hooks, audit),
       catalogRoutes(hooks, catalog, audit),
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
@@ -164,6 +175,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     users,
     apiKeys,
     audit,
+    deployments,
     log,
     dataDir,
     listen: () =>
@@ -180,6 +192,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
+        await deployments.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
         await plugins.close();

@@ -18,6 +18,11 @@ async function prepareSqliteFile(filename: string): Promise<void> {
   await handle.close();
 }
 
+/** Where the SQLite database of `database` lives: `database.filename`, else `<dataDir>/rsgo.sqlite`. */
+export function sqliteFilename(database: HostConfig['database'], configDir: string, dataDir: string): string {
+  return database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+}
+
 /**
  * Opens the configured database and runs pending migrations. SQLite (default) lives in the
  * data folder with WAL and foreign keys; MySQL/MariaDB is reached through `database.url`.
@@ -33,7 +38,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       acquireConnectionTimeout: 5_000,
     });
   } else {
-    const filename = database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+    const filename = sqliteFilename(database, configDir, dataDir);
     await prepareSqliteFile(filename);
     db = knex({
       client: 'better-sqlite3',
