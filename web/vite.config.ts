@@ -19,5 +19,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // Every browser the UI supports has module preload; the polyfill would only add bytes.
     modulePreload: { polyfill: false },
+    // A slow plugin on a busy machine is no news for the build's output.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });
