@@ -21,10 +21,12 @@ export class CommandInput {
     return this.flag('json');
   }
 
+  /** The environment the command runs in (settings such as `RSGO_URL`). */
   get env(): NodeJS.ProcessEnv {
     return this.io.env;
   }
 
+  /** Whether the boolean option `name` was given. */
   flag(name: string): boolean {
     return this.#values[name] === true;
   }

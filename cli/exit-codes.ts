@@ -15,6 +15,7 @@ export const ExitCode = {
   unavailable: 4,
 } as const;
 
+/** One of the values of {@link ExitCode}. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The exit code an HTTP error status stands for. */

@@ -21,6 +21,15 @@ function parseArgsOptions(options: OptionSpecs): NonNullable<ParseArgsConfig['op
   );
 }
 
+/** Parses a command's own arguments strictly; a parse failure is a usage error. */
+function parseCommandLine(args: readonly string[], options: OptionSpecs): { values: Readonly<Record<string, unknown>>; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...args], options: parseArgsOptions(options), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+}
+
 /**
  * Reports a failure: `rsgo: <message>` on stderr (plus the HTTP facts, and a pointer to
  * `--help` for usage errors); with `--json`, the error body on stdout too. Returns the exit code.
@@ -42,8 +51,15 @@ function reportFailure(io: CliIo, thrown: unknown, json: boolean, commandPath: s
   return failure.exitCode;
 }
 
-/** Finds the command `argv` names; `null` after printing help (the exit code in `done`). */
-function findCommand(argv: readonly string[], io: CliIo, entries: readonly CommandEntry[]): { command: Command; path: string; args: string[] } | { done: ExitCode } {
+/** The command a command line names, with its path (`rsgo keys create`) and its own arguments. */
+interface FoundCommand {
+  readonly command: Command;
+  readonly path: string;
+  readonly args: readonly string[];
+}
+
+/** Finds the command `argv` names, or prints the help it asks for (`done` is then the exit code). */
+function findCommand(argv: readonly string[], io: CliIo, entries: readonly CommandEntry[]): FoundCommand | { readonly done: ExitCode } {
   const [first, ...rest] = argv;
   if (first === undefined || isHelp(first) || first === 'help') {
     // `rsgo help keys create` is `rsgo keys create --help`.
@@ -73,7 +89,7 @@ function findCommand(argv: readonly string[], io: CliIo, entries: readonly Comma
  * throws: every failure is reported on stderr and becomes an exit code.
  */
 export async function runCli(argv: readonly string[], io: CliIo, entries: readonly CommandEntry[] = commandTree): Promise<ExitCode> {
-  let found;
+  let found: FoundCommand | { readonly done: ExitCode };
   try {
     found = findCommand(argv, io, entries);
   } catch (err) {
@@ -83,12 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo, entries: readon
   const { command, path, args } = found;
   const json = args.includes('--json');
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: parseArgsOptions(command.options), allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new UsageError(errorMessage(err));
-    }
+    const parsed = parseCommandLine(args, command.options);
     if (parsed.values['help'] === true) {
       io.stdout.write(commandHelp(path, command));
       return ExitCode.ok;

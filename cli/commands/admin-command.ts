@@ -14,12 +14,9 @@ async function openConfiguredStore(configPath: string, env: NodeJS.ProcessEnv) {
     import('../../core/store/open-store.js'),
     import('../../core/store/store-unavailable.js'),
   ]);
-  let loaded;
-  try {
-    loaded = await loadConfig(configPath, env);
-  } catch (err) {
+  const loaded = await loadConfig(configPath, env).catch((err: unknown) => {
     throw new CliError(err instanceof ConfigError ? err.message : errorMessage(err), ExitCode.failed, { code: 'CONFIG' });
-  }
+  });
   const { config, configDir } = loaded;
   const dataDir = resolve(configDir, config.dataDir);
   if (config.database.client === 'sqlite') {

@@ -4,7 +4,7 @@ import { errorMessage } from '../../core/errors.js';
 import { commonOptions, type Command } from '../command.js';
 import { deploymentServicesTable } from '../deployment-views.js';
 import { formatDuration } from '../format-duration.js';
-import { HostAnswerError } from '../host-client.js';
+import { HostAnswerError, type HostAnswer } from '../host-client.js';
 import { hostOptions, managementClient, OPERATION_TIMEOUT_S } from '../host-connection.js';
 import { startProgress } from '../progress-indicator.js';
 import { resolveEnvironment } from '../resolve-environment.js';
@@ -48,7 +48,7 @@ export const deployCommand: Command = {
     };
     // The host answers when the containers run (or failed); until then only time can be shown.
     const progress = startProgress(input.io.stderr, `Deploying '${stackName}' (${productId}) to ${environment.name}`);
-    let answer;
+    let answer: HostAnswer;
     try {
       answer = await client.send('POST', '/api/deployments', body);
     } finally {

@@ -6,6 +6,9 @@ import { createMysqlDatabase } from '../support/databases.js';
 import { runCli } from '../support/run-cli.js';
 import { useTestHost } from '../support/test-host.js';
 
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
 const NEW_PASSWORD = 'a-new-password-of-some-length';
 
 /** A folder with a config file `rsgo.yaml` holding `text`. */
@@ -18,7 +21,7 @@ async function configFolder(t: ExecutionContext, text: string): Promise<{ dir: s
 
 const signIn = (host: Awaited<ReturnType<typeof useTestHost>>, password: string) => host.request('POST', '/api/auth/login', { body: { username: 'admin', password } });
 
-test('admin set-password replaces a lost password in the SQLite store while the host runs', async (t) => {
+test.serial('admin set-password replaces a lost password in the SQLite store while the host runs', async (t) => {
   const { dir, configPath } = await configFolder(t, 'dataDir: ./data\ndatabase: { client: sqlite, filename: ./data/rsgo.sqlite }\n');
   const host = await useTestHost(t, { configDir: dir, config: { dataDir: './data', database: { client: 'sqlite', filename: './data/rsgo.sqlite' } } });
   const run = await runCli(['admin', 'set-password', 'admin', '--config', configPath], { stdin: `${NEW_PASSWORD}\n` });
@@ -28,7 +31,7 @@ test('admin set-password replaces a lost password in the SQLite store while the 
   t.is((await signIn(host, host.admin.password)).status, 401);
 });
 
-test('admin set-password works on MySQL with the database URL from the environment', async (t) => {
+test.serial('admin set-password works on MySQL with the database URL from the environment', async (t) => {
   const url = await createMysqlDatabase(t);
   const { dir, configPath } = await configFolder(t, 'dataDir: ./data\ndatabase: { client: mysql, url: "${RSGO_DB_URL}" }\n');
   const host = await useTestHost(t, { configDir: dir, config: { dataDir: './data', database: { client: 'mysql', url } } });
@@ -38,7 +41,7 @@ test('admin set-password works on MySQL with the database URL from the environme
   t.is((await signIn(host, NEW_PASSWORD)).status, 200);
 });
 
-test('admin set-password refuses an unknown user unless --create, and a short password', async (t) => {
+test.serial('admin set-password refuses an unknown user unless --create, and a short password', async (t) => {
   const { dir, configPath } = await configFolder(t, 'dataDir: ./data\n');
   await useTestHost(t, { configDir: dir, config: { dataDir: './data' } });
   const unknown = await runCli(['admin', 'set-password', 'ops', '--config', configPath], { stdin: NEW_PASSWORD });
@@ -54,7 +57,7 @@ test('admin set-password refuses an unknown user unless --create, and a short pa
   t.is(short.stderr, 'rsgo: The password must be at least 12 characters.\n');
 });
 
-test('admin set-password with a config whose database does not exist changes nothing and says so', async (t) => {
+test.serial('admin set-password with a config whose database does not exist changes nothing and says so', async (t) => {
   const { dir, configPath } = await configFolder(t, 'dataDir: ./data\n');
   const run = await runCli(['admin', 'set-password', 'admin', '--config', configPath], { stdin: NEW_PASSWORD });
   t.is(run.code, 1);
@@ -65,7 +68,7 @@ test('admin set-password with a config whose database does not exist changes not
   t.regex(missingConfig.stderr, /^rsgo: Invalid configuration: cannot read config file /);
 });
 
-test('login prints a session token the management commands accept, and a wrong password exits 3', async (t) => {
+test.serial('login prints a session token the management commands accept, and a wrong password exits 3', async (t) => {
   const host = await useTestHost(t);
   const login = await runCli(['login', '--user', 'admin'], { stdin: `${host.admin.password}\n`, env: { RSGO_URL: host.url } });
   t.is(login.code, 0, login.stderr);

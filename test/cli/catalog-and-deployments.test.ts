@@ -2,10 +2,13 @@ import test from 'ava';
 import { BROKEN_ID, SHOP_ID, STAGING_ID, useManagementApiStandIn } from '../support/management-api-stand-in.js';
 import { runCli } from '../support/run-cli.js';
 
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
 // Until the host serves the catalog and deployment routes, these commands are tested against a
 // stand-in that answers as the HTTP API contract describes.
 
-test('catalog list shows each product with its versions and stacks; --json is the API body', async (t) => {
+test.serial('catalog list shows each product with its versions and stacks; --json is the API body', async (t) => {
   const api = await useManagementApiStandIn(t);
   const env = { RSGO_URL: api.url, RSGO_TOKEN: api.token };
   const table = await runCli(['catalog', 'list'], { env });
@@ -15,7 +18,7 @@ test('catalog list shows each product with its versions and stacks; --json is th
   t.like(json.json<{ products: unknown[] }>(), { products: [{ groupId: 'com.acme.shop', versions: ['1.1.0', '1.2.0'] }] });
 });
 
-test('catalog sync prints its message and lists skipped manifests as warnings', async (t) => {
+test.serial('catalog sync prints its message and lists skipped manifests as warnings', async (t) => {
   const api = await useManagementApiStandIn(t);
   const run = await runCli(['catalog', 'sync'], { env: { RSGO_URL: api.url, RSGO_TOKEN: api.token } });
   t.is(run.code, 0, run.stderr);
@@ -23,7 +26,7 @@ test('catalog sync prints its message and lists skipped manifests as warnings', 
   t.regex(run.stderr, /warning: examples: broken\.yaml: metadata\.name: Required\n/);
 });
 
-test('catalog sync with a failed source names it and exits 4; --json keeps the errors', async (t) => {
+test.serial('catalog sync with a failed source names it and exits 4; --json keeps the errors', async (t) => {
   const api = await useManagementApiStandIn(t, { syncFails: true });
   const run = await runCli(['catalog', 'sync', '--json'], { env: { RSGO_URL: api.url, RSGO_TOKEN: api.token } });
   t.is(run.code, 4);
@@ -32,7 +35,7 @@ test('catalog sync with a failed source names it and exits 4; --json keeps the e
   t.like(run.json(), { success: false, errors: [{ source: 'platform', message: 'repository not found' }] });
 });
 
-test('deploy sends the stack to the named environment, shows progress, then the running services', async (t) => {
+test.serial('deploy sends the stack to the named environment, shows progress, then the running services', async (t) => {
   const api = await useManagementApiStandIn(t, { deployMs: 300 });
   const run = await runCli(['deploy', 'com.acme.shop', '--name', 'shop', '--env', 'staging', '--version', '1.2.0', '--var', 'SHOP_TITLE=Acme'], {
     env: { RSGO_URL: api.url, RSGO_TOKEN: api.token },
@@ -55,7 +58,7 @@ test('deploy sends the stack to the named environment, shows progress, then the 
   );
 });
 
-test('a failed first deploy exits 1 with the reason and points at the record the host kept', async (t) => {
+test.serial('a failed first deploy exits 1 with the reason and points at the record the host kept', async (t) => {
   const api = await useManagementApiStandIn(t);
   const run = await runCli(['deploy', 'com.acme.broken', '--name', 'broken', '--json'], { env: { RSGO_URL: api.url, RSGO_TOKEN: api.token } });
   t.is(run.code, 1);
@@ -65,7 +68,7 @@ test('a failed first deploy exits 1 with the reason and points at the record the
   t.like(run.json(), { success: false, code: 'DEPLOY_FAILED', deploymentId: BROKEN_ID });
 });
 
-test('deploy without --name is a usage error and sends nothing', async (t) => {
+test.serial('deploy without --name is a usage error and sends nothing', async (t) => {
   const api = await useManagementApiStandIn(t);
   const run = await runCli(['deploy', 'com.acme.shop'], { env: { RSGO_URL: api.url, RSGO_TOKEN: api.token } });
   t.is(run.code, 2);
@@ -73,7 +76,7 @@ test('deploy without --name is a usage error and sends nothing', async (t) => {
   t.deepEqual(api.posted, []);
 });
 
-test('deployments list shows a table with environment names; --json the API list', async (t) => {
+test.serial('deployments list shows a table with environment names; --json the API list', async (t) => {
   const api = await useManagementApiStandIn(t);
   const env = { RSGO_URL: api.url, RSGO_TOKEN: api.token };
   const table = await runCli(['deployments', 'list', '--env', 'staging'], { env });
@@ -86,7 +89,7 @@ test('deployments list shows a table with environment names; --json the API list
   t.is(json.json<{ deployments: unknown[] }>().deployments.length, 2);
 });
 
-test('deployments show by name prints the status, masked variables, services and history', async (t) => {
+test.serial('deployments show by name prints the status, masked variables, services and history', async (t) => {
   const api = await useManagementApiStandIn(t);
   const run = await runCli(['deployments', 'show', 'shop'], { env: { RSGO_URL: api.url, RSGO_TOKEN: api.token } });
   t.is(run.code, 0, run.stderr);
@@ -97,7 +100,7 @@ test('deployments show by name prints the status, masked variables, services and
   t.regex(run.stdout, /\nHistory:\nSTARTED +OPERATION +OUTCOME +VERSION +BY +MESSAGE\n2026-11-27 09:10 UTC +deploy +Succeeded +1\.2\.0 +user:admin\n$/);
 });
 
-test('deployments show of a name deployed in two environments asks for --env; of an unknown name exits 1', async (t) => {
+test.serial('deployments show of a name deployed in two environments asks for --env; of an unknown name exits 1', async (t) => {
   const api = await useManagementApiStandIn(t, { shopInLocalToo: true });
   const env = { RSGO_URL: api.url, RSGO_TOKEN: api.token };
   const ambiguous = await runCli(['deployments', 'show', 'shop'], { env });

@@ -2,7 +2,10 @@ import test from 'ava';
 import { useAuthHost } from '../support/api-keys.js';
 import { runCli } from '../support/run-cli.js';
 
-test('env create adds an environment that env list then shows next to the default one', async (t) => {
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
+test.serial('env create adds an environment that env list then shows next to the default one', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const env = { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token };
   const created = await runCli(['env', 'create', 'staging', '--docker-host', 'tcp://10.0.0.5:2376'], { env });
@@ -27,14 +30,14 @@ test('env create adds an environment that env list then shows next to the defaul
   );
 });
 
-test('env create of a name that exists exits 1 with the host message', async (t) => {
+test.serial('env create of a name that exists exits 1 with the host message', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const run = await runCli(['env', 'create', 'local', '--json'], { env: { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token } });
   t.is(run.code, 1);
   t.like(run.json(), { success: false, message: "Environment 'local' already exists.", code: 'CONFLICT' });
 });
 
-test('keys create names an unknown environment: exit 1 listing the known ones, nothing created', async (t) => {
+test.serial('keys create names an unknown environment: exit 1 listing the known ones, nothing created', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const env = { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token };
   const run = await runCli(['keys', 'create', 'ci', '--permission', 'sync', '--env', 'prod'], { env });

@@ -4,7 +4,10 @@ import { usePipelineHost } from '../support/pipeline-host.js';
 import { DEPLOYMENT_ID, succeedingHandlers } from '../support/recording-webhook-handlers.js';
 import { runCli } from '../support/run-cli.js';
 
-test('hook redeploy prints the host message and passes stack, variables and the key scope on', async (t) => {
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
+test.serial('hook redeploy prints the host message and passes stack, variables and the key scope on', async (t) => {
   const { env, calls, environmentId } = await usePipelineHost(t, succeedingHandlers);
   const run = await runCli(['hook', 'redeploy', '--stack', 'ams-project', '--var', 'BUILD_NUM=42', '--var', 'TAG=a=b'], { env });
   t.is(run.code, 0, run.stderr);
@@ -13,7 +16,7 @@ test('hook redeploy prints the host message and passes stack, variables and the 
   t.deepEqual(calls, [{ environmentId, target: { kind: 'stack', stackName: 'ams-project' }, variables: { BUILD_NUM: '42', TAG: 'a=b' } }]);
 });
 
-test('hook redeploy of a product and hook upgrade --json print the host answers', async (t) => {
+test.serial('hook redeploy of a product and hook upgrade --json print the host answers', async (t) => {
   const { env, calls, environmentId } = await usePipelineHost(t, succeedingHandlers);
   const product = await runCli(['hook', 'redeploy', '--product', 'ams.project', '--stack-definition', 'Analytics'], { env });
   t.is(product.code, 0, product.stderr);
@@ -32,14 +35,14 @@ test('hook redeploy of a product and hook upgrade --json print the host answers'
   ]);
 });
 
-test('hook sync prints the sync message of the host', async (t) => {
+test.serial('hook sync prints the sync message of the host', async (t) => {
   const { env } = await usePipelineHost(t);
   const run = await runCli(['hook', 'sync'], { env });
   t.is(run.code, 0, run.stderr);
   t.is(run.stdout, 'Synced 0 source(s), loaded 0 stack(s).\n');
 });
 
-test('a 400 from the hook exits 1 with the host message, after exactly one attempt', async (t) => {
+test.serial('a 400 from the hook exits 1 with the host message, after exactly one attempt', async (t) => {
   const { env, environmentId, calls } = await usePipelineHost(t);
   const run = await runCli(['hook', 'upgrade', '--stack', 'ams-project', '--version', '6.5.0'], { env });
   t.is(run.code, 1);
@@ -48,7 +51,7 @@ test('a 400 from the hook exits 1 with the host message, after exactly one attem
   t.is(calls.length, 1);
 });
 
-test('a refused key exits 3: 401 for an unknown key, 403 for a missing permission or a foreign environment', async (t) => {
+test.serial('a refused key exits 3: 401 for an unknown key, 403 for a missing permission or a foreign environment', async (t) => {
   const { env, auth } = await usePipelineHost(t);
   const unknown = await runCli(['hook', 'sync', '--json'], { env: { ...env, RSGO_API_KEY: 'rsgo_00000000000000000000000000000000' } });
   t.is(unknown.code, 3);
@@ -66,7 +69,7 @@ test('a refused key exits 3: 401 for an unknown key, 403 for a missing permissio
   t.regex(foreign.stderr, /\nrsgo: API key is restricted to environment '[0-9a-f-]{36}'\.\n/);
 });
 
-test('without RSGO_URL the call exits 2, without RSGO_API_KEY it exits 3, and neither sends anything', async (t) => {
+test.serial('without RSGO_URL the call exits 2, without RSGO_API_KEY it exits 3, and neither sends anything', async (t) => {
   const noUrl = await runCli(['hook', 'sync'], { env: { RSGO_API_KEY: 'rsgo_x' } });
   t.is(noUrl.code, 2);
   t.regex(noUrl.stderr, /^rsgo: RSGO_URL is not set: set it \(or pass --url\) to the address of the rsgo host\.\n/);

@@ -2,13 +2,16 @@ import test from 'ava';
 import { runCli } from '../support/run-cli.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
 const API_KEY = 'rsgo_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 /** Fast retries: the policy is what is tested here, not the default delays. */
 const fastRetries = ['--retry-delay', '20'];
 const unavailable = { status: 503, body: { success: false, message: 'The database is unavailable; try again shortly.', code: 'DATABASE_UNAVAILABLE' } };
 const synced = { status: 200, body: { success: true, stacksLoaded: 2, sourcesSynced: 1, message: 'Synced 1 source(s), loaded 2 stack(s).' } };
 
-test('503 twice then 200: the third attempt succeeds, each retry is logged, the key goes in the header only', async (t) => {
+test.serial('503 twice then 200: the third attempt succeeds, each retry is logged, the key goes in the header only', async (t) => {
   const server = await useScriptedServer(t, [unavailable, unavailable, synced]);
   const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
   t.is(run.code, 0, run.stderr);
@@ -23,7 +26,7 @@ test('503 twice then 200: the third attempt succeeds, each retry is logged, the 
   }
 });
 
-test('a 502 from a proxy is retried as well', async (t) => {
+test.serial('a 502 from a proxy is retried as well', async (t) => {
   const server = await useScriptedServer(t, [{ status: 502 }, synced]);
   const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
   t.is(run.code, 0, run.stderr);
@@ -31,7 +34,7 @@ test('a 502 from a proxy is retried as well', async (t) => {
   t.regex(run.stderr, /attempt 1 of 5 failed \(HTTP 502 Bad Gateway\)/);
 });
 
-test('Retry-After is waited for instead of the backoff', async (t) => {
+test.serial('Retry-After is waited for instead of the backoff', async (t) => {
   const server = await useScriptedServer(t, [{ ...unavailable, headers: { 'retry-after': '1' } }, synced]);
   const run = await runCli(['hook', 'sync', '--retry-delay', '0'], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
   t.is(run.code, 0, run.stderr);
@@ -40,7 +43,7 @@ test('Retry-After is waited for instead of the backoff', async (t) => {
   t.regex(run.stderr, /retrying in 1\.0s/);
 });
 
-test('a 400 is never retried: one request, exit 1, the host message printed', async (t) => {
+test.serial('a 400 is never retried: one request, exit 1, the host message printed', async (t) => {
   const message = "No deployment found for stack 'shop' in environment '6f1c0a52-3d5e-4c8e-9a51-2b7f8e0d4c11'.";
   const server = await useScriptedServer(t, [{ status: 400, body: { success: false, message, code: 'DEPLOYMENT_NOT_FOUND' } }, synced]);
   const run = await runCli(['hook', 'redeploy', '--stack', 'shop', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
@@ -50,7 +53,7 @@ test('a 400 is never retried: one request, exit 1, the host message printed', as
   t.regex(run.stderr, new RegExp(`^Redeploying 'shop'\\.\\.\\.\\nrsgo: ${message.replace(/[.'()]/g, '\\$&')}\\n`));
 });
 
-test('a 500 is never retried: the host failed doing the work, exit 4', async (t) => {
+test.serial('a 500 is never retried: the host failed doing the work, exit 4', async (t) => {
   const server = await useScriptedServer(t, [
     { status: 500, body: { success: false, message: "Sync completed with errors: Failed to sync 'platform': authentication failed", errors: [{ source: 'platform', message: 'authentication failed' }] } },
     synced,
@@ -62,7 +65,7 @@ test('a 500 is never retried: the host failed doing the work, exit 4', async (t)
   t.regex(run.stderr, /rsgo: Sync completed with errors: Failed to sync 'platform': authentication failed\n/);
 });
 
-test('a host that stays unavailable is given up after --attempts, exit 4', async (t) => {
+test.serial('a host that stays unavailable is given up after --attempts, exit 4', async (t) => {
   const server = await useScriptedServer(t, [unavailable]);
   const run = await runCli(['hook', 'sync', '--attempts', '3', ...fastRetries, '--json'], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
   t.is(run.code, 4);
@@ -72,7 +75,7 @@ test('a host that stays unavailable is given up after --attempts, exit 4', async
   t.notRegex(run.stderr, /attempt 3 of 3 failed/);
 });
 
-test('a refused connection is retried until the attempts run out, exit 4', async (t) => {
+test.serial('a refused connection is retried until the attempts run out, exit 4', async (t) => {
   const run = await runCli(['hook', 'sync', ...fastRetries], {
     env: { RSGO_URL: 'http://127.0.0.1:9', RSGO_API_KEY: API_KEY, RSGO_RETRY_ATTEMPTS: '2' },
   });
@@ -81,7 +84,7 @@ test('a refused connection is retried until the attempts run out, exit 4', async
   t.regex(run.stderr, /rsgo: Cannot reach the host at http:\/\/127\.0\.0\.1:9: connection refused\.\n$/);
 });
 
-test('a connection dropped before the answer is retried', async (t) => {
+test.serial('a connection dropped before the answer is retried', async (t) => {
   const server = await useScriptedServer(t, ['drop', synced]);
   const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
   t.is(run.code, 0, run.stderr);
@@ -89,7 +92,7 @@ test('a connection dropped before the answer is retried', async (t) => {
   t.regex(run.stderr, /attempt 1 of 5 failed \(The connection to http:\/\/127\.0\.0\.1:\d+ was closed before the host answered\.\)/);
 });
 
-test('an upgrade whose answer was lost counts as done when the retry finds the target version running', async (t) => {
+test.serial('an upgrade whose answer was lost counts as done when the retry finds the target version running', async (t) => {
   const already = { status: 400, body: { success: false, message: 'Already running version 6.5.0.', code: 'ALREADY_RUNNING' } };
   const server = await useScriptedServer(t, ['drop', already]);
   const run = await runCli(['hook', 'upgrade', '--stack', 'shop', '--version', '6.5.0', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
@@ -103,7 +106,7 @@ test('an upgrade whose answer was lost counts as done when the retry finds the t
   t.regex(direct.stderr, /rsgo: Already running version 6\.5\.0\.\n/);
 });
 
-test('a base URL with a path prefix (behind a proxy) keeps the prefix', async (t) => {
+test.serial('a base URL with a path prefix (behind a proxy) keeps the prefix', async (t) => {
   const server = await useScriptedServer(t, [synced]);
   const run = await runCli(['hook', 'sync', '--url', `${server.url}/rsgo/`], { env: { RSGO_API_KEY: API_KEY } });
   t.is(run.code, 0, run.stderr);

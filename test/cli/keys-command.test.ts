@@ -2,9 +2,12 @@ import test from 'ava';
 import { createKey, defaultEnvironmentId, useAuthHost } from '../support/api-keys.js';
 import { runCli } from '../support/run-cli.js';
 
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
 const keyPattern = /^rsgo_[A-Za-z0-9]{32}$/m;
 
-test('keys create prints the full key once, and that key can call the hooks it was given', async (t) => {
+test.serial('keys create prints the full key once, and that key can call the hooks it was given', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const run = await runCli(['keys', 'create', 'CI deploy', '--permission', 'redeploy,sync', '--env', 'local'], {
     env: { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token },
@@ -19,7 +22,7 @@ test('keys create prints the full key once, and that key can call the hooks it w
   t.is(sync.status, 200, sync.text);
 });
 
-test('keys create --json prints the host answer with the key, ready for jq', async (t) => {
+test.serial('keys create --json prints the host answer with the key, ready for jq', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const run = await runCli(['keys', 'create', 'nightly', '--permission', 'Hooks.SyncSources', '--expires', '2099-12-31', '--json'], {
     env: { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token },
@@ -33,7 +36,7 @@ test('keys create --json prints the host answer with the key, ready for jq', asy
   t.deepEqual(body.apiKey['permissions'], ['Hooks.SyncSources']);
 });
 
-test('keys list shows every key with its environment and status; --json is the API list without secrets', async (t) => {
+test.serial('keys list shows every key with its environment and status; --json is the API list without secrets', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const environmentId = await defaultEnvironmentId(auth);
   await createKey(t, auth, { name: 'scoped', permissions: ['Hooks.Redeploy'], environmentId });
@@ -56,7 +59,7 @@ test('keys list shows every key with its environment and status; --json is the A
   t.true(apiKeys.some((key) => key['name'] === 'old' && key['isRevoked'] === true));
 });
 
-test('keys revoke by name makes the host refuse the key from the next request', async (t) => {
+test.serial('keys revoke by name makes the host refuse the key from the next request', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const key = await createKey(t, auth, { name: 'leaked', permissions: ['Hooks.SyncSources'] });
   const env = { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token };
@@ -73,7 +76,7 @@ test('keys revoke by name makes the host refuse the key from the next request', 
   t.is(unknownName.stderr, "rsgo: No active API key named 'leaked'.\n");
 });
 
-test('a request the host refuses exits 1 with its message, status and code on stderr', async (t) => {
+test.serial('a request the host refuses exits 1 with its message, status and code on stderr', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   await createKey(t, auth, { name: 'taken', permissions: ['Hooks.Redeploy'] });
   const run = await runCli(['keys', 'create', 'taken', '--permission', 'redeploy'], { env: { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token } });
@@ -82,7 +85,7 @@ test('a request the host refuses exits 1 with its message, status and code on st
   t.regex(run.stderr, /^rsgo: An active API key with name 'taken' already exists\.\n {2}\(HTTP 400, DUPLICATE_NAME, request id [\w-]+\)\n$/);
 });
 
-test('missing or refused credentials exit 3, and the message says how to get a token', async (t) => {
+test.serial('missing or refused credentials exit 3, and the message says how to get a token', async (t) => {
   const auth = await useAuthHost(t, 'sqlite');
   const missing = await runCli(['keys', 'list'], { env: { RSGO_URL: auth.host.url } });
   t.is(missing.code, 3);
@@ -93,13 +96,13 @@ test('missing or refused credentials exit 3, and the message says how to get a t
   t.like(refused.json(), { success: false, message: 'Sign-in required.', code: 'AUTH_REQUIRED' });
 });
 
-test('an unreachable host exits 4 and names the address', async (t) => {
+test.serial('an unreachable host exits 4 and names the address', async (t) => {
   const run = await runCli(['env', 'list', '--url', 'http://127.0.0.1:9', '--token', 'x']);
   t.is(run.code, 4);
   t.is(run.stderr, 'rsgo: Cannot reach the host at http://127.0.0.1:9: connection refused.\n');
 });
 
-test('a wrong command line exits 2 and points at the command help', async (t) => {
+test.serial('a wrong command line exits 2 and points at the command help', async (t) => {
   const unknownOption = await runCli(['keys', 'list', '--colour']);
   t.is(unknownOption.code, 2);
   t.regex(unknownOption.stderr, /^rsgo: Unknown option '--colour'/);

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/run-cli.js';
 
+// Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
+// makes each slower; one at a time, each test reports as soon as it is done.
+
 async function tempConfig(t: ExecutionContext, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'rsgo-serve-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -12,7 +15,7 @@ async function tempConfig(t: ExecutionContext, text: string): Promise<string> {
   return join(dir, 'rsgo.yaml');
 }
 
-test('rsgo serve runs the host: it serves /healthz and stops cleanly on SIGTERM', async (t) => {
+test.serial('rsgo serve runs the host: it serves /healthz and stops cleanly on SIGTERM', async (t) => {
   const config = await tempConfig(t, 'server: { host: 127.0.0.1, port: 0 }\ndataDir: ./data\n');
   const child = spawn(process.execPath, ['--import=tsx', 'cli/main.ts', 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => void child.kill('SIGKILL'));
@@ -32,7 +35,7 @@ test('rsgo serve runs the host: it serves /healthz and stops cleanly on SIGTERM'
   t.is(await exited, 0);
 });
 
-test('rsgo serve with an invalid config exits 1 and lists the problems without a stack trace', async (t) => {
+test.serial('rsgo serve with an invalid config exits 1 and lists the problems without a stack trace', async (t) => {
   const config = await tempConfig(t, 'server: { port: huge }\n');
   const run = await runCli(['serve', '--config', config]);
   t.is(run.code, 1);
