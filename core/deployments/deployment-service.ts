@@ -438,7 +438,10 @@ export class DeploymentService {
         throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status }, ` Version ${current.stackVersion} is no longer in the catalog, so it could not be put back.`);
       }
       const oldStack = findStack(old, current.stackDefinitionName);
-      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, principal, current.previousVersion);
+      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, principal, {
+        from: product.version,
+        previousVersion: current.previousVersion,
+      });
       const status = { ...fields, status: rollback.deployment.status };
       if (!rollback.failure) throw failureAnswer(upgraded.failure, status, ` Rolled back to ${current.stackVersion}.`);
       throw failureAnswer(upgraded.failure, status, ` Rollback to ${current.stackVersion} failed: ${rollback.failure.message}`);
@@ -464,14 +467,15 @@ export class DeploymentService {
     target: CatalogStack,
     variables: Readonly<Record<string, string>>,
     principal: Principal | null,
-    previousVersion: string | null = operation === 'upgrade' ? current.stackVersion : current.previousVersion,
+    /** For a rollback: the version it leaves (the failed target) and the record's previous version to keep. */
+    rollback: { from: string; previousVersion: string | null } | null = null,
   ): Promise<OperationResult> {
     const environment = await this.#environments.planEnvironment(current.environmentId);
     const plan = this.#stackPlan(operation, { id: current.id, environment, stackName: current.stackName }, target, variables);
     const commit: CommittedChange = {
       stackId: target.stackId,
       version: target.product.version,
-      previousVersion,
+      previousVersion: rollback ? rollback.previousVersion : operation === 'upgrade' ? current.stackVersion : current.previousVersion,
       variables,
       secretVariables: [...new Set([...current.secretVariables, ...secretVariableNames(target.variables)])],
     };
@@ -479,7 +483,7 @@ export class DeploymentService {
       operation,
       status: 'Upgrading',
       triggeredBy: triggeredBy(principal),
-      fromVersion: current.stackVersion,
+      fromVersion: rollback?.from ?? current.stackVersion,
       toVersion: commit.version,
       pending: pendingChange(operation, commit, plan),
     });
