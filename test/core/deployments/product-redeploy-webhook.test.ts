@@ -59,7 +59,7 @@ async function product(host: DeployTestHost, id: string) {
   return (await host.admin('GET', `/api/product-deployments/${id}`)).body['productDeployment'] as Record<string, unknown>;
 }
 
-test('a product redeploy replaces the containers of every stack and answers with the product', async (t) => {
+test.serial('a product redeploy replaces the containers of every stack and answers with the product', async (t) => {
   const { host, name, key, productDeploymentId } = await acmeHost(t);
   const [api, worker] = await ids(name);
 
@@ -79,7 +79,7 @@ test('a product redeploy replaces the containers of every stack and answers with
   t.like(await product(host, productDeploymentId), { status: 'Running' });
 });
 
-test('a product redeploy of one stack, named in any case, leaves the other stack alone', async (t) => {
+test.serial('a product redeploy of one stack, named in any case, leaves the other stack alone', async (t) => {
   const { host, name, key } = await acmeHost(t);
   const [api, worker] = await ids(name);
 
@@ -95,7 +95,7 @@ test('a product redeploy of one stack, named in any case, leaves the other stack
   t.is(unknown.body['message'], "Stack 'Billing' not found in this product deployment.");
 });
 
-test('a stack whose image cannot be pulled is reported while the others are redeployed; the product keeps running', async (t) => {
+test.serial('a stack whose image cannot be pulled is reported while the others are redeployed; the product keeps running', async (t) => {
   const { host, name, key, productDeploymentId, repository } = await acmeHost(t);
   const [api, worker] = await ids(name);
 
@@ -113,7 +113,7 @@ test('a stack whose image cannot be pulled is reported while the others are rede
   t.like(await product(host, productDeploymentId), { status: 'Running' });
 });
 
-test('a stack that fails to start makes the product PartiallyRunning, and the answer says so', async (t) => {
+test.serial('a stack that fails to start makes the product PartiallyRunning, and the answer says so', async (t) => {
   const { host, key, productDeploymentId } = await acmeHost(t);
 
   const res = await redeploy(host, key, { productId: 'com.example.acme', variables: { WORKER_FAIL: 'yes' } });

@@ -21,7 +21,7 @@ const seedUpgrade = `curl -sf -X POST https://rsgo.example.com/api/hooks/upgrade
   -H "Content-Type: application/json" \\
   -d '{"stackName": "ams-project", "targetVersion": "6.5.0"}'`;
 
-test("the seed's curl commands exit 0 when the hook succeeds and non-zero for every failure class", async (t) => {
+test.serial("the seed's curl commands exit 0 when the hook succeeds and non-zero for every failure class", async (t) => {
   const image = await images.push('app');
   const version = (v: string) => `metadata: { name: AMS Project, productId: ams.project, productVersion: "${v}" }
 services:

@@ -60,7 +60,7 @@ async function record(host: DeployTestHost, id: string) {
 
 const inContainer = (stackName: string, script: string) => docker('exec', `${stackName}_app`, 'sh', '-c', script);
 
-test('an upgrade runs the new version with the new defaults, the stored values and the request values', async (t) => {
+test.serial('an upgrade runs the new version with the new defaults, the stored values and the request values', async (t) => {
   const { host, stackName, deploymentId, key } = await upgradeHost(t);
 
   const res = await upgrade(host, key, { stackName, targetVersion: '1.10.0', variables: { EXTRA: 'x' } });
@@ -79,7 +79,7 @@ test('an upgrade runs the new version with the new defaults, the stored values a
   t.like((deployment['history'] as unknown[]).at(-1), { operation: 'upgrade', outcome: 'Succeeded', fromVersion: '1.0.0', toVersion: '1.10.0', triggeredBy: 'apiKey:release' });
 });
 
-test('an upgrade whose version does not start is rolled back, and the answer says so', async (t) => {
+test.serial('an upgrade whose version does not start is rolled back, and the answer says so', async (t) => {
   const { host, stackName, deploymentId, key } = await upgradeHost(t);
 
   const res = await upgrade(host, key, { stackName, targetVersion: '2.0.0' });
@@ -95,7 +95,7 @@ test('an upgrade whose version does not start is rolled back, and the answer say
   t.like(steps[1], { operation: 'rollback', outcome: 'Succeeded', fromVersion: '2.0.0', toVersion: '1.0.0', message: 'Rolled back to 1.0.0.' });
 });
 
-test('an upgrade whose image cannot be pulled changes nothing', async (t) => {
+test.serial('an upgrade whose image cannot be pulled changes nothing', async (t) => {
   const { host, stackName, deploymentId, key } = await upgradeHost(t);
   const before = await docker('container', 'inspect', '--format', '{{.Id}}', `${stackName}_app`);
 
@@ -107,7 +107,7 @@ test('an upgrade whose image cannot be pulled changes nothing', async (t) => {
   t.like(await record(host, deploymentId), { stackVersion: '1.0.0', status: 'Running' });
 });
 
-test('every 400 of the upgrade hook has the contract message', async (t) => {
+test.serial('every 400 of the upgrade hook has the contract message', async (t) => {
   const { host, stackName, key } = await upgradeHost(t);
   const env = host.environmentId;
 
