@@ -114,6 +114,10 @@ function failureAnswer(failure: HostError, fields: ErrorBodyFields, suffix = '')
   return new DeploymentFailedError(`Deployment failed: ${failure.message}${suffix}`, { code: failure.code, fields: merged });
 }
 
+function notRunning(status: string): InputError {
+  return new InputError(`Only running deployments can be redeployed. Current status: ${status}`, { code: 'NOT_RUNNING' });
+}
+
 function noDeployment(stackName: string, environmentId: string): InputError {
   return new InputError(`No deployment found for stack '${stackName}' in environment '${environmentId}'.`, { code: 'DEPLOYMENT_NOT_FOUND' });
 }
@@ -338,7 +342,7 @@ export class DeploymentService {
    */
   async redeployStack(environmentId: string, stackName: string, variables: Readonly<Record<string, string>>, principal: Principal | null): Promise<Deployment> {
     return this.#lockedDeployment(environmentId, stackName, async (current) => {
-      if (current.status !== 'Running') throw new InputError(`Only running deployments can be redeployed. Current status: ${current.status}`);
+      if (current.status !== 'Running') throw notRunning(current.status);
       const { deployment, failure } = await this.#redeploy(current, variables, principal);
       if (failure) throw failureAnswer(failure, { deploymentId: deployment.id, status: deployment.status });
       return deployment;
@@ -366,7 +370,7 @@ export class DeploymentService {
     return this.#locked(environmentId, `product:${found.productId}`, `product '${found.productId}'`, async () => {
       const product = await this.#store.findActiveProduct(environmentId, productId);
       if (!product) throw notFound();
-      if (product.status !== 'Running') throw new InputError(`Only running deployments can be redeployed. Current status: ${product.status}`);
+      if (product.status !== 'Running') throw notRunning(product.status);
       const stacks = (await this.#store.productStacks(product.id)).filter((stack) => stack.status !== 'Removed');
       const wanted = stackDefinitionName?.toLowerCase();
       const targets = wanted === undefined ? stacks : stacks.filter((stack) => stack.stackDefinitionName.toLowerCase() === wanted);
@@ -377,7 +381,7 @@ export class DeploymentService {
       for (const stack of targets) {
         try {
           await this.#lockedDeployment(environmentId, stack.stackName, async (current) => {
-            if (current.status !== 'Running') throw new InputError(`Only running deployments can be redeployed. Current status: ${current.status}`);
+            if (current.status !== 'Running') throw notRunning(current.status);
             const { failure } = await this.#redeploy(current, variables, principal);
             if (failure) throw failure;
           });
@@ -413,7 +417,7 @@ export class DeploymentService {
   ): Promise<UpgradeOutcome> {
     return this.#lockedDeployment(environmentId, stackName, async (current) => {
       if (current.status !== 'Running') {
-        throw new InputError(`Deployment is in status '${current.status}', only running deployments can be upgraded.`);
+        throw new InputError(`Deployment is in status '${current.status}', only running deployments can be upgraded.`, { code: 'NOT_RUNNING' });
       }
       const product = this.#catalog.find(current.productId, targetVersion);
       if (product === null) {
@@ -422,8 +426,8 @@ export class DeploymentService {
         });
       }
       const order = compareVersions(product.version, current.stackVersion);
-      if (order === 0) throw new InputError(`Already running version ${current.stackVersion}.`);
-      if (order < 0) throw new InputError(`Downgrade from ${current.stackVersion} to ${product.version} is not supported.`);
+      if (order === 0) throw new InputError(`Already running version ${current.stackVersion}.`, { code: 'SAME_VERSION' });
+      if (order < 0) throw new InputError(`Downgrade from ${current.stackVersion} to ${product.version} is not supported.`, { code: 'DOWNGRADE' });
       // A single-stack product's stack is named after the product, and a new version may rename it.
       const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
       const merged = requireValidVariables(target.variables, [variables, current.variables]);
@@ -438,7 +442,10 @@ export class DeploymentService {
         throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status }, ` Version ${current.stackVersion} is no longer in the catalog, so it could not be put back.`);
       }
       const oldStack = findStack(old, current.stackDefinitionName);
-      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, principal, current.previousVersion);
+      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, principal, {
+        from: product.version,
+        previousVersion: current.previousVersion,
+      });
       const status = { ...fields, status: rollback.deployment.status };
       if (!rollback.failure) throw failureAnswer(upgraded.failure, status, ` Rolled back to ${current.stackVersion}.`);
       throw failureAnswer(upgraded.failure, status, ` Rollback to ${current.stackVersion} failed: ${rollback.failure.message}`);
@@ -464,14 +471,15 @@ export class DeploymentService {
     target: CatalogStack,
     variables: Readonly<Record<string, string>>,
     principal: Principal | null,
-    previousVersion: string | null = operation === 'upgrade' ? current.stackVersion : current.previousVersion,
+    /** For a rollback: the version it leaves (the failed target) and the record's previous version to keep. */
+    rollback: { from: string; previousVersion: string | null } | null = null,
   ): Promise<OperationResult> {
     const environment = await this.#environments.planEnvironment(current.environmentId);
     const plan = this.#stackPlan(operation, { id: current.id, environment, stackName: current.stackName }, target, variables);
     const commit: CommittedChange = {
       stackId: target.stackId,
       version: target.product.version,
-      previousVersion,
+      previousVersion: rollback ? rollback.previousVersion : operation === 'upgrade' ? current.stackVersion : current.previousVersion,
       variables,
       secretVariables: [...new Set([...current.secretVariables, ...secretVariableNames(target.variables)])],
     };
@@ -479,7 +487,7 @@ export class DeploymentService {
       operation,
       status: 'Upgrading',
       triggeredBy: triggeredBy(principal),
-      fromVersion: current.stackVersion,
+      fromVersion: rollback?.from ?? current.stackVersion,
       toVersion: commit.version,
       pending: pendingChange(operation, commit, plan),
     });

@@ -41,6 +41,10 @@ export interface DeployHostOptions {
  * Starts a host with `api-key-auth`, `docker-runtime` and a `local-directory-source` named
  * `stacks`, signs the admin in and syncs the catalog. Everything the host creates on the engine
  * for this host's environment is removed when the test ends.
+ *
+ * Tests using it run serially within their file (`test.serial`): every stack gets a network,
+ * and the engine's pool of network address ranges is small and shared by every test run on
+ * the machine.
  */
 export async function useDeployHost(t: ExecutionContext, options: DeployHostOptions = {}): Promise<DeployTestHost> {
   const catalogDir = await mkdtemp(join(tmpdir(), 'rsgo-catalog-'));

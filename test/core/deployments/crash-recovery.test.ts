@@ -91,7 +91,7 @@ async function recovered(client: Awaited<ReturnType<typeof signIn>>, stackName: 
 
 const running = async (container: string) => (await docker('container', 'ls', '--quiet', '--filter', `name=^${container}$`)) !== '';
 
-test('a deploy cut off by a crash during its init container ends Failed after the restart, and can be deployed again', async (t) => {
+test.serial('a deploy cut off by a crash during its init container ends Failed after the restart, and can be deployed again', async (t) => {
   const image = await images.push('app');
   const installation = await install(
     t,
@@ -136,7 +136,7 @@ services:
   t.true(await running(`${stackName}_app`));
 });
 
-test('a deploy cut off by a crash while its service became healthy ends Running after the restart', async (t) => {
+test.serial('a deploy cut off by a crash while its service became healthy ends Running after the restart', async (t) => {
   const image = await images.push('app');
   const installation = await install(
     t,

@@ -21,7 +21,7 @@ async function record(host: DeployTestHost, id: unknown) {
   return (await host.admin('GET', `/api/deployments/${String(id)}`)).body['deployment'] as Record<string, unknown>;
 }
 
-test('an init container runs to completion before the services, which see what it left', async (t) => {
+test.serial('an init container runs to completion before the services, which see what it left', async (t) => {
   const image = await images.push('app');
   const host = await useDeployHost(t, {
     manifests: product(
@@ -47,7 +47,7 @@ test('an init container runs to completion before the services, which see what i
   t.like(services.find((s) => s['serviceName'] === 'app'), { lifecycle: 'service', status: 'running' });
 });
 
-test('a failing init container fails the deploy, keeps the record as Failed and starts no service', async (t) => {
+test.serial('a failing init container fails the deploy, keeps the record as Failed and starts no service', async (t) => {
   const image = await images.push('app');
   const host = await useDeployHost(t, {
     manifests: product(
@@ -74,7 +74,7 @@ test('a failing init container fails the deploy, keeps the record as Failed and 
   t.deepEqual(await containersLabelled('rsgo.stack', stackName).then((rows) => rows.filter((row) => row.startsWith(`${stackName}_app`))), []);
 });
 
-test('a service that exits fails the deploy with its exit code and log; a retry deploys in place', async (t) => {
+test.serial('a service that exits fails the deploy with its exit code and log; a retry deploys in place', async (t) => {
   const image = await images.push('app');
   const crashing = product('Crashy', `  api:\n    image: ${image.ref}\n    restart: "no"\n    command: ["sh", "-c", "echo 'fatal: no config' >&2; exit 3"]\n`);
   const host = await useDeployHost(t, { manifests: crashing });
@@ -95,7 +95,7 @@ test('a service that exits fails the deploy with its exit code and log; a retry 
   t.deepEqual((deployment['history'] as Array<{ outcome: string }>).map((h) => h.outcome), ['Failed', 'Succeeded']);
 });
 
-test('a service that never becomes healthy fails the deploy and says so', async (t) => {
+test.serial('a service that never becomes healthy fails the deploy and says so', async (t) => {
   const image = await images.push('app');
   const host = await useDeployHost(t, {
     manifests: product(
@@ -117,7 +117,7 @@ test('a service that never becomes healthy fails the deploy and says so', async 
   t.like(await record(host, res.body['deploymentId']), { status: 'Failed' });
 });
 
-test('a host port already in use fails the deploy with a clear message', async (t) => {
+test.serial('a host port already in use fails the deploy with a clear message', async (t) => {
   const image = await images.push('app');
   const port = await freePort();
   const blocker = await listen(port);
@@ -131,7 +131,7 @@ test('a host port already in use fails the deploy with a clear message', async (
   t.is(res.body['message'], `Deployment failed: Service 'web' could not be started: host port 127.0.0.1:${port} is already in use.`);
 });
 
-test('an environment whose engine does not answer gives a 503 naming it, and the deployment is Failed', async (t) => {
+test.serial('an environment whose engine does not answer gives a 503 naming it, and the deployment is Failed', async (t) => {
   const image = await images.push('app');
   const host = await useDeployHost(t, { manifests: product('Remote', `  app:\n    image: ${image.ref}\n    command: ${idleCommand()}\n`) });
   const port = await freePort();
@@ -145,7 +145,7 @@ test('an environment whose engine does not answer gives a 503 naming it, and the
   t.like(await record(host, res.body['deploymentId']), { status: 'Failed', environmentId });
 });
 
-test('an environment with TLS client certificates is accepted for tcp:// engines only; the material is never shown', async (t) => {
+test.serial('an environment with TLS client certificates is accepted for tcp:// engines only; the material is never shown', async (t) => {
   const host = await useDeployHost(t);
   const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
   const tls = { ca: pem('CERTIFICATE'), cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') };

@@ -16,7 +16,7 @@ async function start(t: Parameters<typeof useDeployHost>[0], command = idleComma
   });
 }
 
-test('beforeDeploy may amend the plan: what it adds is on the containers, and afterDeploy sees the success', async (t) => {
+test.serial('beforeDeploy may amend the plan: what it adds is on the containers, and afterDeploy sees the success', async (t) => {
   const host = await start(t);
   const stackName = `app-${randomBytes(4).toString('hex')}`;
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:App' });
@@ -29,7 +29,7 @@ test('beforeDeploy may amend the plan: what it adds is on the containers, and af
   t.is(seen[0]?.result?.services[0]?.containerName, `${stackName}_app`);
 });
 
-test('beforeDeploy may veto a plan: its answer reaches the caller, nothing runs, the history says why', async (t) => {
+test.serial('beforeDeploy may veto a plan: its answer reaches the caller, nothing runs, the history says why', async (t) => {
   const host = await start(t);
   const stackName = `forbidden-${randomBytes(4).toString('hex')}`;
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:App' });
@@ -42,7 +42,7 @@ test('beforeDeploy may veto a plan: its answer reaches the caller, nothing runs,
   t.like(outcomes.find((o) => o.plan.stackName === stackName), { success: false, error: { code: 'POLICY_VETO' } });
 });
 
-test('afterDeploy sees a failed deploy with its reason', async (t) => {
+test.serial('afterDeploy sees a failed deploy with its reason', async (t) => {
   const host = await start(t, JSON.stringify(['sh', '-c', 'exit 9']));
   const stackName = `app-${randomBytes(4).toString('hex')}`;
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:App' });

@@ -46,7 +46,7 @@ interface ServiceView {
   status: string;
 }
 
-test('a stack deploys from the catalog, runs with its variables and is recorded with masked passwords', async (t) => {
+test.serial('a stack deploys from the catalog, runs with its variables and is recorded with masked passwords', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const stackName = unique('shop');
 
@@ -92,7 +92,7 @@ test('a stack deploys from the catalog, runs with its variables and is recorded 
   t.false(host.host.logs.some((line) => line.includes('s3cret-pw')));
 });
 
-test('everything a deploy creates carries the host labels', async (t) => {
+test.serial('everything a deploy creates carries the host labels', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const stackName = unique('shop');
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.shop', variables: { DB_PASSWORD: 'x' } });
@@ -113,7 +113,7 @@ test('everything a deploy creates carries the host labels', async (t) => {
   t.like(volume.Labels, expected);
 });
 
-test('invalid variables are all reported at once and nothing is deployed', async (t) => {
+test.serial('invalid variables are all reported at once and nothing is deployed', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const stackName = unique('shop');
   const res = await host.admin('POST', '/api/deployments', {
@@ -133,7 +133,7 @@ test('invalid variables are all reported at once and nothing is deployed', async
   t.is(await docker('container', 'ls', '--all', '--quiet', '--filter', `label=rsgo.stack=${stackName}`), '');
 });
 
-test('a stack name that exists is refused with 409 unless its deployment failed', async (t) => {
+test.serial('a stack name that exists is refused with 409 unless its deployment failed', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const stackName = unique('shop');
   const body = { environmentId: host.environmentId, stackName, productId: 'com.example.shop', variables: { DB_PASSWORD: 'x' } };
@@ -143,7 +143,7 @@ test('a stack name that exists is refused with 409 unless its deployment failed'
   t.is(again.body['message'], `Stack '${stackName}' already exists in environment '${host.environmentId}'.`);
 });
 
-test('requests naming an unknown product, version, stack or environment get a 400 that says which', async (t) => {
+test.serial('requests naming an unknown product, version, stack or environment get a 400 that says which', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const base = { environmentId: host.environmentId, stackName: unique('shop'), productId: 'com.example.shop', variables: { DB_PASSWORD: 'x' } };
   const cases: Array<[Record<string, unknown>, string]> = [
@@ -164,7 +164,7 @@ test('requests naming an unknown product, version, stack or environment get a 40
   t.is((await host.admin('GET', '/api/deployments/00000000-0000-4000-8000-000000000000')).status, 404);
 });
 
-test('removing a deployment with ?volumes=true also removes its named volumes and network', async (t) => {
+test.serial('removing a deployment with ?volumes=true also removes its named volumes and network', async (t) => {
   const host = await useDeployHost(t, { manifests: await shopManifest() });
   const stackName = unique('shop');
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.shop', variables: { DB_PASSWORD: 'x' } });

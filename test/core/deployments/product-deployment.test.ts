@@ -46,7 +46,7 @@ stacks:
   };
 }
 
-test('a product deploys every stack as <name>-<stack>, and services reach each other by service name', async (t) => {
+test.serial('a product deploys every stack as <name>-<stack>, and services reach each other by service name', async (t) => {
   const host = await useDeployHost(t, { manifests: await acmeManifest() });
   const name = `acme${randomBytes(3).toString('hex')}`;
 
@@ -83,7 +83,7 @@ test('a product deploys every stack as <name>-<stack>, and services reach each o
   t.like(api, { stackName: `${name}-api`, stackDefinitionName: 'API', productDeploymentId: res.body['productDeploymentId'] });
 });
 
-test('a product deploy validates the variables of every stack before anything starts', async (t) => {
+test.serial('a product deploy validates the variables of every stack before anything starts', async (t) => {
   const host = await useDeployHost(t, { manifests: await acmeManifest() });
   const res = await host.admin('POST', '/api/product-deployments', { environmentId: host.environmentId, productId: 'com.example.acme', deploymentName: 'acme-x' });
   t.is(res.status, 400);
@@ -91,7 +91,7 @@ test('a product deploy validates the variables of every stack before anything st
   t.deepEqual((await host.admin('GET', '/api/deployments')).body['deployments'], []);
 });
 
-test('a stack of a product that fails leaves the others running and the product PartiallyRunning', async (t) => {
+test.serial('a stack of a product that fails leaves the others running and the product PartiallyRunning', async (t) => {
   const host = await useDeployHost(t, { manifests: await acmeManifest(JSON.stringify(['sh', '-c', 'echo no queue >&2; exit 2'])) });
   const name = `acme${randomBytes(3).toString('hex')}`;
   const res = await host.admin('POST', '/api/product-deployments', {
@@ -109,7 +109,7 @@ test('a stack of a product that fails leaves the others running and the product 
   t.is(await docker('container', 'inspect', '--format', '{{.State.Status}}', `${name}-api_web`), 'running');
 });
 
-test('removing a deployment removes exactly its containers; its volume keeps the data for the next deployment of the name', async (t) => {
+test.serial('removing a deployment removes exactly its containers; its volume keeps the data for the next deployment of the name', async (t) => {
   const host = await useDeployHost(t, { manifests: await acmeManifest() });
   const name = `acme${randomBytes(3).toString('hex')}`;
   const res = await host.admin('POST', '/api/product-deployments', {

@@ -14,11 +14,13 @@ const images = testImages('deployments-redeploy');
  * Product `Web` 1.0.0: service `app` runs `<repo>:${TAG}` (default `stable`) with `GREETING` in
  * its environment, and becomes healthy `${DELAY}` seconds after it starts.
  */
-async function webCatalogHost(t: ExecutionContext, options: Pick<DeployHostOptions, 'database' | 'env' | 'config'> = {}) {
-  const image = await images.push('web', { tag: 'stable', variant: 'release-1' });
+async function webCatalogHost(t: ExecutionContext, options: Pick<DeployHostOptions, 'database' | 'env' | 'config'> & { repository?: string } = {}) {
+  // A test that pushes over the tag gets a repository of its own: pushing removes the local copy.
+  const { repository: name = 'web', ...hostOptions } = options;
+  const image = await images.push(name, { tag: 'stable', variant: 'release-1' });
   const repository = image.ref.slice(0, image.ref.lastIndexOf(':'));
   const host = await useDeployHost(t, {
-    ...options,
+    ...hostOptions,
     manifests: {
       'web.yaml': `metadata: { name: Web, productId: com.example.web, productVersion: "1.0.0" }
 variables:
@@ -42,7 +44,7 @@ services:
 }
 
 /** {@link webCatalogHost}'s host with stack `web-<random>` deployed. */
-async function webHost(t: ExecutionContext, options: Pick<DeployHostOptions, 'database' | 'env' | 'config'> = {}) {
+async function webHost(t: ExecutionContext, options: Parameters<typeof webCatalogHost>[1] = {}) {
   const { host, image, repository } = await webCatalogHost(t, options);
   const stackName = `web-${randomBytes(4).toString('hex')}`;
   const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.web' });
@@ -60,11 +62,11 @@ async function history(host: DeployTestHost, id: string) {
   return ((await host.admin('GET', `/api/deployments/${id}`)).body['deployment'] as { history: Array<Record<string, unknown>> }).history;
 }
 
-test('a redeploy pulls the image pushed again under the same tag: same deployment and name, new container', async (t) => {
-  const { host, stackName, deploymentId, image } = await webHost(t);
+test.serial('a redeploy pulls the image pushed again under the same tag: same deployment and name, new container', async (t) => {
+  const { host, stackName, deploymentId, image } = await webHost(t, { repository: 'fresh' });
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'] });
   const before = await container(`${stackName}_app`);
-  const pushed = await images.push('web', { tag: 'stable', variant: 'release-2' });
+  const pushed = await images.push('fresh', { tag: 'stable', variant: 'release-2' });
 
   const res = await redeploy(host, key.fullKey, { stackName, environmentId: host.environmentId });
 
@@ -86,7 +88,7 @@ test('a redeploy pulls the image pushed again under the same tag: same deploymen
   t.like((await history(host, deploymentId)).at(-1), { operation: 'redeploy', outcome: 'Succeeded', triggeredBy: 'apiKey:ci', fromVersion: '1.0.0', toVersion: '1.0.0' });
 });
 
-test('variables given to a redeploy are merged over the stored ones and kept for the next redeploy', async (t) => {
+test.serial('variables given to a redeploy are merged over the stored ones and kept for the next redeploy', async (t) => {
   const { host, stackName, deploymentId } = await webHost(t);
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'], environmentId: host.environmentId });
 
@@ -102,7 +104,7 @@ test('variables given to a redeploy are merged over the stored ones and kept for
   t.like(record, { variables: { GREETING: 'moin', TAG: 'stable', DELAY: '0' }, status: 'Running' });
 });
 
-test('a pull that fails leaves the old container running untouched and the deployment Running, with the attempt in the history', async (t) => {
+test.serial('a pull that fails leaves the old container running untouched and the deployment Running, with the attempt in the history', async (t) => {
   const { host, stackName, deploymentId, repository } = await webHost(t);
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'] });
   const before = await container(`${stackName}_app`);
@@ -120,7 +122,7 @@ test('a pull that fails leaves the old container running untouched and the deplo
   t.regex(String(attempt?.['message']), /Could not pull image .* Nothing was changed: version 1\.0\.0 keeps running\.$/);
 });
 
-test('refused calls change nothing: no key, a key without the permission, a key scoped to another environment', async (t) => {
+test.serial('refused calls change nothing: no key, a key without the permission, a key scoped to another environment', async (t) => {
   const { host, stackName, deploymentId } = await webHost(t);
   const upgradeOnly = await createKey(t, host, { name: 'upgrade-only', permissions: ['Hooks.Upgrade'] });
   const other = await host.admin('POST', '/api/environments', { name: 'other', dockerHost: 'tcp://127.0.0.1:1' });
@@ -143,7 +145,7 @@ test('refused calls change nothing: no key, a key without the permission, a key 
   t.is((await history(host, deploymentId)).length, entries);
 });
 
-test('every 400 of the redeploy hook has the contract message', async (t) => {
+test.serial('every 400 of the redeploy hook has the contract message', async (t) => {
   const { host, stackName } = await webHost(t);
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'] });
   const env = host.environmentId;
@@ -166,7 +168,7 @@ test('every 400 of the redeploy hook has the contract message', async (t) => {
   }
 });
 
-test('two redeploys of one stack at once run one after the other and both succeed, leaving one container', async (t) => {
+test.serial('two redeploys of one stack at once run one after the other and both succeed, leaving one container', async (t) => {
   const { host, stackName, deploymentId } = await webHost(t);
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'] });
 
@@ -184,10 +186,10 @@ test('two redeploys of one stack at once run one after the other and both succee
   const redeploys = (record['history'] as Array<Record<string, unknown>>).filter((h) => h['operation'] === 'redeploy');
   t.deepEqual(redeploys.map((h) => h['outcome']), ['Succeeded', 'Succeeded']);
   // The one that ran last is what runs.
-  t.is(await docker('exec', `${stackName}_app`, 'sh', '-c', 'echo $GREETING'), String((record['variables'] as Record<string, string>)['GREETING']));
+  t.is(await docker('exec', `${stackName}_app`, 'sh', '-c', 'echo $GREETING'), (record['variables'] as Record<string, string | undefined>)['GREETING'] ?? '');
 });
 
-test('a redeploy that outlasts the deploy timeout answers 400 in time with a message saying so', async (t) => {
+test.serial('a redeploy that outlasts the deploy timeout answers 400 in time with a message saying so', async (t) => {
   // Deployed by a host with the usual bounds; redeployed by a second one on the same database
   // whose deploy timeout is short (a first deploy on a loaded machine may take longer).
   const dir = await mkdtemp(join(tmpdir(), 'rsgo-timeout-'));

@@ -30,7 +30,7 @@ function deploy(host: DeployTestHost, stackName: string, initSeconds: number) {
     .then((res) => ({ ...res, at: Date.now() }));
 }
 
-test('a second operation on a busy stack gives up after the bounded wait with a 409; another stack deploys meanwhile', async (t) => {
+test.serial('a second operation on a busy stack gives up after the bounded wait with a 409; another stack deploys meanwhile', async (t) => {
   const host = await useDeployHost(t, { manifests: await slowManifest(), config: { deployments: { timeoutSeconds: 300, lockWaitSeconds: 1, leaseSeconds: 5 } } });
   const busy = `slow-${randomBytes(4).toString('hex')}`;
   const other = `fast-${randomBytes(4).toString('hex')}`;
@@ -51,7 +51,7 @@ test('a second operation on a busy stack gives up after the bounded wait with a 
   t.true(parallel.at < finished.at, 'the other stack did not wait for the busy one');
 });
 
-test('an operation that waits for the stack sees the state the first one left', async (t) => {
+test.serial('an operation that waits for the stack sees the state the first one left', async (t) => {
   const host = await useDeployHost(t, { manifests: await slowManifest() });
   const stackName = `slow-${randomBytes(4).toString('hex')}`;
   const first = deploy(host, stackName, 6);
