@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { PluginError } from '../../../core/errors.js';
 import type { HookName } from '../../../core/hooks/host-hooks.js';
 import { runDeployPipeline } from '../../../core/deploy/run-deploy-pipeline.js';
-import { definePlugin, type DeployOutcome } from '../../../core/plugin-api.js';
+import { definePlugin, inMemorySourceFiles, type DeployOutcome } from '../../../core/plugin-api.js';
 import type { PluginView, TestHost } from '../../../core/testing.js';
 import { z } from 'zod';
 import faulty, { FAULT_DETAIL, faults, type Fault } from '../../fixtures/plugins/faulty-plugin.js';
@@ -18,9 +18,20 @@ interface Witness {
   readonly outcomes: DeployOutcome[];
 }
 
-/** A runtime that always succeeds and an afterDeploy listener, both recording into `seen`. */
+/** A product the healthy catalog source always delivers. */
+const shopManifest = { metadata: { name: 'shop', productId: 'com.example.shop', productVersion: '1.0.0' }, services: { web: { image: 'example/shop:1' } } };
+
+/** A runtime that always succeeds, an afterDeploy listener recording into `seen`, and a catalog source that always answers. */
 function healthyPlugins(seen: Witness) {
   return {
+    'fine-source': definePlugin({
+      id: 'fine-source',
+      apiVersion: '1.0',
+      options: z.strictObject({}),
+      setup({ hooks }) {
+        hooks.catalogSource.tap(async () => inMemorySourceFiles({ 'shop.yaml': shopManifest }, 'r1'));
+      },
+    }),
     'fine-runtime': definePlugin({
       id: 'fine-runtime',
       apiVersion: '1.0',
@@ -49,12 +60,18 @@ interface FaultyHost {
   readonly seen: Witness;
 }
 
-/** A host whose first plugin misbehaves in `hook`; a healthy runtime and listener follow it. */
+/** A host whose plugin `faulty` misbehaves in `hook`; healthy plugins of each kind follow it. */
 async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Promise<FaultyHost> {
   const seen: Witness = { deploys: [], outcomes: [] };
   const host = await useTestHost(t, {
     config: {
-      plugins: [{ use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } }, { use: 'fine-runtime' }, { use: 'witness' }],
+      plugins: [
+        { use: 'api-key-auth' },
+        { use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } },
+        { use: 'fine-runtime' },
+        { use: 'witness' },
+        { use: 'fine-source' },
+      ],
     },
     plugins: { faulty, ...healthyPlugins(seen) },
   });
@@ -66,23 +83,28 @@ const expectedCode = (fault: Fault) => (fault === 'hang' ? 'PLUGIN_TIMEOUT' : 'P
 /** The host's log lines as objects. */
 const logEntries = (host: TestHost) => host.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** How often the faulty plugin was called and failed by the time of the check. */
+interface Counts {
+  readonly calls: number;
+  readonly failures: number;
+}
+
 /**
- * The checks every fault shares: one error line naming plugin and hook (with the detail only
- * there), the failure counted in GET /api/plugins, and a host that still answers.
+ * The checks every fault shares: one error line per failure naming plugin and hook (with the
+ * detail only there), the failures counted in GET /api/plugins, and a host that still answers.
+ * Resolves the last failure's log line.
  */
-async function assertContained(t: ExecutionContext, { host, token }: FaultyHost, hook: HookName, fault: Fault): Promise<Record<string, unknown>> {
+async function assertContained(t: ExecutionContext, { host, token }: FaultyHost, hook: HookName, fault: Fault, counts: Counts): Promise<Record<string, unknown>> {
   const lines = logEntries(host).filter((entry) => entry['msg'] === 'plugin failed' && entry['plugin'] === 'faulty');
-  t.is(lines.length, 1, host.logs.join('\n'));
-  const [line = {}] = lines;
+  t.is(lines.length, counts.failures, host.logs.join('\n'));
+  const line = lines.at(-1) ?? {};
   t.like(line, { level: 50, hook, code: expectedCode(fault) });
   if (fault !== 'hang') t.true(String(line['err']).includes(FAULT_DETAIL), 'the log keeps the detail for the operator');
 
   const listing = await host.request('GET', '/api/plugins', { token });
   t.is(listing.status, 200, listing.text);
   const view = (listing.body['plugins'] as PluginView[]).find((plugin) => plugin.name === 'faulty');
-  // Signing in ran authenticate too (the plugin passed that request on): one more call, no failure.
-  const calls = hook === 'authenticate' ? 2 : 1;
-  t.like(view, { id: 'faulty', version: '6.6.6', apiVersion: '1.0', origin: 'builtin', hooks: [hook], calls, failures: 1 });
+  t.like(view, { id: 'faulty', version: '6.6.6', apiVersion: '1.0', origin: 'builtin', hooks: [hook], ...counts });
   t.is(view?.lastError?.hook, hook);
   t.regex(view?.lastError?.message ?? '', new RegExp(`^Plugin 'faulty' failed in hook '${hook}': `));
 
@@ -109,7 +131,8 @@ for (const fault of faults) {
     t.deepEqual(res.body, { success: false, message: `Internal server error (request ${requestId}).`, code: expectedCode(fault), requestId });
     t.false(res.text.includes('internal detail'));
 
-    const line = await assertContained(t, faultyHostInfo, 'authenticate', fault);
+    // Signing in ran authenticate too (the plugin passed that request on): one more call, no failure.
+    const line = await assertContained(t, faultyHostInfo, 'authenticate', fault, { calls: 2, failures: 1 });
     t.is(line['requestId'], requestId);
     const mapped = logEntries(host).find((entry) => entry['msg'] === 'request failed');
     t.like(mapped, { requestId, plugin: 'faulty', hook: 'authenticate' });
@@ -126,7 +149,7 @@ for (const fault of faults) {
       t.like(err, { plugin: 'faulty', hook, code: expectedCode(fault), status: 500 });
       t.deepEqual(seen.deploys, [], 'the failing plugin came first, so nothing was deployed');
       t.like(seen.outcomes, [{ success: false, error: { code: expectedCode(fault) } }]);
-      await assertContained(t, faultyHostInfo, hook, fault);
+      await assertContained(t, faultyHostInfo, hook, fault, { calls: 1, failures: 1 });
 
       // The host goes on: the next deployment meets the same sick plugin, and is refused the same way.
       await t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError });
@@ -139,6 +162,24 @@ for (const fault of faults) {
     const { result } = await timed(t, fault, () => runDeployPipeline(host.hooks, samplePlan(), sampleContext()));
     t.is(result.runtime, 'fine-runtime');
     t.like(seen.outcomes, [{ success: true }]);
-    await assertContained(t, faultyHostInfo, 'afterDeploy', fault);
+    await assertContained(t, faultyHostInfo, 'afterDeploy', fault, { calls: 1, failures: 1 });
+  });
+
+  test(`catalogSource: a source that fails (${fault}) fails alone; the sync answers 500 with the request id and the other source loads`, async (t) => {
+    const faultyHostInfo = await faultyHost(t, 'catalogSource', fault);
+    const { host, token } = faultyHostInfo;
+    const apiKey = await host.createApiKey(['Hooks.SyncSources']);
+    const res = await timed(t, fault, () => host.request('POST', '/api/hooks/sync-sources', { apiKey }));
+    const requestId = res.headers.get('x-request-id');
+    t.is(res.status, 500, res.text);
+    t.like(res.body, { success: false, code: 'SYNC_FAILED', requestId, sourcesSynced: 1, stacksLoaded: 1 });
+    t.deepEqual((res.body['errors'] as Array<{ source: string }>).map((error) => error.source), ['faulty']);
+    t.false(res.text.includes('    at '), 'no stack trace');
+
+    // The host synced once at start and once for the webhook: the source failed both times.
+    const line = await assertContained(t, faultyHostInfo, 'catalogSource', fault, { calls: 2, failures: 2 });
+    t.is(line['requestId'], requestId);
+    const catalog = await host.request('GET', '/api/catalog', { token });
+    t.deepEqual((catalog.body['products'] as Array<{ id: string }>).map((product) => product.id), ['fine-source:com.example.shop:1.0.0']);
   });
 }
