@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SourceFiles } from './catalog-source.js';
+import { SourceFileRefusal } from './source-file-refusal.js';
 
 /** Largest manifest file a source reads; bigger files are refused, not loaded into memory. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -70,11 +72,14 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
       const real = await realpath(target);
       const inside = relative(rootReal, real);
       // Links and `..` must not lead a manifest out of its source folder.
-      if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`'${path}' is outside the source folder`);
-      const handle = await open(real, 'r');
+      if (inside.startsWith('..') || isAbsolute(inside)) throw new SourceFileRefusal('leads outside the source folder');
+      // Non-blocking, so a named pipe opens at once instead of waiting forever for a writer
+      // (and holding a thread of the pool); it is then refused as not a regular file.
+      const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
       try {
-        const { size } = await handle.stat();
-        if (size > MAX_MANIFEST_BYTES) throw new Error(`'${path}' is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES}`);
+        const info = await handle.stat();
+        if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
+        if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
         return (await handle.readFile()).toString('utf8');
       } finally {
         await handle.close();

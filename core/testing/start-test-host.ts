@@ -29,6 +29,8 @@ export interface TestHostOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Replaces the work behind `/api/hooks/*` (e.g. to record what the routes pass on). */
   readonly webhookHandlers?: WebhookHandlers;
+  /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
+  readonly webRoot?: string;
 }
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
@@ -98,6 +100,7 @@ export async function startTestHost(
       // Test hosts hash passwords cheaply: start-up and sign-in stay fast; production keeps the default.
       passwordCost: TEST_PASSWORD_COST,
       webhookHandlers: options.webhookHandlers,
+      webRoot: options.webRoot,
     });
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true });

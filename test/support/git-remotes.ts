@@ -113,10 +113,13 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Serves `remote` with `git daemon` on a free loopback port; stopped when the test ends. */
-export async function startGitDaemon(t: ExecutionContext, remote: GitRemote): Promise<RunningRemote> {
+/**
+ * Serves `remote` with `git daemon` on a free loopback port, or on `options.port` (to bring a
+ * stopped remote back at the same address); stopped when the test ends.
+ */
+export async function startGitDaemon(t: ExecutionContext, remote: GitRemote, options: { port?: number } = {}): Promise<RunningRemote> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const daemon = spawn(
       'git',
       ['daemon', '--export-all', '--reuseaddr', `--base-path=${remote.root}`, '--listen=127.0.0.1', `--port=${port}`, remote.root],
@@ -128,7 +131,7 @@ export async function startGitDaemon(t: ExecutionContext, remote: GitRemote): Pr
       if (await accepts(port)) return { url: `git://127.0.0.1:${port}/${remote.name}`, stop };
       await new Promise((done) => setTimeout(done, 50));
     }
-    await stop(); // the port was taken in between: try another
+    await stop(); // the port was taken in between: try another (or the given one again)
   }
   throw new Error('git daemon did not start');
 }
