@@ -1,12 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { PluginError } from '../../../core/errors.js';
 import type { HookName } from '../../../core/hooks/host-hooks.js';
-import { runDeployPipeline } from '../../../core/deploy/run-deploy-pipeline.js';
 import { definePlugin, inMemorySourceFiles, type DeployOutcome } from '../../../core/plugin-api.js';
-import type { PluginView, TestHost } from '../../../core/testing.js';
+import type { PluginView, TestHost, TestResponse } from '../../../core/testing.js';
 import { z } from 'zod';
 import faulty, { FAULT_DETAIL, faults, type Fault } from '../../fixtures/plugins/faulty-plugin.js';
-import { samplePlan, sampleContext } from '../../support/deploy-plan-fixture.js';
 import { useTestHost } from '../../support/test-host.js';
 
 /** The faulty plugin's own deadline (the others keep the defaults): short, so a hang costs little. */
@@ -14,7 +11,8 @@ const HOOK_TIMEOUT_MS = 300;
 
 /** What the healthy plugins beside the faulty one saw. */
 interface Witness {
-  readonly deploys: string[];
+  /** The operations the healthy runtime carried out (`deploy`, `inspect`...). */
+  readonly operations: string[];
   readonly outcomes: DeployOutcome[];
 }
 
@@ -38,7 +36,7 @@ function healthyPlugins(seen: Witness) {
       options: z.strictObject({}),
       setup({ hooks, name }) {
         hooks.deploy.tap(async (plan) => {
-          seen.deploys.push(plan.deploymentId);
+          seen.operations.push(plan.operation);
           return { runtime: name, services: [] };
         });
       },
@@ -62,7 +60,7 @@ interface FaultyHost {
 
 /** A host whose plugin `faulty` misbehaves in `hook`; healthy plugins of each kind follow it. */
 async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Promise<FaultyHost> {
-  const seen: Witness = { deploys: [], outcomes: [] };
+  const seen: Witness = { operations: [], outcomes: [] };
   const host = await useTestHost(t, {
     config: {
       plugins: [
@@ -76,6 +74,12 @@ async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Pr
     plugins: { faulty, ...healthyPlugins(seen) },
   });
   return { host, token: await host.signIn(), seen };
+}
+
+/** `POST /api/deployments` of the healthy source's product, as an operator. */
+async function deployShop({ host, token }: FaultyHost, stackName: string): Promise<TestResponse> {
+  const local = (await host.host.environments.list()).find((environment) => environment.isDefault);
+  return host.request('POST', '/api/deployments', { token, body: { environmentId: local?.id, stackName, productId: 'com.example.shop' } });
 }
 
 const expectedCode = (fault: Fault) => (fault === 'hang' ? 'PLUGIN_TIMEOUT' : 'PLUGIN_FAILED');
@@ -142,25 +146,32 @@ for (const fault of faults) {
   });
 
   for (const hook of ['beforeDeploy', 'deploy'] as const) {
-    test(`${hook}: a tap that fails (${fault}) fails the deployment naming plugin and hook, and afterDeploy still hears of it`, async (t) => {
+    test(`${hook}: a tap that fails (${fault}) fails the deployment naming plugin and hook only, and afterDeploy still hears of it`, async (t) => {
       const faultyHostInfo = await faultyHost(t, hook, fault);
-      const { host, seen } = faultyHostInfo;
-      const err = await timed(t, fault, () => t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError }));
-      t.like(err, { plugin: 'faulty', hook, code: expectedCode(fault), status: 500 });
-      t.deepEqual(seen.deploys, [], 'the failing plugin came first, so nothing was deployed');
+      const { seen } = faultyHostInfo;
+      const res = await timed(t, fault, () => deployShop(faultyHostInfo, 'shop-a'));
+      const requestId = res.headers.get('x-request-id');
+      t.is(res.status, 400, res.text);
+      const thrown = fault === 'throw' ? 'TypeError' : 'Error';
+      const reason = fault === 'hang' ? `did not answer within ${HOOK_TIMEOUT_MS} ms` : `it threw ${thrown}; the host's log has the details`;
+      t.like(res.body, { success: false, message: `Deployment failed: Plugin 'faulty' failed in hook '${hook}': ${reason}`, code: expectedCode(fault), requestId });
+      t.false(res.text.includes('internal detail'), 'what the plugin threw stays in the log');
+      t.false(seen.operations.includes('deploy'), 'the failing plugin came first, so nothing was deployed');
       t.like(seen.outcomes, [{ success: false, error: { code: expectedCode(fault) } }]);
-      await assertContained(t, faultyHostInfo, hook, fault, { calls: 1, failures: 1 });
-
-      // The host goes on: the next deployment meets the same sick plugin, and is refused the same way.
-      await t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError });
+      // After a failed deploy the host asks the runtimes what runs: a faulty runtime fails that too.
+      const times = hook === 'deploy' ? 2 : 1;
+      const line = await assertContained(t, faultyHostInfo, hook, fault, { calls: times, failures: times });
+      t.is(line['requestId'], requestId);
     });
   }
 
   test(`afterDeploy: a tap that fails (${fault}) never fails the deployment, and the next listener still runs`, async (t) => {
     const faultyHostInfo = await faultyHost(t, 'afterDeploy', fault);
-    const { host, seen } = faultyHostInfo;
-    const { result } = await timed(t, fault, () => runDeployPipeline(host.hooks, samplePlan(), sampleContext()));
-    t.is(result.runtime, 'fine-runtime');
+    const { seen } = faultyHostInfo;
+    const res = await timed(t, fault, () => deployShop(faultyHostInfo, 'shop-b'));
+    t.is(res.status, 201, res.text);
+    t.like(res.body, { success: true, status: 'Running' });
+    t.true(seen.operations.includes('deploy'));
     t.like(seen.outcomes, [{ success: true }]);
     await assertContained(t, faultyHostInfo, 'afterDeploy', fault, { calls: 1, failures: 1 });
   });
