@@ -184,7 +184,7 @@ test('two redeploys of one stack at once run one after the other and both succee
   const redeploys = (record['history'] as Array<Record<string, unknown>>).filter((h) => h['operation'] === 'redeploy');
   t.deepEqual(redeploys.map((h) => h['outcome']), ['Succeeded', 'Succeeded']);
   // The one that ran last is what runs.
-  t.is(await docker('exec', `${stackName}_app`, 'sh', '-c', 'echo $GREETING'), (record['variables'] as Record<string, string>)['GREETING']);
+  t.is(await docker('exec', `${stackName}_app`, 'sh', '-c', 'echo $GREETING'), String((record['variables'] as Record<string, string>)['GREETING']));
 });
 
 test('a redeploy that outlasts the deploy timeout answers 400 in time with a message saying so', async (t) => {
