@@ -48,15 +48,27 @@ async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTime
  * answering on purpose (bad key, veto) and is only noted.
  */
 function recordFailure(who: Attribution, hook: HookName, err: HostError): void {
-  const fields = { plugin: who.plugin, hook, requestId: currentRequestId(), code: err.code, err: err.message };
+  // The operator's view (log, GET /api/plugins) has what the plugin threw; see defectOf.
+  const detail = err instanceof PluginError && err.cause !== undefined ? `Plugin '${who.plugin}' failed in hook '${hook}': ${errorMessage(err.cause)}` : err.message;
+  const fields = { plugin: who.plugin, hook, requestId: currentRequestId(), code: err.code, err: detail };
   if (err.status < 500) {
     who.log?.debug(fields, 'plugin refused');
     return;
   }
   who.stats.failures += 1;
-  who.stats.lastError = { hook, message: err.message, at: new Date().toISOString() };
+  who.stats.lastError = { hook, message: detail, at: new Date().toISOString() };
   const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : undefined;
   who.log?.error({ ...fields, ...(cause ? { cause } : {}) }, 'plugin failed');
+}
+
+/**
+ * What a plugin threw that is not a deliberate HostError: a defect. Its message names plugin,
+ * hook and the kind of error only, because it can reach callers (a deployment's failure); what
+ * was thrown stays the cause, for the log and `GET /api/plugins`.
+ */
+function defectOf(who: Attribution, hook: HookName, thrown: unknown): PluginError {
+  const kind = thrown instanceof Error ? thrown.name : typeof thrown;
+  return new PluginError(who.plugin, hook, `it threw ${kind}; the host's log has the details`, { cause: thrown });
 }
 
 /**
@@ -69,7 +81,7 @@ async function runTap<R>(who: Attribution, hook: HookName, call: () => Promise<R
   try {
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
-    const wrapped = err instanceof HostError ? err : new PluginError(who.plugin, hook, errorMessage(err), { cause: err });
+    const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
     recordFailure(who, hook, wrapped);
     throw wrapped;
   }
@@ -104,13 +116,15 @@ function isSourceFiles(value: object): value is SourceFiles {
  * the catalog code further on. An answer at the revision the host already holds is treated as
  * "unchanged": the host never re-parses equal content, whether or not the source compared.
  */
-function checkedSourceResult(result: unknown, request: CatalogSourceRequest): CatalogSourceResult {
-  if (result === null || typeof result !== 'object') throw new Error(`returned ${result === null ? 'null' : typeof result}, not files or { unchanged: true }`);
+function checkedSourceResult(who: Attribution, result: unknown, request: CatalogSourceRequest): CatalogSourceResult {
+  // The host's own words about the answer: safe to show wherever the failure is reported.
+  const invalid = (message: string) => new PluginError(who.plugin, 'catalogSource', message);
+  if (result === null || typeof result !== 'object') throw invalid(`returned ${result === null ? 'null' : typeof result}, not files or { unchanged: true }`);
   if ('unchanged' in result && result.unchanged === true) {
-    if (request.previousRevision === null) throw new Error('answered { unchanged: true } but never delivered files before');
+    if (request.previousRevision === null) throw invalid('answered { unchanged: true } but never delivered files before');
     return { unchanged: true };
   }
-  if (!isSourceFiles(result)) throw new Error('returned an object that is not { files: string[], read(path), revision: string | null }');
+  if (!isSourceFiles(result)) throw invalid('returned an object that is not { files: string[], read(path), revision: string | null }');
   if (result.revision !== null && result.revision === request.previousRevision) return { unchanged: true };
   return result;
 }
@@ -198,7 +212,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
           const deadlineAt = Date.now() + timeouts.catalogSource;
           const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
-            const result = await runTap(who, 'catalogSource', async () => checkedSourceResult(await fn(request), request));
+            const result = await runTap(who, 'catalogSource', async () => checkedSourceResult(who, await fn(request), request));
             run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt) });
           } catch (error) {
             run.settle(plugin, { error });

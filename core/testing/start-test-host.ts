@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import type { PluginDefinition } from '../plugins/define-plugin.js';
 import { hookPermissions } from '../webhooks/webhook-endpoints.js';
 import type { WebhookHandlers } from '../webhooks/webhook-handlers.js';
+import { httpExchange } from './http-exchange.js';
 
 /** scrypt cost for test hosts only: every test starts a host, and production's cost adds seconds. */
 const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
@@ -138,15 +139,14 @@ export async function startTestHost(
         body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body }) });
-      const text = await response.text();
+      const { status, headers: answerHeaders, text } = await httpExchange(url + path, method, headers, body);
       let parsed: Record<string, unknown> = {};
       try {
         parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {
         // not JSON (the web UI's pages): keep the text only
       }
-      return { status: response.status, headers: response.headers, body: parsed, text };
+      return { status, headers: answerHeaders, body: parsed, text };
     },
     async close() {
       await host.close();

@@ -18,26 +18,28 @@ test('the hook set is frozen', (t) => {
   t.deepEqual(Object.keys(hooks), [...hookNames]);
 });
 
-test('an error thrown by a tap is wrapped with the plugin and the hook name', async (t) => {
+test('an error thrown by a tap is wrapped naming plugin and hook, what it threw kept for the operator', async (t) => {
   const hooks = createHostHooks();
   const stats = createPluginStats();
   createPluginHooks(hooks, 'flaky-auth', timeouts(1000), stats).authenticate.tap(async () => {
     throw new TypeError('cannot read properties of undefined');
   });
   const err = await t.throwsAsync(hooks.authenticate.promise(request), { instanceOf: PluginError });
-  t.is(err?.message, "Plugin 'flaky-auth' failed in hook 'authenticate': cannot read properties of undefined");
+  t.is(err?.message, "Plugin 'flaky-auth' failed in hook 'authenticate': it threw TypeError; the host's log has the details");
+  t.is((err?.cause as Error | undefined)?.message, 'cannot read properties of undefined');
   t.is(err?.plugin, 'flaky-auth');
   t.is(err?.hook, 'authenticate');
   t.is(err?.status, 500);
   t.is(stats.failures, 1);
-  t.is(stats.lastError?.hook, 'authenticate');
+  t.like(stats.lastError, { hook: 'authenticate', message: "Plugin 'flaky-auth' failed in hook 'authenticate': cannot read properties of undefined" });
 });
 
 test('a rejected promise that is not an Error is wrapped too', async (t) => {
   const hooks = createHostHooks();
   createPluginHooks(hooks, 'odd', timeouts(1000), createPluginStats()).deploy.tap(() => Promise.reject('just a string'));
   const err = await t.throwsAsync(hooks.deploy.promise(samplePlan(), sampleContext()), { instanceOf: PluginError });
-  t.is(err?.message, "Plugin 'odd' failed in hook 'deploy': just a string");
+  t.is(err?.message, "Plugin 'odd' failed in hook 'deploy': it threw string; the host's log has the details");
+  t.is(err?.cause, 'just a string');
 });
 
 test('a deliberate host error passes through unchanged and is not counted as a failure', async (t) => {

@@ -1,12 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { PluginError } from '../../../core/errors.js';
 import type { HookName } from '../../../core/hooks/host-hooks.js';
-import { runDeployPipeline } from '../../../core/deploy/run-deploy-pipeline.js';
-import { definePlugin, type DeployOutcome } from '../../../core/plugin-api.js';
-import type { PluginView, TestHost } from '../../../core/testing.js';
+import { definePlugin, inMemorySourceFiles, type DeployOutcome } from '../../../core/plugin-api.js';
+import type { PluginView, TestHost, TestResponse } from '../../../core/testing.js';
 import { z } from 'zod';
 import faulty, { FAULT_DETAIL, faults, type Fault } from '../../fixtures/plugins/faulty-plugin.js';
-import { samplePlan, sampleContext } from '../../support/deploy-plan-fixture.js';
 import { useTestHost } from '../../support/test-host.js';
 
 /** The faulty plugin's own deadline (the others keep the defaults): short, so a hang costs little. */
@@ -14,20 +11,32 @@ const HOOK_TIMEOUT_MS = 300;
 
 /** What the healthy plugins beside the faulty one saw. */
 interface Witness {
-  readonly deploys: string[];
+  /** The operations the healthy runtime carried out (`deploy`, `inspect`...). */
+  readonly operations: string[];
   readonly outcomes: DeployOutcome[];
 }
 
-/** A runtime that always succeeds and an afterDeploy listener, both recording into `seen`. */
+/** A product the healthy catalog source always delivers. */
+const shopManifest = { metadata: { name: 'shop', productId: 'com.example.shop', productVersion: '1.0.0' }, services: { web: { image: 'example/shop:1' } } };
+
+/** A runtime that always succeeds, an afterDeploy listener recording into `seen`, and a catalog source that always answers. */
 function healthyPlugins(seen: Witness) {
   return {
+    'fine-source': definePlugin({
+      id: 'fine-source',
+      apiVersion: '1.0',
+      options: z.strictObject({}),
+      setup({ hooks }) {
+        hooks.catalogSource.tap(async () => inMemorySourceFiles({ 'shop.yaml': shopManifest }, 'r1'));
+      },
+    }),
     'fine-runtime': definePlugin({
       id: 'fine-runtime',
       apiVersion: '1.0',
       options: z.strictObject({}),
       setup({ hooks, name }) {
         hooks.deploy.tap(async (plan) => {
-          seen.deploys.push(plan.deploymentId);
+          seen.operations.push(plan.operation);
           return { runtime: name, services: [] };
         });
       },
@@ -49,16 +58,28 @@ interface FaultyHost {
   readonly seen: Witness;
 }
 
-/** A host whose first plugin misbehaves in `hook`; a healthy runtime and listener follow it. */
+/** A host whose plugin `faulty` misbehaves in `hook`; healthy plugins of each kind follow it. */
 async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Promise<FaultyHost> {
-  const seen: Witness = { deploys: [], outcomes: [] };
+  const seen: Witness = { operations: [], outcomes: [] };
   const host = await useTestHost(t, {
     config: {
-      plugins: [{ use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } }, { use: 'fine-runtime' }, { use: 'witness' }],
+      plugins: [
+        { use: 'api-key-auth' },
+        { use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } },
+        { use: 'fine-runtime' },
+        { use: 'witness' },
+        { use: 'fine-source' },
+      ],
     },
     plugins: { faulty, ...healthyPlugins(seen) },
   });
   return { host, token: await host.signIn(), seen };
+}
+
+/** `POST /api/deployments` of the healthy source's product, as an operator. */
+async function deployShop({ host, token }: FaultyHost, stackName: string): Promise<TestResponse> {
+  const local = (await host.host.environments.list()).find((environment) => environment.isDefault);
+  return host.request('POST', '/api/deployments', { token, body: { environmentId: local?.id, stackName, productId: 'com.example.shop' } });
 }
 
 const expectedCode = (fault: Fault) => (fault === 'hang' ? 'PLUGIN_TIMEOUT' : 'PLUGIN_FAILED');
@@ -66,23 +87,28 @@ const expectedCode = (fault: Fault) => (fault === 'hang' ? 'PLUGIN_TIMEOUT' : 'P
 /** The host's log lines as objects. */
 const logEntries = (host: TestHost) => host.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** How often the faulty plugin was called and failed by the time of the check. */
+interface Counts {
+  readonly calls: number;
+  readonly failures: number;
+}
+
 /**
- * The checks every fault shares: one error line naming plugin and hook (with the detail only
- * there), the failure counted in GET /api/plugins, and a host that still answers.
+ * The checks every fault shares: one error line per failure naming plugin and hook (with the
+ * detail only there), the failures counted in GET /api/plugins, and a host that still answers.
+ * Resolves the last failure's log line.
  */
-async function assertContained(t: ExecutionContext, { host, token }: FaultyHost, hook: HookName, fault: Fault): Promise<Record<string, unknown>> {
+async function assertContained(t: ExecutionContext, { host, token }: FaultyHost, hook: HookName, fault: Fault, counts: Counts): Promise<Record<string, unknown>> {
   const lines = logEntries(host).filter((entry) => entry['msg'] === 'plugin failed' && entry['plugin'] === 'faulty');
-  t.is(lines.length, 1, host.logs.join('\n'));
-  const [line = {}] = lines;
+  t.is(lines.length, counts.failures, host.logs.join('\n'));
+  const line = lines.at(-1) ?? {};
   t.like(line, { level: 50, hook, code: expectedCode(fault) });
   if (fault !== 'hang') t.true(String(line['err']).includes(FAULT_DETAIL), 'the log keeps the detail for the operator');
 
   const listing = await host.request('GET', '/api/plugins', { token });
   t.is(listing.status, 200, listing.text);
   const view = (listing.body['plugins'] as PluginView[]).find((plugin) => plugin.name === 'faulty');
-  // Signing in ran authenticate too (the plugin passed that request on): one more call, no failure.
-  const calls = hook === 'authenticate' ? 2 : 1;
-  t.like(view, { id: 'faulty', version: '6.6.6', apiVersion: '1.0', origin: 'builtin', hooks: [hook], calls, failures: 1 });
+  t.like(view, { id: 'faulty', version: '6.6.6', apiVersion: '1.0', origin: 'builtin', hooks: [hook], ...counts });
   t.is(view?.lastError?.hook, hook);
   t.regex(view?.lastError?.message ?? '', new RegExp(`^Plugin 'faulty' failed in hook '${hook}': `));
 
@@ -109,7 +135,8 @@ for (const fault of faults) {
     t.deepEqual(res.body, { success: false, message: `Internal server error (request ${requestId}).`, code: expectedCode(fault), requestId });
     t.false(res.text.includes('internal detail'));
 
-    const line = await assertContained(t, faultyHostInfo, 'authenticate', fault);
+    // Signing in ran authenticate too (the plugin passed that request on): one more call, no failure.
+    const line = await assertContained(t, faultyHostInfo, 'authenticate', fault, { calls: 2, failures: 1 });
     t.is(line['requestId'], requestId);
     const mapped = logEntries(host).find((entry) => entry['msg'] === 'request failed');
     t.like(mapped, { requestId, plugin: 'faulty', hook: 'authenticate' });
@@ -119,26 +146,51 @@ for (const fault of faults) {
   });
 
   for (const hook of ['beforeDeploy', 'deploy'] as const) {
-    test(`${hook}: a tap that fails (${fault}) fails the deployment naming plugin and hook, and afterDeploy still hears of it`, async (t) => {
+    test(`${hook}: a tap that fails (${fault}) fails the deployment naming plugin and hook only, and afterDeploy still hears of it`, async (t) => {
       const faultyHostInfo = await faultyHost(t, hook, fault);
-      const { host, seen } = faultyHostInfo;
-      const err = await timed(t, fault, () => t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError }));
-      t.like(err, { plugin: 'faulty', hook, code: expectedCode(fault), status: 500 });
-      t.deepEqual(seen.deploys, [], 'the failing plugin came first, so nothing was deployed');
+      const { seen } = faultyHostInfo;
+      const res = await timed(t, fault, () => deployShop(faultyHostInfo, 'shop-a'));
+      const requestId = res.headers.get('x-request-id');
+      t.is(res.status, 400, res.text);
+      const thrown = fault === 'throw' ? 'TypeError' : 'Error';
+      const reason = fault === 'hang' ? `did not answer within ${HOOK_TIMEOUT_MS} ms` : `it threw ${thrown}; the host's log has the details`;
+      t.like(res.body, { success: false, message: `Deployment failed: Plugin 'faulty' failed in hook '${hook}': ${reason}`, code: expectedCode(fault), requestId });
+      t.false(res.text.includes('internal detail'), 'what the plugin threw stays in the log');
+      t.false(seen.operations.includes('deploy'), 'the failing plugin came first, so nothing was deployed');
       t.like(seen.outcomes, [{ success: false, error: { code: expectedCode(fault) } }]);
-      await assertContained(t, faultyHostInfo, hook, fault);
-
-      // The host goes on: the next deployment meets the same sick plugin, and is refused the same way.
-      await t.throwsAsync(runDeployPipeline(host.hooks, samplePlan(), sampleContext()), { instanceOf: PluginError });
+      // After a failed deploy the host asks the runtimes what runs: a faulty runtime fails that too.
+      const times = hook === 'deploy' ? 2 : 1;
+      const line = await assertContained(t, faultyHostInfo, hook, fault, { calls: times, failures: times });
+      t.is(line['requestId'], requestId);
     });
   }
 
   test(`afterDeploy: a tap that fails (${fault}) never fails the deployment, and the next listener still runs`, async (t) => {
     const faultyHostInfo = await faultyHost(t, 'afterDeploy', fault);
-    const { host, seen } = faultyHostInfo;
-    const { result } = await timed(t, fault, () => runDeployPipeline(host.hooks, samplePlan(), sampleContext()));
-    t.is(result.runtime, 'fine-runtime');
+    const { seen } = faultyHostInfo;
+    const res = await timed(t, fault, () => deployShop(faultyHostInfo, 'shop-b'));
+    t.is(res.status, 201, res.text);
+    t.like(res.body, { success: true, status: 'Running' });
+    t.true(seen.operations.includes('deploy'));
     t.like(seen.outcomes, [{ success: true }]);
-    await assertContained(t, faultyHostInfo, 'afterDeploy', fault);
+    await assertContained(t, faultyHostInfo, 'afterDeploy', fault, { calls: 1, failures: 1 });
+  });
+
+  test(`catalogSource: a source that fails (${fault}) fails alone; the sync answers 500 with the request id and the other source loads`, async (t) => {
+    const faultyHostInfo = await faultyHost(t, 'catalogSource', fault);
+    const { host, token } = faultyHostInfo;
+    const apiKey = await host.createApiKey(['Hooks.SyncSources']);
+    const res = await timed(t, fault, () => host.request('POST', '/api/hooks/sync-sources', { apiKey }));
+    const requestId = res.headers.get('x-request-id');
+    t.is(res.status, 500, res.text);
+    t.like(res.body, { success: false, code: 'SYNC_FAILED', requestId, sourcesSynced: 1, stacksLoaded: 1 });
+    t.deepEqual((res.body['errors'] as Array<{ source: string }>).map((error) => error.source), ['faulty']);
+    t.false(res.text.includes('    at '), 'no stack trace');
+
+    // The host synced once at start and once for the webhook: the source failed both times.
+    const line = await assertContained(t, faultyHostInfo, 'catalogSource', fault, { calls: 2, failures: 2 });
+    t.is(line['requestId'], requestId);
+    const catalog = await host.request('GET', '/api/catalog', { token });
+    t.deepEqual((catalog.body['products'] as Array<{ id: string }>).map((product) => product.id), ['fine-source:com.example.shop:1.0.0']);
   });
 }
