@@ -72,6 +72,14 @@ export class NotFoundError extends HostError {
   }
 }
 
+/** 405: the path exists but does not take this method; the Allow header lists those it takes. */
+export class MethodNotAllowedError extends HostError {
+  readonly status = 405;
+  constructor(message: string, options?: HostErrorOptions) {
+    super(message, 'METHOD_NOT_ALLOWED', options);
+  }
+}
+
 /** 409: the request clashes with the current state (duplicate, operation in progress). */
 export class ConflictError extends HostError {
   readonly status = 409;

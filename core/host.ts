@@ -14,13 +14,22 @@ import { SessionTokens } from './auth/session-tokens.js';
 import { loadTokenSecret } from './auth/token-secret.js';
 import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
+import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
+import { deploymentRoutes } from './deployments/deployment-routes.js';
+import { DeploymentService } from './deployments/deployment-service.js';
+import { deploymentWebhookHandlers } from './deployments/deployment-webhook-handlers.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
+import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
+import { answerClientError } from './http/answer-client-error.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
+import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugins/define-plugin.js';
@@ -45,6 +54,8 @@ export interface HostOptions {
   readonly webhookHandlers?: WebhookHandlers;
   /** scrypt cost of new password hashes; the strong default unless a test needs speed. */
   readonly passwordCost?: ScryptCost;
+  /** Folder of the built web UI; `dist/web` of this package by default. */
+  readonly webRoot?: string;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -54,9 +65,12 @@ export interface Host {
   readonly store: Store;
   readonly plugins: PluginSet;
   readonly environments: EnvironmentService;
+  /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
+  readonly catalog: CatalogService;
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
+  readonly deployments: DeploymentService;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -101,6 +115,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
     throw err;
   }
 
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
+  // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
+  // reports its own failures; anything thrown beyond that is logged here.
+  catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
+
+  const deployments = new DeploymentService({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  // Operations a stopped host left unfinished are reconciled in the background: the host
+  // answers meanwhile, and a stack being reconciled is locked like any other operation.
+  void deployments.startRecovery();
+  const webhookHandlers: WebhookHandlers = {
+    ...emptyWebhookHandlers,
+    ...deploymentWebhookHandlers(deployments),
+    syncSources: async () => syncSourcesResult(await catalog.sync()),
+    ...options.webhookHandlers,
+  };
+
   const app = createApp({
     log,
     hooks,
@@ -110,9 +140,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
+      deploymentRoutes(hooks, deployments, audit),
       auditRoutes(hooks, audit),
-      webhookRoutes({ hooks, handlers: options.webhookHandlers ?? emptyWebhookHandlers, audit, endpoints: webhookEndpoints }),
+      catalogRoutes(hooks, catalog, audit),
+      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
+    webRoot: options.webRoot ?? defaultWebRoot(),
   });
 
   let server: Server | null = null;
@@ -139,9 +172,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     plugins,
     environments,
+    catalog,
     users,
     apiKeys,
     audit,
+    deployments,
     log,
     dataDir,
     listen: () =>
@@ -149,6 +184,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         const created = createServer(app.callback());
         server = created;
         created.once('error', fail);
+        created.on('clientError', answerClientError);
         created.listen(config.server.port, config.server.host, () => {
           const { port } = created.address() as AddressInfo;
           const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
@@ -158,6 +194,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
+        await deployments.close();
+        // Sources write into plugin data folders: stop them before the plugins close.
+        await catalog.close();
         await plugins.close();
         // Pending lastUsedAt values are written before the database goes.
         await apiKeys.close();

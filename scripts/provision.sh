@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine: the Docker engine, a local
 # registry, MariaDB, Git, Chromium and busybox-static (test images are built from it, nothing is
-# pulled from the internet). Idempotent: every step checks before it acts. Run as root.
+# pulled from the internet), and the tools the pipeline steps and backup procedures use (curl,
+# jq, sqlite3). Idempotent: every step checks before it acts. Run as root.
 set -euo pipefail
 
 log() { printf 'provision: %s\n' "$*"; }
 : "${RSGO_TEST_STATE:=/var/tmp/rsgo-test}"
 mkdir -p "$RSGO_TEST_STATE"
 
-want=(docker.io mariadb-server docker-registry busybox-static chromium git docker-compose)
+want=(docker.io mariadb-server docker-registry busybox-static chromium git docker-compose curl jq sqlite3)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -63,6 +63,18 @@ export class UserService {
     return toUser(row);
   }
 
+  /**
+   * Replaces the password of `username` (offline administration: `rsgo admin set-password`);
+   * `null` when there is no such user. Session tokens already issued stay valid until they expire.
+   */
+  async setPassword(username: string, password: string): Promise<User | null> {
+    const name = normalise(username);
+    const changed = await this.#store('users').where({ username: name }).update({ password_hash: await hashPassword(password, this.#cost) });
+    if (changed === 0) return null;
+    const row = await this.#store<UserRow>('users').where({ username: name }).first();
+    return row ? toUser(row) : null;
+  }
+
   /** Checks a username and password; unknown names cost as much time as wrong passwords. */
   async signIn(username: string, password: string): Promise<SignInAttempt> {
     const row = await this.#store<UserRow>('users').where({ username: normalise(username) }).first();

@@ -1,8 +1,8 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, PluginError } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import type { ProductManifest } from './manifest-model.js';
-import { compareVersions } from './product-version.js';
+import { compareVersions, normaliseVersion } from './product-version.js';
 import { readSourceManifests, type ManifestWarning } from './read-source-manifests.js';
 import { runCatalogSources } from './run-catalog-sources.js';
 
@@ -17,15 +17,33 @@ export interface CatalogProduct {
   readonly manifest: ProductManifest;
 }
 
+/** A source that failed in a sync, and why. */
+export interface SyncError {
+  readonly source: string;
+  readonly message: string;
+}
+
+/** A skipped manifest or a conflict, reported by a sync without failing it. */
+export interface SyncWarning {
+  readonly source: string;
+  readonly file: string;
+  readonly message: string;
+}
+
 /** The outcome of one sync, as the sync endpoints report it. */
 export interface SyncReport {
   readonly success: boolean;
   /** Sources that answered without error. */
   readonly sourcesSynced: number;
-  /** Products (not stacks) delivered by those sources; fragments never count. */
+  /** Product versions (not stacks) those sources have in the catalog; fragments never count. */
   readonly stacksLoaded: number;
-  readonly errors: readonly { readonly source: string; readonly message: string }[];
-  readonly warnings: readonly { readonly source: string; readonly file: string; readonly message: string }[];
+  readonly errors: readonly SyncError[];
+  readonly warnings: readonly SyncWarning[];
+}
+
+export interface CatalogServiceOptions {
+  /** How long one source may take; its request signal aborts then (the hook timeout cuts it off too). */
+  readonly sourceTimeoutMs: number;
 }
 
 /** What the catalog keeps of one source: its last good answer. */
@@ -50,6 +68,31 @@ function productId(sourceId: string, manifest: ProductManifest): string {
   return `${sourceId}:${middle}:${manifest.version}`;
 }
 
+/** Why a source failed, without the "plugin X failed in hook Y" wrapping: the report names the source. */
+function failureReason(error: unknown): string {
+  if (!(error instanceof PluginError)) return errorMessage(error);
+  if (error.cause !== undefined) return errorMessage(error.cause);
+  const prefix = `Plugin '${error.plugin}' failed in hook '${error.hook}': `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/** A promise with its settle functions (Promise.withResolvers arrives only in Node 22). */
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
 /**
  * The stack catalog: products by groupId and version, fed by the catalog sources. Readers
  * always see the last complete state; a sync builds a new one and swaps it in at once.
@@ -57,14 +100,20 @@ function productId(sourceId: string, manifest: ProductManifest): string {
 export class CatalogService {
   readonly #hooks: HostHooks;
   readonly #log: Logger;
+  readonly #options: CatalogServiceOptions;
   readonly #sources = new Map<string, SourceState>();
+  /** Aborts the sources' work when the host stops. */
+  readonly #closing = new AbortController();
+  readonly #firstSync = deferred<void>();
   #snapshot: Snapshot = emptySnapshot;
   #running: Promise<SyncReport> | null = null;
-  #queued: Promise<SyncReport> | null = null;
+  /** Callers waiting for the run after the current one. */
+  #next: Deferred<SyncReport> | null = null;
 
-  constructor(hooks: HostHooks, log: Logger) {
+  constructor(hooks: HostHooks, log: Logger, options: CatalogServiceOptions) {
     this.#hooks = hooks;
     this.#log = log;
+    this.#options = options;
   }
 
   /**
@@ -72,80 +121,104 @@ export class CatalogService {
    * webhook after a push always sees the push); calls arriving meanwhile share that second run.
    */
   sync(): Promise<SyncReport> {
-    if (!this.#running) {
-      this.#running = this.#syncOnce().finally(() => (this.#running = null));
-      return this.#running;
-    }
-    this.#queued ??= this.#running.then(
-      () => this.sync(),
-      () => this.sync(),
-    ).finally(() => (this.#queued = null));
-    return this.#queued;
+    if (this.#closing.signal.aborted) return Promise.reject(new Error('the catalog is closed'));
+    if (this.#running === null) return this.#launch();
+    this.#next ??= deferred();
+    return this.#next.promise;
+  }
+
+  /** Resolves once the first sync has finished, whatever its outcome. */
+  ready(): Promise<void> {
+    return this.#firstSync.promise;
+  }
+
+  /** Aborts a sync in progress, waits for it to settle and refuses further syncs. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    const running = this.#running;
+    if (running) await running.catch(() => undefined);
+    this.#next?.reject(new Error('the catalog is closed'));
+    this.#next = null;
+    this.#firstSync.resolve();
+  }
+
+  #launch(): Promise<SyncReport> {
+    const run = this.#syncOnce();
+    this.#running = run;
+    // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
+    const finish = () => {
+      this.#firstSync.resolve();
+      this.#running = null;
+      const next = this.#next;
+      this.#next = null;
+      if (next && !this.#closing.signal.aborted) this.#launch().then(next.resolve, next.reject);
+      else next?.reject(new Error('the catalog is closed'));
+    };
+    run.then(finish, finish);
+    return run;
   }
 
   async #syncOnce(): Promise<SyncReport> {
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
-    const outcomes = await runCatalogSources(this.#hooks, previous, new AbortController().signal);
+    const outcomes = await runCatalogSources(this.#hooks, previous, this.#closing.signal, this.#options.sourceTimeoutMs);
 
-    const errors: Array<{ source: string; message: string }> = [];
-    const succeeded: string[] = [];
+    const errors: SyncError[] = [];
+    const succeeded = new Set<string>();
     for (const [sourceId, outcome] of outcomes) {
-      if ('error' in outcome) {
-        // The source keeps its last good products; the report names it.
-        errors.push({ source: sourceId, message: errorMessage(outcome.error) });
-        this.#log.warn({ source: sourceId, err: errorMessage(outcome.error) }, 'catalog source failed');
-        continue;
-      }
-      succeeded.push(sourceId);
-      if ('unchanged' in outcome.result) continue;
       try {
-        const { products, warnings } = await readSourceManifests(sourceId, outcome.result);
-        this.#sources.set(sourceId, { revision: outcome.result.revision, products, warnings });
+        if ('error' in outcome) throw outcome.error;
+        if (!('unchanged' in outcome.result)) {
+          const { products, warnings } = await readSourceManifests(sourceId, outcome.result);
+          this.#sources.set(sourceId, { revision: outcome.result.revision, products, warnings });
+          for (const warning of warnings) this.#log.warn({ source: sourceId, file: warning.file, problem: warning.message }, 'manifest skipped');
+        }
+        succeeded.add(sourceId);
       } catch (err) {
-        succeeded.pop();
-        errors.push({ source: sourceId, message: errorMessage(err) });
+        // The source keeps its last good products; the report names it.
+        errors.push({ source: sourceId, message: failureReason(err) });
+        this.#log.warn({ source: sourceId, problem: failureReason(err) }, 'catalog source failed; its last good state is kept');
       }
     }
 
     const { snapshot, conflicts } = this.#build([...outcomes.keys()]);
     this.#snapshot = snapshot;
-    const warnings = [
-      ...[...this.#sources].filter(([id]) => succeeded.includes(id)).flatMap(([source, state]) => state.warnings.map((w) => ({ source, ...w }))),
+    const warnings: SyncWarning[] = [
+      ...[...succeeded].flatMap((source) => (this.#sources.get(source)?.warnings ?? []).map((warning) => ({ source, ...warning }))),
       ...conflicts,
     ];
-    const stacksLoaded = [...snapshot.byId.values()].filter((product) => succeeded.includes(product.sourceId)).length;
-    return { success: errors.length === 0, sourcesSynced: succeeded.length, stacksLoaded, errors, warnings };
+    let stacksLoaded = 0;
+    for (const product of snapshot.byId.values()) if (succeeded.has(product.sourceId)) stacksLoaded += 1;
+    const report = { success: errors.length === 0, sourcesSynced: succeeded.size, stacksLoaded, errors, warnings };
+    this.#log.info({ sourcesSynced: report.sourcesSynced, stacksLoaded, errors: errors.length, warnings: warnings.length }, 'catalog synced');
+    return report;
   }
 
-  /** Merges the sources' products in config order; a groupId+version seen twice keeps the first. */
-  #build(sourceOrder: readonly string[]): { snapshot: Snapshot; conflicts: Array<{ source: string; file: string; message: string }> } {
+  /**
+   * Merges the sources' products in source order (the config order); a groupId+version (or a
+   * product id) seen before keeps the first and reports the later copy.
+   */
+  #build(sourceOrder: readonly string[]): { snapshot: Snapshot; conflicts: SyncWarning[] } {
     const groups = new Map<string, CatalogProduct[]>();
     const byId = new Map<string, CatalogProduct>();
     const taken = new Map<string, string>();
-    const conflicts: Array<{ source: string; file: string; message: string }> = [];
+    const conflicts: SyncWarning[] = [];
     for (const sourceId of sourceOrder) {
       for (const manifest of this.#sources.get(sourceId)?.products ?? []) {
+        const id = productId(sourceId, manifest);
         const key = `${manifest.groupId}@${manifest.version}`;
         const owner = taken.get(key);
-        if (owner !== undefined) {
-          conflicts.push({
-            source: sourceId,
-            file: manifest.file,
-            message: `Product '${manifest.groupId}' version ${manifest.version} is already provided by source '${owner}'; this copy is ignored.`,
-          });
+        if (owner !== undefined || byId.has(id)) {
+          const message =
+            owner !== undefined
+              ? `Product '${manifest.groupId}' version ${manifest.version} is already provided by source '${owner}'; this copy is ignored.`
+              : `Product id '${id}' is already taken by another product of this source; this copy is ignored.`;
+          conflicts.push({ source: sourceId, file: manifest.file, message });
           continue;
         }
         taken.set(key, sourceId);
-        const product: CatalogProduct = {
-          id: productId(sourceId, manifest),
-          groupId: manifest.groupId,
-          name: manifest.name,
-          version: manifest.version,
-          sourceId,
-          manifest,
-        };
-        byId.set(product.id, product);
+        const product: CatalogProduct = { id, groupId: manifest.groupId, name: manifest.name, version: manifest.version, sourceId, manifest };
+        byId.set(id, product);
         const group = groups.get(product.groupId) ?? [];
         group.push(product);
         groups.set(product.groupId, group);
@@ -155,9 +228,12 @@ export class CatalogService {
     return { snapshot: { groups, byId }, conflicts };
   }
 
-  /** Every group's versions, groups ordered by name. */
+  /** Every group's versions (ascending), groups ordered by their latest version's name, then groupId. */
   groups(): Array<readonly CatalogProduct[]> {
-    return [...this.#snapshot.groups.values()].sort((a, b) => (a[0]?.name ?? '').localeCompare(b[0]?.name ?? ''));
+    const label = (group: readonly CatalogProduct[]) => group.at(-1)?.name ?? '';
+    return [...this.#snapshot.groups.values()].sort(
+      (a, b) => label(a).localeCompare(label(b)) || (a[0]?.groupId ?? '').localeCompare(b[0]?.groupId ?? ''),
+    );
   }
 
   /** The versions of one product in ascending SemVer order (empty when unknown). */
@@ -169,8 +245,8 @@ export class CatalogService {
   find(groupId: string, version?: string): CatalogProduct | null {
     const versions = this.versions(groupId);
     if (version === undefined) return versions.at(-1) ?? null;
-    const wanted = version.replace(/^v/i, '');
-    return versions.find((product) => product.version.toLowerCase() === wanted.toLowerCase()) ?? null;
+    const wanted = normaliseVersion(version) ?? version.trim();
+    return versions.find((product) => product.version === wanted) ?? null;
   }
 
   /** A product version by its catalog id. */

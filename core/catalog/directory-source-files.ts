@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SourceFiles } from './catalog-source.js';
+import { SourceFileRefusal } from './source-file-refusal.js';
 
 /** Largest manifest file a source reads; bigger files are refused, not loaded into memory. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -12,6 +13,8 @@ export interface DirectoryScanOptions {
   readonly filePattern: string;
   /** Stop the scan when aborted. */
   readonly signal?: AbortSignal;
+  /** How error messages name the folder (the path as the user wrote it); the full path by default. */
+  readonly displayPath?: string;
 }
 
 const skippedFolders = new Set(['.git', 'node_modules']);
@@ -34,9 +37,13 @@ function globMatcher(filePattern: string): (name: string) => boolean {
  * changes whenever a file's path, size or modification time does.
  */
 export async function directorySourceFiles(root: string, options: DirectoryScanOptions): Promise<SourceFiles> {
-  const rootReal = await realpath(root);
+  const shown = options.displayPath ?? root;
+  const rootReal = await realpath(root).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`folder '${shown}' does not exist`);
+    throw err;
+  });
   const rootStat = await stat(rootReal);
-  if (!rootStat.isDirectory()) throw new Error(`'${root}' is not a directory`);
+  if (!rootStat.isDirectory()) throw new Error(`'${shown}' is not a folder`);
   const matches = globMatcher(options.filePattern);
   const files: string[] = [];
   const fingerprint = createHash('sha256');
@@ -79,11 +86,14 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
       const real = await realpath(target);
       const inside = relative(rootReal, real);
       // Links and `..` must not lead a manifest out of its source folder.
-      if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`'${path}' is outside the source folder`);
-      const handle = await open(real, 'r');
+      if (inside.startsWith('..') || isAbsolute(inside)) throw new SourceFileRefusal('leads outside the source folder');
+      // Non-blocking, so a named pipe opens at once instead of waiting forever for a writer
+      // (and holding a thread of the pool); it is then refused as not a regular file.
+      const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
       try {
-        const { size } = await handle.stat();
-        if (size > MAX_MANIFEST_BYTES) throw new Error(`'${path}' is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES}`);
+        const info = await handle.stat();
+        if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
+        if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
         return (await handle.readFile()).toString('utf8');
       } finally {
         await handle.close();

@@ -3,6 +3,7 @@ import type { SourceFiles } from './catalog-source.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import { parseManifestYaml } from './manifest-yaml.js';
+import { SourceFileRefusal } from './source-file-refusal.js';
 
 /** A file's parsed YAML, or why there is none. */
 export type LoadedManifestFile =
@@ -13,10 +14,12 @@ export type LoadedManifestFile =
   | { readonly ok: false; readonly reason: 'invalid'; readonly issues: readonly ManifestIssue[] };
 
 /**
- * Why a read failed, without the error's message: file-system messages carry the host's
- * absolute paths, which must not reach catalog warnings. Error codes (`ENOENT`) are enough.
+ * Why a read failed. A source's refusal says so safely; otherwise only the error code
+ * (`ENOENT`): file-system messages carry the host's absolute paths, which must not reach
+ * catalog warnings.
  */
 function readFailure(err: unknown): string {
+  if (err instanceof SourceFileRefusal) return err.message;
   const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   return typeof code === 'string' ? `cannot be read (${code})` : 'cannot be read';
 }

@@ -161,11 +161,21 @@ export function requireValidVariables(
   return values;
 }
 
+/** The names of the `Password` variables among `defs`: values never shown or logged. */
+export function secretVariableNames(defs: readonly VariableDefinition[]): string[] {
+  return defs.filter((def) => def.type === 'Password').map((def) => def.name);
+}
+
+/** A copy of `values` with the values of `secretNames` shown as {@link PASSWORD_MASK}. */
+export function maskSecretValues(values: Readonly<Record<string, string>>, secretNames: Iterable<string>): Record<string, string> {
+  const secret = new Set(secretNames);
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, secret.has(name) ? PASSWORD_MASK : value]));
+}
+
 /** A copy of `values` with every Password variable shown as {@link PASSWORD_MASK}. */
 export function maskPasswords(
   defs: readonly VariableDefinition[],
   values: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const secret = new Set(defs.filter((def) => def.type === 'Password').map((def) => def.name));
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, secret.has(name) ? PASSWORD_MASK : value]));
+  return maskSecretValues(values, secretVariableNames(defs));
 }

@@ -69,6 +69,16 @@ export const configSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
   hooks: z.strictObject({ timeoutMs: hookTimeoutsMs.prefault({}) }).prefault({}),
   auth: authSchema.prefault({}),
+  deployments: z
+    .strictObject({
+      /** A whole deploy (pulls, init containers, starts, health checks) before it is given up. */
+      timeoutSeconds: z.number().int().positive().default(600),
+      /** How long an operation waits for another one on the same stack before a 409. */
+      lockWaitSeconds: z.number().int().min(0).default(120),
+      /** How long a stack stays locked by a host that died during an operation. */
+      leaseSeconds: z.number().int().positive().default(15),
+    })
+    .prefault({}),
   plugins: z.array(pluginEntrySchema).default([]),
 });
 

@@ -4,7 +4,7 @@ import { requestAuditFields } from '../audit/request-audit-fields.js';
 import { InputError } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import { requireUser } from '../http/authorize.js';
-import { jsonObject, optionalString } from '../http/json-body.js';
+import { jsonObject, optionalString, type JsonObject } from '../http/json-body.js';
 import type { RequestState } from '../http/request-state.js';
 import type { EnvironmentService, NewEnvironment } from './environment-service.js';
 
@@ -22,7 +22,29 @@ function parseNewEnvironment(body: unknown): NewEnvironment {
   if (dockerHost !== null && !dockerHostPattern.test(dockerHost)) {
     throw new InputError('dockerHost must be a unix://, tcp://, npipe:// or ssh:// address.');
   }
-  return { name, type, dockerHost };
+  return { name, type, dockerHost, tls: parseTls(fields, dockerHost) };
+}
+
+/**
+ * The optional `tls: {ca, cert, key}` of a `tcp://` engine: PEM text of the CA that signed the
+ * engine's certificate and of the client certificate and key. All three or none.
+ */
+function parseTls(fields: JsonObject, dockerHost: string | null): NewEnvironment['tls'] {
+  const value = fields['tls'];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InputError("Field 'tls' must be an object with ca, cert and key.");
+  const tls = value as JsonObject;
+  // PEM text is kept exactly as given (no trimming).
+  const pem = (part: string): string => {
+    const text = tls[part];
+    if (typeof text !== 'string' || !text.trimStart().startsWith('-----BEGIN ')) {
+      throw new InputError("Field 'tls' needs ca, cert and key, each PEM text (-----BEGIN ...).");
+    }
+    return text;
+  };
+  const [ca, cert, key] = [pem('ca'), pem('cert'), pem('key')];
+  if (dockerHost === null || !dockerHost.startsWith('tcp://')) throw new InputError('TLS client certificates need a tcp:// dockerHost.');
+  return { ca, cert, key };
 }
 
 /** `GET|POST /api/environments`: signed-in users only. */

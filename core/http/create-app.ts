@@ -7,6 +7,7 @@ import { bodyParser } from './body-limit.js';
 import { errorMapper } from './error-mapper.js';
 import { requestId } from './request-id.js';
 import type { RequestState } from './request-state.js';
+import { webUi } from './web-ui.js';
 
 export interface AppOptions {
   readonly log: Logger;
@@ -15,6 +16,8 @@ export interface AppOptions {
   readonly trustProxy: boolean;
   /** The routers of the host's areas, mounted in this order. */
   readonly routers: readonly Router<RequestState>[];
+  /** Folder of the built web UI, served outside `/api/` after the routes; none when absent. */
+  readonly webRoot?: string;
 }
 
 /** Logs one line per request: no headers, no body (they may hold credentials). */
@@ -32,7 +35,7 @@ function accessLog(log: Logger): Koa.Middleware<RequestState> {
   };
 }
 
-/** Builds the Koa app: request id, access log, error mapper, body limit, authentication, then the routes. */
+/** Builds the Koa app: request id, access log, error mapper, body limit, authentication, the routes, then the web UI. */
 export function createApp(options: AppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy });
   // The error mapper answers every error; Koa's own handler would print stacks to stderr.
@@ -50,5 +53,6 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  if (options.webRoot !== undefined) app.use(webUi(options.webRoot));
   return app;
 }

@@ -1,8 +1,18 @@
 import type { Middleware } from 'koa';
-import { HostError, InputError, InternalError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
+import { HostError, InputError, InternalError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import type { RequestState } from './request-state.js';
+
+/**
+ * Says where a body stopped being JSON, never what it held: the parser's own message quotes the
+ * text around the mistake, and a pipeline that forgets the quotes around `"password": $SECRET`
+ * would see its secret echoed in the answer and written to the log.
+ */
+function malformedJsonMessage(err: unknown): string {
+  const position = /at position (\d+)/.exec(errorMessage(err))?.[1];
+  return position === undefined ? 'Malformed JSON in request body.' : `Malformed JSON in request body at position ${position}.`;
+}
 
 /** Maps errors thrown by body parsing and routing libraries (http-errors) to our classes. */
 function fromHttpError(err: unknown): HostError | null {
@@ -12,7 +22,7 @@ function fromHttpError(err: unknown): HostError | null {
   const type = (err as { type?: unknown }).type;
   if (status === 413) return new PayloadTooLargeError('Request body is larger than the 1 MiB limit.', { cause: err });
   if (status === 400 && (type === 'entity.parse.failed' || err instanceof SyntaxError)) {
-    return new InputError(`Malformed JSON in request body: ${errorMessage(err)}`, { code: 'INVALID_JSON', cause: err });
+    return new InputError(malformedJsonMessage(err), { code: 'INVALID_JSON', cause: err });
   }
   if (status === 404) return new NotFoundError(errorMessage(err), { cause: err });
   return new InputError(errorMessage(err), { cause: err });
@@ -33,8 +43,13 @@ export function errorMapper(log: Logger): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+      // The routers answer an unknown path, a method a path does not take (405) and a method
+      // they do not know at all (501) with a bare status; every error must carry the error body.
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+        if (ctx.status === 405 || ctx.status === 501) {
+          throw new MethodNotAllowedError(`Method ${ctx.method} is not allowed on ${ctx.path}. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
+        }
       }
     } catch (thrown) {
       const err = toHostError(thrown);

@@ -7,6 +7,27 @@ import { migrationSource } from './migrations.js';
 /** The host's database handle (knex). */
 export type Store = Knex;
 
+/**
+ * Longest a single MySQL/MariaDB query may run. A server that accepts connections but never
+ * answers (frozen, overloaded, cut off without a reset) would otherwise hold every request that
+ * touches the database forever; past this the query fails (503) and its connection is thrown
+ * away. Schema changes at start are exempt: migrations may legitimately take long.
+ */
+export const MYSQL_QUERY_TIMEOUT_MS = 4_000;
+
+/**
+ * Longest wait for a pooled connection (connecting included). Like the query timeout it stays
+ * below the `authenticate` hook's default deadline (5 s): a request that authenticates against
+ * an unreachable database must get the database's 503, not the hook's timeout (500).
+ */
+const MYSQL_ACQUIRE_TIMEOUT_MS = 4_000;
+
+/** What knex's `start` event hands over: any builder; only query and raw builders can time out. */
+interface StartingBuilder {
+  timeout?: (ms: number) => unknown;
+  _timeout?: number;
+}
+
 interface SqliteConnection {
   pragma(statement: string): unknown;
 }
@@ -18,6 +39,11 @@ async function prepareSqliteFile(filename: string): Promise<void> {
   await handle.close();
 }
 
+/** Where the SQLite database of `database` lives: `database.filename`, else `<dataDir>/rsgo.sqlite`. */
+export function sqliteFilename(database: HostConfig['database'], configDir: string, dataDir: string): string {
+  return database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+}
+
 /**
  * Opens the configured database and runs pending migrations. SQLite (default) lives in the
  * data folder with WAL and foreign keys; MySQL/MariaDB is reached through `database.url`.
@@ -27,13 +53,16 @@ export async function openStore(database: HostConfig['database'], configDir: str
   if (database.client === 'mysql') {
     db = knex({
       client: 'mysql2',
-      connection: { uri: database.url ?? '', timezone: 'Z', connectTimeout: 5_000 } as Knex.MySql2ConnectionConfig,
+      connection: { uri: database.url ?? '', timezone: 'Z', connectTimeout: MYSQL_ACQUIRE_TIMEOUT_MS } as Knex.MySql2ConnectionConfig,
       pool: { min: 0, max: 10 },
       // Requests during a database outage must fail fast (503), not queue forever.
-      acquireConnectionTimeout: 5_000,
+      acquireConnectionTimeout: MYSQL_ACQUIRE_TIMEOUT_MS,
+    });
+    db.on('start', (builder: StartingBuilder) => {
+      if (typeof builder.timeout === 'function' && builder._timeout === undefined) builder.timeout(MYSQL_QUERY_TIMEOUT_MS);
     });
   } else {
-    const filename = database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
+    const filename = sqliteFilename(database, configDir, dataDir);
     await prepareSqliteFile(filename);
     db = knex({
       client: 'better-sqlite3',
@@ -44,6 +73,9 @@ export async function openStore(database: HostConfig['database'], configDir: str
         max: 1,
         afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) => {
           conn.pragma('journal_mode = WAL');
+          // The driver's WAL default (NORMAL) may lose the last commits on a power cut or OS
+          // crash; FULL syncs the WAL on every commit, so an acknowledged write is on disk.
+          conn.pragma('synchronous = FULL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);

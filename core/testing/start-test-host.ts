@@ -27,6 +27,8 @@ export interface TestHostOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Replaces the work behind `/api/hooks/*` (e.g. to record what the routes pass on). */
   readonly webhookHandlers?: WebhookHandlers;
+  /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
+  readonly webRoot?: string;
 }
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
@@ -90,12 +92,15 @@ export async function startTestHost(
       // Test hosts hash passwords cheaply: start-up and sign-in stay fast; production keeps the default.
       passwordCost: TEST_PASSWORD_COST,
       webhookHandlers: options.webhookHandlers,
+      webRoot: options.webRoot,
     });
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true });
     throw err;
   }
   const { url } = await host.listen();
+  // Tests start from a known catalog: the first sync has finished.
+  await host.catalog.ready();
 
   const testHost: TestHost = {
     url,

@@ -29,7 +29,11 @@ export async function carryOutPlan(
     case 'rollback': {
       const deadline = new DeployDeadline(context.signal, options.deployTimeoutSeconds);
       try {
-        await deployStack(engine, plan, scoped, deadline, { pull: options.pull, stopTimeoutSeconds: options.stopTimeoutSeconds });
+        await deployStack(engine, plan, scoped, deadline, {
+          pull: options.pull,
+          stopTimeoutSeconds: options.stopTimeoutSeconds,
+          allowedBindRoots: options.allowedBindRoots,
+        });
       } finally {
         deadline.dispose();
       }

@@ -1,4 +1,5 @@
 import { DeploymentFailedError, errorMessage, type DeployContext, type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
+import { assertAllowedBinds } from './assert-allowed-binds.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { DockerEngine } from './docker-engine.js';
 import { removeDeploymentContainers, stopDeploymentContainers, type StopOptions } from './deployment-containers.js';
@@ -11,16 +12,19 @@ import { runInitService } from './run-init-service.js';
 import { startOrder } from './start-order.js';
 import { SETTLE_MS, waitUntilReady } from './wait-until-ready.js';
 
-/** How a deploy pulls and stops. */
+/** How a deploy pulls and stops, and which host folders it may bind-mount. */
 export interface DeploySettings {
   readonly pull: PullPolicy;
   readonly stopTimeoutSeconds: number;
+  /** `undefined`: any host path. */
+  readonly allowedBindRoots: readonly string[] | undefined;
 }
 
 /**
  * Makes the environment run exactly the plan's services (deploy, redeploy, upgrade, rollback).
- * Everything that can fail without side effects comes first: the engine must answer, every
- * image is pulled and no container name may belong to something else. Only then are the
+ * Everything that can fail without side effects comes first: binds must stay in the allowed
+ * roots, the engine must answer, every image is pulled and no container name may belong to
+ * something else. Only then are the
  * deployment's old containers replaced: init services run to completion, services start in
  * `dependsOn` order, and the deploy waits until each runs and is healthy. When starting fails,
  * the new containers are stopped (kept for their logs) and the failure names the service.
@@ -33,6 +37,7 @@ export async function deployStack(
   settings: DeploySettings,
 ): Promise<void> {
   const stop: StopOptions = { stopTimeoutSeconds: settings.stopTimeoutSeconds, progress: context.progress };
+  await assertAllowedBinds(plan, settings.allowedBindRoots);
   await engine.ping();
   await pullImages(engine, plan.services, { policy: settings.pull, deadline, progress: context.progress });
   await assertNoNameClashes(engine, plan);

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
 /** Credentials for one private registry, matched by the registry host of an image reference. */
@@ -20,6 +21,12 @@ export const dockerRuntimeOptions = z.strictObject({
   stopTimeoutSeconds: z.number().int().min(0).default(10),
   /** Upper bound for one whole plan: pulls, init containers, starts and health checks. */
   deployTimeoutSeconds: z.number().int().positive().default(300),
+  /**
+   * Host folders a stack may bind-mount; a bind anywhere else fails the deploy before anything
+   * changes. Absent: any path (a manifest author can then mount `/` or the Docker socket).
+   * `[]`: no bind mounts at all, named volumes only.
+   */
+  allowedBindRoots: z.array(z.string().refine(isAbsolute, 'must be an absolute path')).optional(),
 });
 
 /** The validated options with defaults applied. */

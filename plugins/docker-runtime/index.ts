@@ -18,7 +18,12 @@ export default definePlugin({
       return carryOutPlan(plan, context, ctx.name, ctx.options);
     });
     ctx.log.info(
-      { socketPath: ctx.options.socketPath, pull: ctx.options.pull, registries: ctx.options.registries.map((r) => r.host) },
+      {
+        socketPath: ctx.options.socketPath,
+        pull: ctx.options.pull,
+        registries: ctx.options.registries.map((r) => r.host),
+        allowedBindRoots: ctx.options.allowedBindRoots ?? 'any path',
+      },
       'docker runtime ready',
     );
   },

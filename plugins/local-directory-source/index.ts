@@ -16,7 +16,7 @@ export default definePlugin({
   setup({ hooks, options, configDir }) {
     const root = resolve(configDir, options.path);
     hooks.catalogSource.tap(async (request) => {
-      const files = await directorySourceFiles(root, { filePattern: options.filePattern, signal: request.signal });
+      const files = await directorySourceFiles(root, { filePattern: options.filePattern, signal: request.signal, displayPath: options.path });
       // Same paths, sizes and times as last time: nothing to re-parse.
       return files.revision === request.previousRevision ? { unchanged: true } : files;
     });

@@ -28,7 +28,7 @@ test('the process serves /healthz and stops cleanly on SIGTERM', async (t) => {
   const config = await tempConfig(t, 'server: { host: 127.0.0.1, port: 0 }\ndataDir: ./data\n');
   const proc = startProcess(config);
   t.teardown(() => void proc.child.kill('SIGKILL'));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   let url: string | undefined;
   while (!url && Date.now() < deadline) {
     url = /"url":"(http:[^"]+)"/.exec(proc.output())?.[1];

@@ -16,17 +16,19 @@ export interface AuthHostOptions extends Omit<TestHostOptions, 'config'> {
   readonly config?: Record<string, unknown>;
   /** The `database:` section; a fresh database of the engine by default. */
   readonly database?: Record<string, unknown>;
+  /** Plugin entries enabled after `api-key-auth` (runtime, catalog sources...). */
+  readonly extraPlugins?: readonly Record<string, unknown>[];
 }
 
 /** Starts a host with a fresh database of `engine` and `api-key-auth`, and signs the admin in. */
 export async function useAuthHost(t: ExecutionContext, engine: DatabaseEngine, options: AuthHostOptions = {}): Promise<AuthTestHost> {
-  const { pluginOptions, config, database, ...rest } = options;
+  const { pluginOptions, config, database, extraPlugins, ...rest } = options;
   const host = await useTestHost(t, {
     ...rest,
     config: {
       ...config,
       database: database ?? (await databaseConfig(t, engine)),
-      plugins: [{ use: 'api-key-auth', ...(pluginOptions ? { options: pluginOptions } : {}) }],
+      plugins: [{ use: 'api-key-auth', ...(pluginOptions ? { options: pluginOptions } : {}) }, ...(extraPlugins ?? [])],
     },
   });
   return { host, token: await host.signIn() };

@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import Router from '@koa/router';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../core/http/create-app.js';
 import type { RequestState } from '../../../core/http/request-state.js';
@@ -29,6 +30,17 @@ test('malformed JSON is a 400 with the error shape', async (t) => {
   t.regex(String(res.body['message']), /^Malformed JSON in request body/);
 });
 
+test('a malformed body is answered with where it broke, never with the text it held', async (t) => {
+  const host = await useTestHost(t);
+  // The parser's own message would quote `"password":hunter2hunter2` back.
+  const unquoted = await host.request('POST', '/api/auth/login', { body: '{"username":"admin","password":hunter2hunter2}' });
+  t.is(unquoted.status, 400);
+  t.is(unquoted.body['message'], 'Malformed JSON in request body.');
+  const cut = await host.request('POST', '/api/auth/login', { body: '{"username":"admin","password":"hunter2hunter2"' });
+  t.is(cut.body['message'], 'Malformed JSON in request body at position 47.');
+  t.false([unquoted.text, cut.text, ...host.logs].some((text) => text.includes('hunter2')));
+});
+
 test('a body over 1 MiB is a 413, declared or streamed', async (t) => {
   const host = await useTestHost(t);
   const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) });
@@ -50,6 +62,40 @@ test('an unknown route is a JSON 404', async (t) => {
   t.is(res.status, 404);
   t.deepEqual(Object.keys(res.body).sort(), ['code', 'message', 'requestId', 'success']);
   t.is(res.body['message'], 'No route for GET /api/nothing-here.');
+});
+
+test('a method a path does not take, known or unknown to HTTP, is a JSON 405 naming the allowed methods', async (t) => {
+  const host = await useTestHost(t);
+  for (const method of ['GET', 'PUT', 'PROPFIND']) {
+    const res = await host.request(method, '/api/hooks/redeploy');
+    t.is(res.status, 405, method);
+    t.is(res.headers.get('allow'), 'POST', method);
+    t.deepEqual(res.body, {
+      success: false,
+      message: `Method ${method} is not allowed on /api/hooks/redeploy. Allowed: POST.`,
+      code: 'METHOD_NOT_ALLOWED',
+      requestId: res.headers.get('x-request-id'),
+    });
+  }
+});
+
+test('a request the HTTP parser refuses gets the JSON error body, oversized headers a 431', async (t) => {
+  const host = await useTestHost(t);
+  const { port } = new URL(host.url);
+  const exchange = (raw: string) =>
+    new Promise<string>((done) => {
+      let answer = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(raw));
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('close', () => done(answer));
+    });
+  const garbage = await exchange('NOT HTTP AT ALL\r\n\r\n');
+  t.regex(garbage, /^HTTP\/1\.1 400 /);
+  t.like(JSON.parse(garbage.split('\r\n\r\n')[1] ?? ''), { success: false, message: 'The request is not valid HTTP.', code: 'MALFORMED_REQUEST' });
+  const huge = await exchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+  t.regex(huge, /^HTTP\/1\.1 431 /);
+  t.like(JSON.parse(huge.split('\r\n\r\n')[1] ?? ''), { success: false, code: 'HEADERS_TOO_LARGE' });
+  t.is((await host.request('GET', '/healthz')).status, 200);
 });
 
 test('every response carries X-Request-Id, echoing a sane one from the caller', async (t) => {

@@ -1,0 +1,59 @@
+import { objectField } from '../answer-fields.js';
+import type { EnvironmentItem } from '../api-contract.js';
+import { commonOptions, type CommandGroup } from '../command.js';
+import { hostOptions, managementClient } from '../host-connection.js';
+import { renderTable } from '../render-table.js';
+import { listEnvironments } from '../resolve-environment.js';
+
+/** `rsgo env list|create`: the environments stacks are deployed to. */
+export const envCommands: CommandGroup = {
+  name: 'env',
+  summary: 'list and create environments (where stacks run)',
+  commands: [
+    {
+      name: 'list',
+      summary: 'list the environments; the default one is marked',
+      options: { ...hostOptions, ...commonOptions },
+      examples: ['rsgo env list', "rsgo env list --json | jq -r '.environments[] | select(.name == \"staging\") | .id'"],
+      async run(input) {
+        const client = managementClient(input);
+        const environments = await listEnvironments(client);
+        if (input.json) return input.printJson({ environments });
+        input.out(
+          renderTable(environments, [
+            { header: 'id', value: (environment) => environment.id },
+            { header: 'name', value: (environment) => environment.name },
+            { header: 'type', value: (environment) => environment.type },
+            { header: 'docker host', value: (environment) => environment.dockerHost ?? 'local socket' },
+            { header: 'default', value: (environment) => (environment.isDefault ? 'yes' : '') },
+          ]),
+        );
+      },
+    },
+    {
+      name: 'create',
+      summary: 'create an environment',
+      args: ['<name>'],
+      description: 'Creates an environment served by a Docker engine: the local socket, or the engine at --docker-host.',
+      options: {
+        'docker-host': { type: 'string', valueName: 'address', description: 'the engine: unix://, tcp://, npipe:// or ssh:// address (default: the local socket)' },
+        type: { type: 'string', valueName: 'runtime', description: 'the runtime type (default: docker)' },
+        ...hostOptions,
+        ...commonOptions,
+      },
+      examples: ['rsgo env create staging --docker-host tcp://10.0.0.5:2376'],
+      async run(input) {
+        const name = input.argument(0, 'the environment name');
+        const dockerHost = input.string('docker-host');
+        const body = await managementClient(input).call('POST', '/api/environments', {
+          name,
+          type: input.string('type') ?? 'docker',
+          ...(dockerHost === undefined ? {} : { dockerHost }),
+        });
+        if (input.json) return input.printJson(body);
+        const environment = objectField<EnvironmentItem>(body, 'environment');
+        input.out(`Created environment '${environment.name}' (${environment.id}).`);
+      },
+    },
+  ],
+};

@@ -1,0 +1,45 @@
+import Router from '@koa/router';
+import type { AuditRecorder } from '../audit/audit-event.js';
+import { requestAuditFields } from '../audit/request-audit-fields.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import { requireUser } from '../http/authorize.js';
+import { toHostError } from '../http/error-mapper.js';
+import type { RequestState } from '../http/request-state.js';
+import { productView, type ProductView } from './catalog-product-view.js';
+import type { CatalogService } from './catalog-service.js';
+import { syncSourcesResult } from './sync-sources-result.js';
+
+/**
+ * `GET /api/catalog` (the current catalog; it answers at once, also while a sync runs) and
+ * `POST /api/catalog/sync` (the administrators' twin of the sync-sources hook): signed-in users only.
+ */
+export function catalogRoutes(hooks: HostHooks, catalog: CatalogService, audit: AuditRecorder): Router<RequestState> {
+  const router = new Router<RequestState>();
+  const signedIn = requireUser(hooks);
+  router.get('/api/catalog', signedIn, (ctx) => {
+    const products = catalog.groups().map(productView).filter((view): view is ProductView => view !== null);
+    ctx.body = { products };
+  });
+  router.post('/api/catalog/sync', signedIn, async (ctx) => {
+    const started = performance.now();
+    const record = (status: number, code: string | null, message: string | null) =>
+      audit.record({
+        ...requestAuditFields(ctx),
+        action: 'catalog.synced',
+        outcome: status < 400 ? 'success' : 'failure',
+        status,
+        durationMs: performance.now() - started,
+        code,
+        message,
+      });
+    try {
+      ctx.body = { success: true, ...syncSourcesResult(await catalog.sync()) };
+    } catch (thrown) {
+      const err = toHostError(thrown);
+      await record(err.status, err.code, err.expose ? err.message : null);
+      throw err;
+    }
+    await record(200, null, null);
+  });
+  return router;
+}

@@ -1,0 +1,26 @@
+import { InternalError } from '../errors.js';
+import type { SyncSourcesResult } from '../webhooks/webhook-handlers.js';
+import type { SyncReport } from './catalog-service.js';
+
+/**
+ * The answer of `POST /api/hooks/sync-sources` and `POST /api/catalog/sync` for a sync: the 200
+ * body (warnings only when there are some), or, when a source failed, a 500 error whose body
+ * carries the counts, every failure and the warnings, so a pipeline sees what went wrong.
+ */
+export function syncSourcesResult(report: SyncReport): SyncSourcesResult {
+  const counts = { stacksLoaded: report.stacksLoaded, sourcesSynced: report.sourcesSynced };
+  if (report.errors.length === 0) {
+    return {
+      ...counts,
+      message: `Synced ${report.sourcesSynced} source(s), loaded ${report.stacksLoaded} stack(s).`,
+      ...(report.warnings.length > 0 ? { warnings: report.warnings } : {}),
+    };
+  }
+  const failures = report.errors.map((error) => `Failed to sync '${error.source}': ${error.message}`).join('; ');
+  throw new InternalError(`Sync completed with errors: ${failures}`, {
+    code: 'SYNC_FAILED',
+    // The reasons are the sources' own (scrubbed) messages, meant for the caller.
+    expose: true,
+    fields: { ...counts, errors: report.errors, warnings: report.warnings },
+  });
+}

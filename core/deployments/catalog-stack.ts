@@ -1,0 +1,74 @@
+import type { CatalogProduct, CatalogService } from '../catalog/catalog-service.js';
+import type { StackManifest, VariableDefinition } from '../catalog/manifest-model.js';
+import { mergeVariableDefinitions } from '../catalog/validate-variables.js';
+import { InputError } from '../errors.js';
+
+/** The catalog as deployments read it. */
+export type CatalogLookup = Pick<CatalogService, 'find' | 'versions'>;
+
+/** One stack of one product version, with what a deploy needs from the catalog. */
+export interface CatalogStack {
+  readonly product: CatalogProduct;
+  readonly stack: StackManifest;
+  /** `<product id>:<stack name>`: the product's catalog id plus the stack. */
+  readonly stackId: string;
+  /** The stack's variables merged over the product's shared ones. */
+  readonly variables: readonly VariableDefinition[];
+}
+
+/** The versions of a product as a message lists them: ascending SemVer, comma-separated. */
+export function availableVersions(catalog: CatalogLookup, productId: string): string {
+  return catalog.versions(productId).map((product) => product.version).join(', ');
+}
+
+/**
+ * A version of a product (the latest when `version` is omitted).
+ * @throws InputError naming the product, or the version and the versions there are.
+ */
+export function findProductVersion(catalog: CatalogLookup, productId: string, version: string | null): CatalogProduct {
+  if (catalog.versions(productId).length === 0) {
+    throw new InputError(`Product '${productId}' not found in catalog.`, { code: 'PRODUCT_NOT_FOUND' });
+  }
+  const product = catalog.find(productId, version ?? undefined);
+  if (product === null) {
+    throw new InputError(`Version '${version}' not found in catalog. Available versions: ${availableVersions(catalog, productId)}`, {
+      code: 'VERSION_NOT_FOUND',
+    });
+  }
+  return product;
+}
+
+/**
+ * A stack of a product version by name (case-insensitive); without a name, the product's only
+ * stack.
+ * @throws InputError when the name matches no stack, or none is given for a multi-stack product.
+ */
+export function findStack(product: CatalogProduct, stackName: string | null): CatalogStack {
+  const stacks = product.manifest.stacks;
+  const names = stacks.map((s) => s.name).join(', ');
+  let stack: StackManifest | undefined;
+  if (stackName === null) {
+    if (stacks.length > 1) {
+      throw new InputError(`Product '${product.name}' has several stacks; name one in stackDefinitionName: ${names}.`, { code: 'STACK_REQUIRED' });
+    }
+    stack = stacks[0];
+  } else {
+    stack = stacks.find((s) => s.name.toLowerCase() === stackName.toLowerCase());
+  }
+  if (stack === undefined) {
+    throw new InputError(`Stack '${stackName}' not found in product '${product.name}' version ${product.version}. Available stacks: ${names}.`, {
+      code: 'STACK_NOT_FOUND',
+    });
+  }
+  return catalogStack(product, stack);
+}
+
+/** A product's stack with its catalog id and merged variable definitions. */
+export function catalogStack(product: CatalogProduct, stack: StackManifest): CatalogStack {
+  return {
+    product,
+    stack,
+    stackId: `${product.id}:${stack.name}`,
+    variables: mergeVariableDefinitions(product.manifest.sharedVariables, stack.variables),
+  };
+}

@@ -1,0 +1,73 @@
+import type { Principal } from '../auth/principal.js';
+import type { DeployContext, DeployedService, DeployPlan, DeployResult } from '../deploy/deploy-plan.js';
+import { runDeployPipeline } from '../deploy/run-deploy-pipeline.js';
+import { errorMessage } from '../errors.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import type { Logger } from '../logger.js';
+import { teardownPlan, type PlanTarget } from './build-deploy-plan.js';
+import type { ServiceRecord } from './deployment.js';
+
+/** How long a look at what runs may take. */
+const INSPECT_TIMEOUT_MS = 30_000;
+
+/** The containers a runtime reported, as a deployment records them. */
+export function serviceRecords(services: readonly DeployedService[]): ServiceRecord[] {
+  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle }) => ({
+    serviceName,
+    containerId,
+    containerName,
+    image,
+    status,
+    lifecycle,
+  }));
+}
+
+/**
+ * Hands plans to the hook pipeline with a deadline: when `timeoutSeconds` pass, the deploy
+ * context's signal aborts and the runtime gives up with a message saying why, so a caller
+ * always gets an answer.
+ */
+export class PlanExecutor {
+  readonly #hooks: HostHooks;
+  readonly #log: Logger;
+  readonly #timeoutMs: number;
+
+  constructor(hooks: HostHooks, log: Logger, timeoutSeconds: number) {
+    this.#hooks = hooks;
+    this.#log = log;
+    this.#timeoutMs = timeoutSeconds * 1000;
+  }
+
+  /** Runs beforeDeploy, deploy and afterDeploy for `plan`; resolves what the runtime reports. */
+  run(plan: DeployPlan, principal: Principal | null): Promise<DeployResult> {
+    return this.#pipeline(plan, principal, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`);
+  }
+
+  /** What runs for the deployment now (by label); `{ error }` when the runtime cannot tell. */
+  async inspect(target: PlanTarget): Promise<{ services: ServiceRecord[] } | { error: string }> {
+    try {
+      const result = await this.#pipeline(teardownPlan('inspect', target), null, INSPECT_TIMEOUT_MS, 'the inspection took too long');
+      return { services: serviceRecords(result.services) };
+    } catch (err) {
+      return { error: errorMessage(err) };
+    }
+  }
+
+  async #pipeline(plan: DeployPlan, principal: Principal | null, timeoutMs: number, reason: string): Promise<DeployResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
+    const log = this.#log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation });
+    const context: DeployContext = {
+      signal: controller.signal,
+      principal,
+      log,
+      progress: (event) => log.debug({ service: event.service, step: event.step }, event.message),
+    };
+    try {
+      const { result } = await runDeployPipeline(this.#hooks, plan, context);
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/open-store.js';
+
+/** A held stack lock. */
+export interface StackLock {
+  /** Frees the stack for the next operation; safe to call twice. */
+  release(): Promise<void>;
+}
+
+export interface StackLockTiming {
+  /** How long an unrenewed lease counts as held; a crashed holder frees the stack after this. */
+  readonly leaseMs: number;
+  /** How often a waiter looks at a lease held by another process. */
+  readonly pollMs: number;
+}
+
+interface LeaseRow {
+  environment_id: string;
+  stack_key: string;
+  holder: string;
+  expires_at: number | string;
+}
+
+const defaultTiming: StackLockTiming = { leaseMs: 15_000, pollMs: 200 };
+
+/**
+ * One operation at a time per stack (environment + stack name, case-insensitive). Within the
+ * process, waiters queue in arrival order; across processes sharing the database, the holder
+ * keeps a lease row it renews while it works, so a second host waits too, and a host that
+ * died frees the stack once its lease runs out. A waiter that does not get its turn within
+ * the bounded wait gets a 409.
+ */
+export class StackLocks {
+  readonly #db: Store;
+  readonly #log: Logger;
+  readonly #timing: StackLockTiming;
+  /** The last waiter's turn per stack: the next one queues behind it. */
+  readonly #tails = new Map<string, Promise<void>>();
+
+  constructor(db: Store, log: Logger, timing: Partial<StackLockTiming> = {}) {
+    this.#db = db;
+    this.#log = log;
+    this.#timing = { ...defaultTiming, ...timing };
+  }
+
+  /**
+   * Waits up to `waitMs` for the stack, then holds it until released. `subject` names what is
+   * locked in the 409 message (default: the stack).
+   * @throws ConflictError when another operation still holds it after `waitMs`.
+   */
+  async acquire(environmentId: string, stackName: string, waitMs: number, subject = `stack '${stackName}'`): Promise<StackLock> {
+    const stackKey = stackName.toLowerCase();
+    const key = `${environmentId}/${stackKey}`;
+    const deadline = Date.now() + waitMs;
+    const busy = () =>
+      new ConflictError(
+        `Another operation on ${subject} in environment '${environmentId}' is still running after ${Math.round(waitMs / 1000)}s; try again later.`,
+        { code: 'STACK_BUSY' },
+      );
+
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    let endTurn!: () => void;
+    const turn = new Promise<void>((done) => (endTurn = done));
+    const tail = previous.then(() => turn);
+    this.#tails.set(key, tail);
+    const leave = () => {
+      endTurn();
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    };
+
+    if (!(await settlesWithin(previous, deadline - Date.now()))) {
+      // Our place in the queue passes straight on to whoever waits behind us.
+      leave();
+      throw busy();
+    }
+    const holder = randomUUID();
+    try {
+      if (!(await this.#takeLease(environmentId, stackKey, holder, deadline))) throw busy();
+    } catch (err) {
+      leave();
+      throw err;
+    }
+
+    const renew = setInterval(() => {
+      this.#db('stack_leases')
+        .where({ environment_id: environmentId, stack_key: stackKey, holder })
+        .update({ expires_at: Date.now() + this.#timing.leaseMs })
+        .then((updated: number) => {
+          if (updated === 0) this.#log.error({ environmentId, stack: stackName }, 'stack lease lost while an operation runs');
+        })
+        .catch((err: unknown) => this.#log.warn({ environmentId, stack: stackName, err: errorMessage(err) }, 'could not renew the stack lease'));
+    }, Math.max(50, Math.floor(this.#timing.leaseMs / 3)));
+    renew.unref();
+
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(renew);
+        try {
+          await this.#db('stack_leases').where({ environment_id: environmentId, stack_key: stackKey, holder }).delete();
+        } catch (err) {
+          // The lease then runs out on its own.
+          this.#log.warn({ environmentId, stack: stackName, err: errorMessage(err) }, 'could not free the stack lease');
+        } finally {
+          leave();
+        }
+      },
+    };
+  }
+
+  /** Takes the stack's lease row, waiting (polling) for another process to free it or let it expire. */
+  async #takeLease(environmentId: string, stackKey: string, holder: string, deadline: number): Promise<boolean> {
+    const where = { environment_id: environmentId, stack_key: stackKey };
+    for (;;) {
+      const expiresAt = Date.now() + this.#timing.leaseMs;
+      await this.#db('stack_leases').insert({ ...where, holder, expires_at: expiresAt }).onConflict(['environment_id', 'stack_key']).ignore();
+      const row = await this.#db<LeaseRow>('stack_leases').where(where).first();
+      if (row?.holder === holder) return true;
+      if (row && Number(row.expires_at) < Date.now()) {
+        // The holder stopped renewing (it died): take over, unless another waiter just did.
+        const taken = await this.#db('stack_leases')
+          .where({ ...where, holder: row.holder, expires_at: row.expires_at })
+          .update({ holder, expires_at: Date.now() + this.#timing.leaseMs });
+        if (taken === 1) {
+          this.#log.warn({ environmentId, stack: stackKey }, 'took over the stack lease of a holder that stopped renewing it');
+          return true;
+        }
+      }
+      if (Date.now() + this.#timing.pollMs > deadline) return false;
+      await sleep(this.#timing.pollMs);
+    }
+  }
+}
+
+/** Whether `promise` settles within `ms` (never rejects). A settled promise wins even at 0 ms. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,111 @@
+import test from 'ava';
+import { runCli } from '../support/run-cli.js';
+import { useScriptedServer } from '../support/scripted-server.js';
+
+const API_KEY = 'rsgo_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+/** Fast retries: the policy is what is tested here, not the default delays. */
+const fastRetries = ['--retry-delay', '20'];
+const unavailable = { status: 503, body: { success: false, message: 'The database is unavailable; try again shortly.', code: 'DATABASE_UNAVAILABLE' } };
+const synced = { status: 200, body: { success: true, stacksLoaded: 2, sourcesSynced: 1, message: 'Synced 1 source(s), loaded 2 stack(s).' } };
+
+test('503 twice then 200: the third attempt succeeds, each retry is logged, the key goes in the header only', async (t) => {
+  const server = await useScriptedServer(t, [unavailable, unavailable, synced]);
+  const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  t.is(run.stdout, 'Synced 1 source(s), loaded 2 stack(s).\n');
+  t.is(server.requests.length, 3);
+  t.regex(run.stderr, /rsgo: attempt 1 of 5 failed \(HTTP 503 Service Unavailable: The database is unavailable; try again shortly\.\); retrying in /);
+  t.regex(run.stderr, /rsgo: attempt 2 of 5 failed/);
+  for (const request of server.requests) {
+    t.is(request.method, 'POST');
+    t.is(request.url, '/api/hooks/sync-sources');
+    t.is(request.headers['x-api-key'], API_KEY);
+  }
+});
+
+test('a 502 from a proxy is retried as well', async (t) => {
+  const server = await useScriptedServer(t, [{ status: 502 }, synced]);
+  const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  t.is(server.requests.length, 2);
+  t.regex(run.stderr, /attempt 1 of 5 failed \(HTTP 502 Bad Gateway\)/);
+});
+
+test('Retry-After is waited for instead of the backoff', async (t) => {
+  const server = await useScriptedServer(t, [{ ...unavailable, headers: { 'retry-after': '1' } }, synced]);
+  const run = await runCli(['hook', 'sync', '--retry-delay', '0'], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  const [first, second] = server.requests;
+  t.true((second?.at ?? 0) - (first?.at ?? 0) >= 1_000, 'waited a second');
+  t.regex(run.stderr, /retrying in 1\.0s/);
+});
+
+test('a 400 is never retried: one request, exit 1, the host message printed', async (t) => {
+  const message = "No deployment found for stack 'shop' in environment '6f1c0a52-3d5e-4c8e-9a51-2b7f8e0d4c11'.";
+  const server = await useScriptedServer(t, [{ status: 400, body: { success: false, message, code: 'DEPLOYMENT_NOT_FOUND' } }, synced]);
+  const run = await runCli(['hook', 'redeploy', '--stack', 'shop', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 1);
+  t.is(server.requests.length, 1);
+  t.deepEqual(JSON.parse(server.requests[0]?.body ?? ''), { stackName: 'shop' });
+  t.regex(run.stderr, new RegExp(`^Redeploying 'shop'\\.\\.\\.\\nrsgo: ${message.replace(/[.'()]/g, '\\$&')}\\n`));
+});
+
+test('a 500 is never retried: the host failed doing the work, exit 4', async (t) => {
+  const server = await useScriptedServer(t, [
+    { status: 500, body: { success: false, message: "Sync completed with errors: Failed to sync 'platform': authentication failed", errors: [{ source: 'platform', message: 'authentication failed' }] } },
+    synced,
+  ]);
+  const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 4);
+  t.is(server.requests.length, 1);
+  t.regex(run.stderr, /error: platform: authentication failed\n/);
+  t.regex(run.stderr, /rsgo: Sync completed with errors: Failed to sync 'platform': authentication failed\n/);
+});
+
+test('a host that stays unavailable is given up after --attempts, exit 4', async (t) => {
+  const server = await useScriptedServer(t, [unavailable]);
+  const run = await runCli(['hook', 'sync', '--attempts', '3', ...fastRetries, '--json'], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 4);
+  t.is(server.requests.length, 3);
+  t.like(run.json(), { success: false, code: 'DATABASE_UNAVAILABLE' });
+  t.regex(run.stderr, /attempt 2 of 3 failed/);
+  t.notRegex(run.stderr, /attempt 3 of 3 failed/);
+});
+
+test('a refused connection is retried until the attempts run out, exit 4', async (t) => {
+  const run = await runCli(['hook', 'sync', ...fastRetries], {
+    env: { RSGO_URL: 'http://127.0.0.1:9', RSGO_API_KEY: API_KEY, RSGO_RETRY_ATTEMPTS: '2' },
+  });
+  t.is(run.code, 4);
+  t.regex(run.stderr, /rsgo: attempt 1 of 2 failed \(Cannot reach the host at http:\/\/127\.0\.0\.1:9: connection refused\.\); retrying in /);
+  t.regex(run.stderr, /rsgo: Cannot reach the host at http:\/\/127\.0\.0\.1:9: connection refused\.\n$/);
+});
+
+test('a connection dropped before the answer is retried', async (t) => {
+  const server = await useScriptedServer(t, ['drop', synced]);
+  const run = await runCli(['hook', 'sync', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  t.is(server.requests.length, 2);
+  t.regex(run.stderr, /attempt 1 of 5 failed \(The connection to http:\/\/127\.0\.0\.1:\d+ was closed before the host answered\.\)/);
+});
+
+test('an upgrade whose answer was lost counts as done when the retry finds the target version running', async (t) => {
+  const already = { status: 400, body: { success: false, message: 'Already running version 6.5.0.', code: 'ALREADY_RUNNING' } };
+  const server = await useScriptedServer(t, ['drop', already]);
+  const run = await runCli(['hook', 'upgrade', '--stack', 'shop', '--version', '6.5.0', ...fastRetries], { env: { RSGO_URL: server.url, RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  t.is(run.stdout, "'shop' runs 6.5.0: the upgrade was carried out by an earlier attempt whose answer was lost.\n");
+
+  // Without a lost answer before it, the same 400 is the caller's mistake and fails the step.
+  const plain = await useScriptedServer(t, [already]);
+  const direct = await runCli(['hook', 'upgrade', '--stack', 'shop', '--version', '6.5.0'], { env: { RSGO_URL: plain.url, RSGO_API_KEY: API_KEY } });
+  t.is(direct.code, 1);
+  t.regex(direct.stderr, /rsgo: Already running version 6\.5\.0\.\n/);
+});
+
+test('a base URL with a path prefix (behind a proxy) keeps the prefix', async (t) => {
+  const server = await useScriptedServer(t, [synced]);
+  const run = await runCli(['hook', 'sync', '--url', `${server.url}/rsgo/`], { env: { RSGO_API_KEY: API_KEY } });
+  t.is(run.code, 0, run.stderr);
+  t.is(server.requests[0]?.url, '/rsgo/api/hooks/sync-sources');
+});

@@ -1,0 +1,64 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
+import { testImages } from '../../support/test-images.js';
+
+const images = testImages('deployments-stack-lock');
+
+/** A product whose init container takes `${INIT_SECONDS}` (default 0) before the service starts. */
+async function slowManifest(): Promise<Record<string, string>> {
+  const image = await images.push('app');
+  return {
+    'slow.yaml': `metadata: { name: Slow, productVersion: "1.0.0" }
+variables:
+  INIT_SECONDS: { default: "0" }
+services:
+  init:
+    image: ${image.ref}
+    lifecycle: init
+    command: ["sleep", "\${INIT_SECONDS}"]
+  app:
+    image: ${image.ref}
+    command: ${idleCommand()}
+`,
+  };
+}
+
+function deploy(host: DeployTestHost, stackName: string, initSeconds: number) {
+  return host
+    .admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:Slow', variables: { INIT_SECONDS: String(initSeconds) } })
+    .then((res) => ({ ...res, at: Date.now() }));
+}
+
+test('a second operation on a busy stack gives up after the bounded wait with a 409; another stack deploys meanwhile', async (t) => {
+  const host = await useDeployHost(t, { manifests: await slowManifest(), config: { deployments: { timeoutSeconds: 120, lockWaitSeconds: 1, leaseSeconds: 5 } } });
+  const busy = `slow-${randomBytes(4).toString('hex')}`;
+  const other = `fast-${randomBytes(4).toString('hex')}`;
+
+  const slow = deploy(host, busy, 12);
+  await new Promise((done) => setTimeout(done, 1500));
+  const [refused, parallel] = await Promise.all([deploy(host, busy, 0), deploy(host, other, 0)]);
+  const finished = await slow;
+
+  t.is(refused.status, 409);
+  t.like(refused.body, {
+    success: false,
+    code: 'STACK_BUSY',
+    message: `Another operation on stack '${busy}' in environment '${host.environmentId}' is still running after 1s; try again later.`,
+  });
+  t.is(parallel.status, 201, parallel.text);
+  t.is(finished.status, 201, finished.text);
+  t.true(parallel.at < finished.at, 'the other stack did not wait for the busy one');
+});
+
+test('an operation that waits for the stack sees the state the first one left', async (t) => {
+  const host = await useDeployHost(t, { manifests: await slowManifest() });
+  const stackName = `slow-${randomBytes(4).toString('hex')}`;
+  const first = deploy(host, stackName, 6);
+  await new Promise((done) => setTimeout(done, 1500));
+  const second = await deploy(host, stackName, 0);
+  t.is((await first).status, 201);
+  t.is(second.status, 409);
+  t.is(second.body['code'], 'STACK_EXISTS');
+  t.true(second.at >= (await first).at);
+});

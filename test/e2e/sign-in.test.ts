@@ -1,0 +1,35 @@
+import { browserTest, openUi } from './browser-test.js';
+import { signIn } from './ui-steps.js';
+
+const test = browserTest();
+
+test.serial('sign-in: wrong password, a session that survives a reload, a rejected token, and sign-out', async (t) => {
+  const { host, page } = await openUi(t);
+  t.is(await page.title(), 'Sign in · rsgo');
+  await page.getByLabel('Username').fill(host.admin.username);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  t.is(await page.getByRole('alert').innerText(), 'Invalid username or password.');
+  t.is(await page.getByLabel('Password').inputValue(), '');
+
+  await signIn(page, host);
+  t.true(await page.getByText(`Signed in as ${host.admin.username}`).isVisible());
+  t.is(await page.title(), 'Deployments · rsgo');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
+
+  // A token the host no longer accepts ends the session on the next call.
+  await page.evaluate(() => {
+    const session = JSON.parse(sessionStorage.getItem('rsgo.session') ?? '{}') as Record<string, unknown>;
+    sessionStorage.setItem('rsgo.session', JSON.stringify({ ...session, token: 'forged' }));
+  });
+  await page.reload();
+  await page.getByText('Your session has expired. Sign in again.').waitFor();
+
+  await signIn(page, host);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  t.is(await page.evaluate(() => sessionStorage.getItem('rsgo.session')), null);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+});

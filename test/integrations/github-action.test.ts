@@ -1,0 +1,88 @@
+import test, { type ExecutionContext } from 'ava';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { usePipelineHost } from '../support/pipeline-host.js';
+import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
+import { runShell } from '../support/run-shell.js';
+
+const ACTION = new URL('../../integrations/github-actions/rsgo-deploy/action.yml', import.meta.url);
+
+interface CompositeAction {
+  inputs: Record<string, { default?: string }>;
+  runs: { using: string; steps: { id: string; shell: string; env: Record<string, string>; run: string }[] };
+}
+
+/**
+ * Runs the action's step as the runner would: `${{ inputs.* }}` filled in from `inputs` (or the
+ * input's default), the step's `env`, `bash --noprofile --norc -eo pipefail`. Resolves the run
+ * and the step's outputs.
+ */
+async function runAction(t: ExecutionContext, inputs: Record<string, string>) {
+  const action = parse(await readFile(ACTION, 'utf8')) as CompositeAction;
+  t.is(action.runs.using, 'composite');
+  const [step] = action.runs.steps;
+  if (!step) throw new Error('the action has no step');
+  const expression = /^\$\{\{ inputs\.([a-z-]+) \}\}$/;
+  const env = Object.fromEntries(
+    Object.entries(step.env).map(([name, value]) => {
+      const input = expression.exec(value)?.[1] ?? '';
+      return [name, inputs[input] ?? action.inputs[input]?.default ?? ''];
+    }),
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'rsgo-gha-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const outputFile = join(dir, 'output');
+  t.is(step.shell, 'bash');
+  const run = await runShell('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c'], step.run, { ...env, GITHUB_OUTPUT: outputFile });
+  const outputs = await readFile(outputFile, 'utf8').catch(() => '');
+  return { ...run, outputs };
+}
+
+test('the GitHub action redeploys a stack, prints the message and sets it as the step output', async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'ams-project' });
+  t.is(run.code, 0, run.stdout + run.stderr);
+  t.is(run.stdout, "Successfully triggered redeploy of 'ams-project'.\n");
+  t.is(run.outputs, "message=Successfully triggered redeploy of 'ams-project'.\n");
+  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: 'ams-project' }, variables: {} }]);
+});
+
+test('the GitHub action upgrades and syncs', async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const common = { url: `${host.env.RSGO_URL}/`, 'api-key': host.env.RSGO_API_KEY };
+  const upgrade = await runAction(t, { ...common, operation: 'upgrade', 'stack-name': 'ams-project', 'target-version': '6.5.0', 'environment-id': host.environmentId });
+  t.is(upgrade.code, 0, upgrade.stdout + upgrade.stderr);
+  t.is(upgrade.stdout, "Successfully upgraded 'ams-project' from 6.4.0 to 6.5.0.\n");
+  const sync = await runAction(t, { ...common, operation: 'sync' });
+  t.is(sync.code, 0, sync.stdout + sync.stderr);
+  t.is(sync.stdout, 'Synced 0 source(s), loaded 0 stack(s).\n');
+});
+
+test('the GitHub action fails the job on a 400 and on a 401, with the host message as the error', async (t) => {
+  const host = await usePipelineHost(t);
+  const missing = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'nope' });
+  t.is(missing.code, 1);
+  t.is(missing.stdout, `::error::rsgo answered HTTP 400: No deployment found for stack 'nope' in environment '${host.environmentId}'.\n`);
+  const refused = await runAction(t, { operation: 'sync', url: host.env.RSGO_URL, 'api-key': 'rsgo_wrong' });
+  t.is(refused.code, 1);
+  t.is(refused.stdout, '::error::rsgo answered HTTP 401: Invalid or missing API key.\n');
+  const unknownOperation = await runAction(t, { operation: 'deploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY });
+  t.is(unknownOperation.code, 2);
+});
+
+test('the GitHub action fails when the host cannot be reached', async (t) => {
+  const run = await runAction(t, { operation: 'sync', url: 'http://127.0.0.1:9', 'api-key': 'rsgo_x' });
+  t.is(run.code, 1);
+  t.regex(run.stdout, /::error::cannot reach the rsgo host/);
+});
+
+test('an input with quotes and $(...) reaches the host as a plain value', async (t) => {
+  const host = await usePipelineHost(t);
+  const name = `x"; echo injected; $(echo injected) '`;
+  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': name });
+  t.is(run.code, 1);
+  t.notRegex(run.stdout, /^injected/m);
+  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: name }, variables: {} }]);
+});

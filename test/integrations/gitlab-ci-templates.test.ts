@@ -1,0 +1,57 @@
+import test from 'ava';
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { usePipelineHost } from '../support/pipeline-host.js';
+import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
+import { runShell } from '../support/run-shell.js';
+
+interface Job {
+  extends?: string;
+  image?: string;
+  variables?: Record<string, string>;
+  script?: string[];
+}
+
+/**
+ * Runs a job template's `script` as a GitLab runner would in the job's image: its `extends`
+ * chain resolved, the lines run in order by a POSIX `sh -e` (the image is Alpine, whose shell
+ * is not bash), with the job's variables and `variables` (CI/CD variables) in the environment.
+ */
+async function runJob(name: string, variables: Record<string, string>) {
+  const jobs = parse(await readFile(new URL('../../integrations/gitlab-ci/rsgo.gitlab-ci.yml', import.meta.url), 'utf8')) as Record<string, Job>;
+  const resolve = (jobName: string): Job => {
+    const job = jobs[jobName];
+    if (!job) throw new Error(`no job ${jobName}`);
+    const parent = job.extends === undefined ? {} : resolve(job.extends);
+    return { ...parent, ...job, variables: { ...parent.variables, ...job.variables } };
+  };
+  const job = resolve(name);
+  return runShell('sh', ['-e', '-c'], (job.script ?? []).join('\n'), { ...job.variables, ...variables });
+}
+
+test('.rsgo-redeploy redeploys RSGO_STACK_NAME and prints the answer', async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const run = await runJob('.rsgo-redeploy', { ...host.env, RSGO_STACK_NAME: 'ams-project' });
+  t.is(run.code, 0, run.stderr);
+  t.like(JSON.parse(run.stdout), { success: true, message: "Successfully triggered redeploy of 'ams-project'." });
+  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: 'ams-project' }, variables: {} }]);
+});
+
+test('.rsgo-sync-upgrade syncs, then upgrades RSGO_STACK_NAME to RSGO_TARGET_VERSION in RSGO_ENVIRONMENT_ID', async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const run = await runJob('.rsgo-sync-upgrade', { ...host.env, RSGO_STACK_NAME: 'ams-project', RSGO_TARGET_VERSION: '6.5.0', RSGO_ENVIRONMENT_ID: host.environmentId });
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /"message":"Synced 0 source\(s\), loaded 0 stack\(s\)\."/);
+  t.regex(run.stdout, /"message":"Successfully upgraded 'ams-project' from 6\.4\.0 to 6\.5\.0\."/);
+  t.deepEqual(host.calls, [{ environmentId: host.environmentId, stackName: 'ams-project', targetVersion: '6.5.0', variables: {} }]);
+});
+
+test('the jobs fail on a 401 and on a 400, printing the host message', async (t) => {
+  const host = await usePipelineHost(t);
+  const refused = await runJob('.rsgo-redeploy', { ...host.env, RSGO_API_KEY: 'rsgo_wrong', RSGO_STACK_NAME: 'ams-project' });
+  t.not(refused.code, 0);
+  t.regex(refused.stdout, /Invalid or missing API key\./);
+  const missing = await runJob('.rsgo-sync-upgrade', { ...host.env, RSGO_STACK_NAME: 'unknown', RSGO_TARGET_VERSION: '6.5.0' });
+  t.not(missing.code, 0);
+  t.regex(missing.stdout, /No deployment found for stack 'unknown'/);
+});

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import knex from 'knex';
+import { freePort } from './free-port.js';
+
+/** A MariaDB server of one test's own, which the test may stop, freeze and restart at will. */
+export interface PrivateMariaDb {
+  readonly port: number;
+  /**
+   * Creates an empty database and returns its URL. The server runs without grant tables, so
+   * any user and password are accepted: the URL carries `password` so tests can look for it
+   * (URL-encoded; give one that needs no encoding to search for it as is).
+   */
+  createDatabase(name: string, password: string): Promise<string>;
+  /** Shuts the server down cleanly (SIGTERM) and waits until it has exited. */
+  stop(): Promise<void>;
+  /** Kills the server (SIGKILL), as a crash or a power cut of the database machine would. */
+  kill(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
+  /** Starts the server again on the same port and data folder; resolves once it answers. */
+  start(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts a `mariadbd` on a free port with a fresh data folder, never the shared server other
+ * suites use. It runs with `--skip-grant-tables`, which needs no system tables, so it starts in
+ * well under a second. Stopped and removed when the test ends.
+ */
+export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateMariaDb> {
+  const folder = await mkdtemp(join(tmpdir(), 'rsgo-mariadb-'));
+  const dataDir = join(folder, 'data');
+  await mkdir(dataDir);
+  const port = await freePort();
+  const args = [
+    '--no-defaults',
+    ...(process.getuid?.() === 0 ? ['--user=root'] : []),
+    `--datadir=${dataDir}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--socket=${join(folder, 'mariadb.sock')}`,
+    `--pid-file=${join(folder, 'mariadb.pid')}`,
+    '--skip-grant-tables',
+    '--skip-name-resolve',
+    '--innodb-buffer-pool-size=16M',
+    '--innodb-log-file-size=8M',
+  ];
+  let server: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  const logFile = join(folder, 'mariadb.log');
+
+  // Quiet: while the server starts, knex would print every refused connection to the console.
+  const quiet = { warn: () => {}, error: () => {}, debug: () => {}, deprecate: () => {} };
+  const admin = () => knex({ client: 'mysql2', connection: { host: '127.0.0.1', port, user: 'root' }, pool: { min: 0, max: 1 }, log: quiet });
+
+  const waitUntilReady = async () => {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      const probe = admin();
+      try {
+        await probe.raw('select 1');
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          const log = await readFile(logFile, 'utf8').catch(() => '');
+          throw new Error(`private MariaDB did not start: ${String(err)}\n${log.slice(-2000)}`);
+        }
+      } finally {
+        await probe.destroy();
+      }
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  };
+
+  const start = async () => {
+    const out = openSync(logFile, 'a');
+    const child = spawn('mariadbd', args, { stdio: ['ignore', out, out] });
+    closeSync(out);
+    server = child;
+    exited = new Promise((done) => child.once('exit', () => done()));
+    await waitUntilReady();
+  };
+
+  const signal = async (name: NodeJS.Signals) => {
+    const running = server;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    running.kill('SIGCONT'); // a frozen server could not act on the signal
+    running.kill(name);
+    await exited;
+    server = null;
+  };
+
+  t.teardown(async () => {
+    await signal('SIGKILL');
+    await rm(folder, { recursive: true, force: true });
+  });
+  await start();
+
+  return {
+    port,
+    async createDatabase(name, password) {
+      const probe = admin();
+      try {
+        await probe.raw(`CREATE DATABASE \`${name}\``);
+      } finally {
+        await probe.destroy();
+      }
+      return `mysql://rsgo:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;
+    },
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    freeze: () => void server?.kill('SIGSTOP'),
+    thaw: () => void server?.kill('SIGCONT'),
+    start,
+  };
+}
+

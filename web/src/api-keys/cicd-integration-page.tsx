@@ -1,0 +1,137 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/api-error.js';
+import type { ApiKeySummary, CreatedApiKey, Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { useAppContext } from '../app-context.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { LiveRegion } from '../components/live-region.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+import { Link } from '../routing/link.js';
+import { ApiKeyForm } from './api-key-form.js';
+import { ApiKeyTable } from './api-key-table.js';
+import { CreatedKeyPanel } from './created-key-panel.js';
+
+/** Settings → CI/CD Integration: create, list and revoke the API keys pipelines use. */
+export function CicdIntegrationPage() {
+  const { api } = useAppContext();
+  const keys = useApiData<{ apiKeys: ApiKeySummary[] }>('/api/api-keys');
+  const environments = useApiData<{ environments: Environment[] }>('/api/environments');
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [revoking, setRevoking] = useState<ApiKeySummary | null>(null);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const [revokeBusy, setRevokeBusy] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+
+  const list = keys.data?.apiKeys ?? [];
+  const environmentList = environments.data?.environments ?? [];
+  const showCreateButton = !creating && created === null && keys.data !== null;
+
+  const startCreating = () => {
+    setAnnouncement('');
+    setCreating(true);
+  };
+
+  const revoke = async (key: ApiKeySummary) => {
+    setRevokeBusy(true);
+    setRevokeError(null);
+    try {
+      const answer = await api.delete<{ message: string }>(`/api/api-keys/${encodeURIComponent(key.id)}`);
+      setRevoking(null);
+      setAnnouncement(answer.message);
+      await keys.reload();
+    } catch (err) {
+      setRevokeError(ApiError.from(err).message);
+    } finally {
+      setRevokeBusy(false);
+    }
+  };
+
+  const createButton = (
+    <button type="button" class="button-primary" onClick={startCreating}>
+      Create API Key
+    </button>
+  );
+
+  return (
+    <Page
+      title="CI/CD Integration"
+      before={
+        <p class="breadcrumb">
+          <Link href="/settings">Settings</Link> <span aria-hidden="true">›</span>
+        </p>
+      }
+      actions={showCreateButton && list.length > 0 ? createButton : null}
+    >
+      <p class="lead">
+        API keys let CI/CD pipelines call the webhooks <code>/api/hooks/redeploy</code>, <code>/api/hooks/upgrade</code> and{' '}
+        <code>/api/hooks/sync-sources</code> with the <code>X-Api-Key</code> header.
+      </p>
+      <LiveRegion>{announcement && <p class="notice notice-success">{announcement}</p>}</LiveRegion>
+
+      {created && (
+        <CreatedKeyPanel
+          apiKey={created}
+          onDone={() => {
+            setCreated(null);
+            setAnnouncement('The key is in the list below. Its full value is no longer shown.');
+          }}
+        />
+      )}
+
+      {creating && (
+        <ApiKeyForm
+          environments={environmentList}
+          onCancel={() => setCreating(false)}
+          onCreated={(key) => {
+            setCreating(false);
+            setCreated(key);
+            void keys.reload();
+          }}
+        />
+      )}
+
+      <LoadState loading={keys.loading && keys.data === null} error={keys.error} onRetry={() => void keys.reload()} what="API keys" />
+
+      {keys.data !== null && list.length === 0 && !creating && created === null && (
+        <section class="panel empty-state" aria-labelledby="no-keys-title">
+          <h2 id="no-keys-title">No API keys yet</h2>
+          <p>Create a key for each pipeline, with only the permissions it needs. The key is shown once, right after it is created.</p>
+          {createButton}
+        </section>
+      )}
+
+      {list.length > 0 && (
+        <section aria-labelledby="keys-title">
+          <h2 id="keys-title">API keys</h2>
+          <ApiKeyTable
+            keys={list}
+            environments={environmentList}
+            onRevoke={(key) => {
+              setRevokeError(null);
+              setRevoking(key);
+            }}
+          />
+        </section>
+      )}
+
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke API key?"
+          confirmLabel="Revoke key"
+          danger
+          busy={revokeBusy}
+          error={revokeError}
+          onCancel={() => setRevoking(null)}
+          onConfirm={() => void revoke(revoking)}
+        >
+          <p>
+            Pipelines using <strong>{revoking.name}</strong> (<code>{revoking.keyPrefix}…</code>) get 401 from their next call on. This
+            cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,131 @@
+/** The shapes of the host's management API (`docs/http-api` §2), as the UI reads them. */
+
+/** `POST /api/auth/login`. */
+export interface LoginResponse {
+  readonly success: true;
+  readonly token: string;
+  readonly expiresAt: string;
+}
+
+export interface Environment {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly dockerHost: string | null;
+  readonly isDefault: boolean;
+}
+
+export interface ApiKeySummary {
+  readonly id: string;
+  readonly name: string;
+  readonly keyPrefix: string;
+  readonly permissions: readonly string[];
+  readonly environmentId: string | null;
+  readonly expiresAt: string | null;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly isRevoked: boolean;
+  readonly revokedAt: string | null;
+}
+
+/** A key as `POST /api/api-keys` answers it: the only time `fullKey` is ever sent. */
+export interface CreatedApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly keyPrefix: string;
+  readonly fullKey: string;
+  readonly permissions: readonly string[];
+  readonly environmentId: string | null;
+  readonly expiresAt: string | null;
+  readonly createdAt: string;
+}
+
+/** A catalog entry's parts may be names or objects carrying one. */
+export type Named = string | { readonly name?: string; readonly version?: string };
+
+export interface CatalogStack {
+  readonly name: string;
+  readonly services?: readonly Named[];
+  readonly variables?: readonly Named[];
+}
+
+export interface CatalogProduct {
+  readonly id: string;
+  readonly groupId: string;
+  readonly name: string;
+  readonly version: string;
+  readonly sourceId: string;
+  readonly description?: string | null;
+  readonly versions?: readonly Named[];
+  readonly stacks?: readonly CatalogStack[];
+}
+
+/** `POST /api/catalog/sync`: the 200 body, and the 500 body when a source failed. */
+export interface SyncReport {
+  readonly success: boolean;
+  readonly message: string;
+  readonly sourcesSynced?: number;
+  readonly stacksLoaded?: number;
+  readonly errors?: readonly { readonly source: string; readonly message: string }[];
+  readonly warnings?: readonly { readonly source: string; readonly file: string; readonly message: string }[];
+}
+
+export interface DeploymentService {
+  readonly serviceName: string;
+  readonly containerId: string | null;
+  readonly containerName: string;
+  readonly image: string;
+  readonly status: string;
+}
+
+/** One operation on a deployment and who or what started it. */
+export interface DeploymentHistoryEntry {
+  readonly id?: number;
+  readonly operation: string;
+  readonly outcome: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string | null;
+  readonly message?: string | null;
+  /** `apiKey:<name>`, `user:<name>` or `host`. */
+  readonly triggeredBy?: string | null;
+  readonly fromVersion?: string | null;
+  readonly toVersion?: string | null;
+}
+
+export interface Deployment {
+  readonly id: string;
+  readonly environmentId: string;
+  readonly stackName: string;
+  readonly stackVersion: string;
+  readonly productId: string;
+  readonly productName?: string;
+  readonly status: string;
+  readonly errorMessage?: string | null;
+  readonly updatedAt?: string;
+  readonly variables?: Readonly<Record<string, string>>;
+  readonly services?: readonly DeploymentService[];
+  readonly history?: readonly DeploymentHistoryEntry[];
+}
+
+export interface AuditEvent {
+  readonly id: number;
+  readonly at: string;
+  readonly action: string;
+  readonly outcome: 'success' | 'denied' | 'failure';
+  readonly status: number | null;
+  readonly actorKind: string | null;
+  readonly actorName: string | null;
+  readonly clientIp: string | null;
+  readonly endpoint: string | null;
+  readonly target: string | null;
+  readonly environmentId: string | null;
+  readonly code: string | null;
+  readonly message: string | null;
+}
+
+export interface AuditPage {
+  readonly events: readonly AuditEvent[];
+  readonly page: number;
+  readonly pageSize: number;
+  readonly total: number;
+}

@@ -1,0 +1,96 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/api-error.js';
+import type { Environment } from '../api/api-types.js';
+import { useApiData } from '../api/use-api-data.js';
+import { useAppContext } from '../app-context.js';
+import { Field } from '../components/field.js';
+import { LiveRegion } from '../components/live-region.js';
+import { LoadState } from '../components/load-state.js';
+import { Page } from '../components/page.js';
+
+/** The Docker engines the host deploys to, and a form to add one. */
+export function EnvironmentsPage() {
+  const { api } = useAppContext();
+  const environments = useApiData<{ environments: Environment[] }>('/api/environments');
+  const [name, setName] = useState('');
+  const [dockerHost, setDockerHost] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+
+  const add = async (event: Event) => {
+    event.preventDefault();
+    setAnnouncement('');
+    if (name.trim() === '') {
+      setError('Enter a name for the environment.');
+      document.getElementById('environment-name')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { name: name.trim(), type: 'docker', ...(dockerHost.trim() === '' ? {} : { dockerHost: dockerHost.trim() }) };
+      const answer = await api.post<{ environment: Environment }>('/api/environments', body);
+      setName('');
+      setDockerHost('');
+      setAnnouncement(`Environment "${answer.environment.name}" added.`);
+      await environments.reload();
+    } catch (err) {
+      setError(ApiError.from(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const list = environments.data?.environments ?? [];
+  return (
+    <Page title="Environments">
+      <p class="lead">Each environment is a Docker engine. API keys and deployments can be bound to one.</p>
+      <LoadState loading={environments.loading && environments.data === null} error={environments.error} onRetry={() => void environments.reload()} what="environments" />
+      {list.length > 0 && (
+        <table class="table table-stack">
+          <caption class="visually-hidden">Environments</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col">Docker host</th>
+              <th scope="col">ID</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((environment) => (
+              <tr key={environment.id}>
+                <th scope="row" data-label="Name">
+                  {environment.name} {environment.isDefault && <span class="badge badge-neutral">default</span>}
+                </th>
+                <td data-label="Type">{environment.type}</td>
+                <td data-label="Docker host">{environment.dockerHost ?? 'Local Docker socket'}</td>
+                <td data-label="ID">
+                  <code>{environment.id}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LiveRegion>{announcement && <p class="notice notice-success">{announcement}</p>}</LiveRegion>
+      <form class="panel form" onSubmit={add} noValidate aria-labelledby="add-environment-title">
+        <h2 id="add-environment-title">Add an environment</h2>
+        <Field id="environment-name" label="Name" error={error ?? undefined}>
+          {(described) => <input {...described} required value={name} autocomplete="off" onInput={(event) => setName(event.currentTarget.value)} />}
+        </Field>
+        <Field id="environment-docker-host" label="Docker host (optional)" hint="e.g. tcp://10.0.0.5:2376 or ssh://deploy@server; empty for the local socket.">
+          {(described) => (
+            <input {...described} value={dockerHost} autocomplete="off" spellcheck={false} onInput={(event) => setDockerHost(event.currentTarget.value)} />
+          )}
+        </Field>
+        <div class="button-row">
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Adding…' : 'Add environment'}
+          </button>
+        </div>
+      </form>
+    </Page>
+  );
+}
