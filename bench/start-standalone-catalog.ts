@@ -39,9 +39,11 @@ export async function startStandaloneCatalog(plugins: readonly Record<string, un
         audit: { record: () => Promise.resolve() },
       },
     });
+    const catalog = new CatalogService(hooks, log, { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
     return {
-      catalog: new CatalogService(hooks, log),
+      catalog,
       async close() {
+        await catalog.close();
         await loaded.close();
         await rm(tempDir, { recursive: true, force: true });
       },
