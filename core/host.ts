@@ -200,8 +200,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
         await plugins.close();
-        // Pending lastUsedAt values are written before the database goes.
+        // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
+        await audit.flush();
         await store.destroy();
       })();
       return closing;

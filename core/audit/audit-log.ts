@@ -51,10 +51,41 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   message: row.message,
 });
 
+/** The row of one event, each value cut to its column. */
+function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
+  return {
+    at: new Date().toISOString(),
+    action: fit(event.action, 40) ?? '',
+    outcome: event.outcome,
+    status: event.status ?? null,
+    actor_kind: event.actor?.kind ?? null,
+    actor_id: fit(event.actor?.id, 36),
+    actor_name: fit(event.actor?.name, 100),
+    client_ip: fit(event.clientIp, 64),
+    endpoint: fit(event.endpoint, 200),
+    target: fit(event.target, 300),
+    environment_id: fit(event.environmentId, 36),
+    duration_ms: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
+    code: fit(event.code, 60),
+    message: fit(event.message, 500),
+  };
+}
+
+/** Events written by one INSERT at most: far below the engines' limits on bound values. */
+const MAX_BATCH = 200;
+
+/** An event waiting for its write, and who waits for it. */
+interface QueuedEvent {
+  readonly row: Omit<AuditRow, 'id'>;
+  readonly written: () => void;
+}
+
 /** The audit trail: who did what, from where, with which outcome. */
 export class AuditLog implements AuditRecorder {
   readonly #store: Store;
   readonly #log: Logger;
+  readonly #queue: QueuedEvent[] = [];
+  #writing: Promise<void> | null = null;
 
   constructor(store: Store, log: Logger) {
     this.#store = store;
@@ -62,30 +93,44 @@ export class AuditLog implements AuditRecorder {
   }
 
   /**
-   * Appends one event. A failure to write is logged, never thrown: the action it describes has
-   * already happened and its answer must not turn into an error.
+   * Appends one event; resolves once it is written. A failure to write is logged, never
+   * thrown: the action it describes has already happened and its answer must not turn into an
+   * error.
+   *
+   * Events recorded while a write is under way, or in the same turn of the event loop, are
+   * written together in one INSERT (group commit): one transaction, and with SQLite's
+   * `synchronous = FULL` one sync to disk, for all of them instead of one each. Every caller
+   * still waits for its own event to be committed, and ids keep the recording order.
    */
-  async record(event: AuditEventInput): Promise<void> {
-    try {
-      await this.#store('audit_events').insert({
-        at: new Date().toISOString(),
-        action: fit(event.action, 40),
-        outcome: event.outcome,
-        status: event.status ?? null,
-        actor_kind: event.actor?.kind ?? null,
-        actor_id: fit(event.actor?.id, 36),
-        actor_name: fit(event.actor?.name, 100),
-        client_ip: fit(event.clientIp, 64),
-        endpoint: fit(event.endpoint, 200),
-        target: fit(event.target, 300),
-        environment_id: fit(event.environmentId, 36),
-        duration_ms: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
-        code: fit(event.code, 60),
-        message: fit(event.message, 500),
-      });
-    } catch (err) {
-      this.#log.error({ action: event.action, err: errorMessage(err) }, 'could not write the audit event');
+  record(event: AuditEventInput): Promise<void> {
+    return new Promise((written) => {
+      this.#queue.push({ row: auditRow(event), written });
+      this.#writing ??= new Promise<void>((turn) => setImmediate(turn)).then(() => this.#writeQueued());
+    });
+  }
+
+  /** Resolves once every event recorded so far is written; for a host that is stopping. */
+  async flush(): Promise<void> {
+    await this.#writing;
+  }
+
+  async #writeQueued(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH);
+      try {
+        await this.#store('audit_events').insert(batch.map((event) => event.row));
+      } catch {
+        // One event the database refuses must not cost the others theirs: one at a time, then.
+        for (const event of batch) {
+          await this.#store('audit_events')
+            .insert(event.row)
+            .catch((err: unknown) => this.#log.error({ action: event.row.action, err: errorMessage(err) }, 'could not write the audit event'));
+        }
+      }
+      for (const event of batch) event.written();
     }
+    // No await between the empty queue and this: a record() arriving later starts a new write.
+    this.#writing = null;
   }
 
   /** One page (1-based), newest first. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SourceFiles } from './catalog-source.js';
@@ -18,6 +18,9 @@ export interface DirectoryScanOptions {
 }
 
 const skippedFolders = new Set(['.git', 'node_modules']);
+
+/** Files of one folder stat'ed at once. */
+const STAT_BATCH = 64;
 
 function globMatcher(filePattern: string): (name: string) => boolean {
   const expressions = filePattern
@@ -49,14 +52,25 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
     options.signal?.throwIfAborted();
     const entries = await readdir(folder, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const candidates = entries.filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && matches(entry.name));
+    // A folder's files are stat'ed together, a batch at a time: one after the other, their
+    // waits would add up over thousands of files.
+    const infos = new Map<string, Stats | null>();
+    for (let start = 0; start < candidates.length; start += STAT_BATCH) {
+      await Promise.all(
+        candidates.slice(start, start + STAT_BATCH).map(async (entry) => {
+          infos.set(entry.name, await stat(join(folder, entry.name)).catch(() => null));
+        }),
+      );
+    }
     for (const entry of entries) {
       const full = join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name)) await walk(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && matches(entry.name)) {
-        const path = relative(rootReal, full).split(sep).join('/');
-        const info = await stat(full).catch(() => null);
+      } else if (infos.has(entry.name)) {
+        const info = infos.get(entry.name);
         if (!info) continue; // a dangling link is not a manifest
+        const path = relative(rootReal, full).split(sep).join('/');
         files.push(path);
         fingerprint.update(`${path}\0${info.size}\0${info.mtimeMs}\n`);
       }

@@ -38,8 +38,24 @@ const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml'
 
 const isYaml = (file: string): boolean => /\.ya?ml$/i.test(file);
 
-/** Whether `file` lies in `folder` or below it ('' is the source root). */
-const isInside = (file: string, folder: string): boolean => folder === '' || file.startsWith(`${folder}/`);
+/**
+ * Candidate files read ahead of the one being parsed. Reads wait on the file system (and on a
+ * busy machine, on the thread pool); overlapping them keeps a sync of thousands of files from
+ * adding those waits up one by one.
+ */
+const READ_AHEAD = 32;
+
+/**
+ * The folders holding `path`, innermost first, ending with the source root (''). Ownership is
+ * looked up along this chain, so it costs the path's depth, not the number of stack folders.
+ */
+function enclosingFolders(path: string): string[] {
+  if (path === '') return [];
+  const folders: string[] = [];
+  for (let folder = posix.dirname(path); folder !== '.'; folder = posix.dirname(folder)) folders.push(folder);
+  folders.push('');
+  return folders;
+}
 
 /** The listed YAML paths, normalised, de-duplicated and sorted; paths outside the root are dropped. */
 function listedYamlFiles(listed: readonly string[], warnings: ManifestWarning[]): string[] {
@@ -76,10 +92,9 @@ function pickPerFolder(files: readonly string[], names: readonly string[], warni
 function findCandidates(sourceId: string, files: readonly string[], warnings: ManifestWarning[]): Candidate[] {
   const folderName = (folder: string): string => (folder === '' ? sourceId : posix.basename(folder));
   // A folder with a stack file owns everything below it, nested stack folders included.
-  const stackFolders = [...pickPerFolder(files, STACK_FILE_NAMES, warnings)]
-    .sort(([a], [b]) => a.length - b.length)
-    .filter(([folder], index, all) => !all.slice(0, index).some(([outer]) => isInside(folder, outer)));
-  const owned = (file: string): boolean => stackFolders.some(([folder]) => isInside(file, folder));
+  const stackFiles = pickPerFolder(files, STACK_FILE_NAMES, warnings);
+  const stackFolders = [...stackFiles].filter(([folder]) => !enclosingFolders(folder).some((outer) => stackFiles.has(outer)));
+  const owned = (file: string): boolean => enclosingFolders(file).some((folder) => stackFiles.has(folder));
   const free = files.filter((file) => !owned(file));
 
   const candidates: Candidate[] = stackFolders.map(([folder, file]) => ({ file, form: 'stack-folder', folderName: folderName(folder) }));
@@ -116,7 +131,13 @@ export async function readSourceManifests(
   const loader = new ManifestFileLoader(files, effective);
   const seen = new Map<string, string>();
 
-  for (const candidate of findCandidates(sourceId, listedYamlFiles(files.files, warnings), warnings)) {
+  const candidates = findCandidates(sourceId, listedYamlFiles(files.files, warnings), warnings);
+  // The loader keeps each promise and the loop awaits them in order; the no-op handler only
+  // stops a failure from counting as unhandled before the loop gets there.
+  const readEarly = (ahead: Candidate | undefined) => void (ahead && loader.load(ahead.file).catch(() => undefined));
+  candidates.slice(0, READ_AHEAD).forEach(readEarly);
+  for (const [index, candidate] of candidates.entries()) {
+    readEarly(candidates[index + READ_AHEAD]);
     const loaded = await loader.load(candidate.file);
     if (!loaded.ok) {
       // A broken loose file may or may not have been meant as a product: say so rather than guess.

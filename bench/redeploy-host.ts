@@ -1,0 +1,22 @@
+/**
+ * Benchmark child: a host with the Docker runtime and a catalog folder (`--catalog`), for the
+ * redeploy benchmark. The parent drives it through the HTTP API like a pipeline would.
+ */
+import { parseArgs } from 'node:util';
+import { runBenchChild } from './bench-child.js';
+import { startBenchHost } from './start-bench-host.js';
+
+export interface RedeployHostReport {
+  readonly url: string;
+  readonly admin: { readonly username: string; readonly password: string };
+}
+
+runBenchChild<RedeployHostReport>(async () => {
+  const { values } = parseArgs({ options: { catalog: { type: 'string' } } });
+  const bench = await startBenchHost([
+    { use: 'api-key-auth' },
+    { use: 'docker-runtime', options: { pull: 'always', stopTimeoutSeconds: 10 } },
+    { use: 'local-directory-source', name: 'bench', options: { path: values.catalog ?? '' } },
+  ]);
+  return { report: { url: bench.url, admin: bench.admin }, stop: () => bench.close() };
+});

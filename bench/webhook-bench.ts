@@ -1,0 +1,203 @@
+/**
+ * Items 1 and 2: the authenticated hook call that fails cheaply (unknown stack → 400), against
+ * a bare Koa app answering the same JSON, and with a small vs a large key store. All three
+ * servers run side by side in their own processes; each round loads them one after another,
+ * in a rotating order, with the same tool and connections, so a ratio compares neighbours.
+ */
+import type { BareKoaReport } from './bare-koa-server.js';
+import type { Figure } from './figure.js';
+import type { HookServerReport } from './hook-server.js';
+import { loadTest, type LoadRequest, type LoadResult } from './load-test.js';
+import { median } from './median.js';
+import { startBenchChild, type BenchChild } from './start-bench-child.js';
+
+export interface WebhookBenchOptions {
+  readonly rounds: number;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  /** Keys in the small and in the large store. */
+  readonly smallKeys: number;
+  readonly largeKeys: number;
+  /** Extra Node options for the host processes (`--cpu-prof`...). */
+  readonly hostNodeOptions: readonly string[];
+}
+
+/** Medians over the rounds of one target. */
+export interface TargetSummary {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly serverCpuMicrosPerRequest: number;
+  readonly rounds: readonly LoadResult[];
+}
+
+export interface WebhookBenchResult {
+  readonly options: WebhookBenchOptions;
+  /** The answer every hook call got (checked before the load). */
+  readonly hookAnswer: { readonly status: number; readonly code: string; readonly message: string };
+  readonly bareKoa: TargetSummary;
+  readonly hookSmallStore: TargetSummary;
+  readonly hookLargeStore: TargetSummary;
+  /** Medians of the per-round ratios. */
+  readonly throughputRatio: number;
+  /** Server CPU per request, hook / bare Koa: the same comparison, robust to a busy machine. */
+  readonly cpuPerRequestRatio: number;
+  readonly p50RatioLargeVsSmall: number;
+  readonly figures: readonly Figure[];
+}
+
+const HOOK_PATH = '/api/hooks/redeploy';
+
+interface Target {
+  readonly name: 'bareKoa' | 'hookSmallStore' | 'hookLargeStore';
+  readonly request: LoadRequest;
+}
+
+function summary(rounds: readonly LoadResult[]): TargetSummary {
+  return {
+    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    serverCpuMicrosPerRequest: median(rounds.map((r) => r.serverCpuMicrosPerRequest ?? Number.NaN)),
+    rounds,
+  };
+}
+
+/** The hook's answer must be the cheap failure and nothing else (no 401, no 5xx). */
+function assertOnlyStatus(result: LoadResult, status: number, target: string): void {
+  const others = Object.entries(result.statuses).filter(([code]) => Number(code) !== status);
+  if (others.length > 0 || result.errors > 0) {
+    throw new Error(`${target} answered ${JSON.stringify(result.statuses)} with ${result.errors} errors; expected only ${status}`);
+  }
+}
+
+export async function webhookBench(options: WebhookBenchOptions, log: (line: string) => void): Promise<WebhookBenchResult> {
+  const children: BenchChild<unknown>[] = [];
+  try {
+    const hostArgs = (keys: number) => ({ args: ['--keys', String(keys)], nodeOptions: options.hostNodeOptions, readyTimeoutMs: 300_000 });
+    log(`webhook: starting hosts with ${options.smallKeys} and ${options.largeKeys} keys`);
+    const small = await startBenchChild<HookServerReport>('hook-server.ts', hostArgs(options.smallKeys));
+    children.push(small);
+    const large = await startBenchChild<HookServerReport>('hook-server.ts', hostArgs(options.largeKeys));
+    children.push(large);
+
+    // The call every round makes: the key's own environment, a stack that is not deployed.
+    const hookRequest = (server: HookServerReport, serverPid: number): LoadRequest => ({
+      url: server.url + HOOK_PATH,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey },
+      body: JSON.stringify({ stackName: 'bench-not-deployed', environmentId: server.environmentId }),
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      serverPid,
+    });
+    const probe = hookRequest(small.report, small.pid);
+    const answer = await fetch(probe.url, { method: 'POST', headers: probe.headers, body: probe.body ?? null });
+    const answerText = await answer.text();
+    const answerBody = JSON.parse(answerText) as { code?: string; message?: string };
+    if (answer.status !== 400 || answerBody.code !== 'DEPLOYMENT_NOT_FOUND') {
+      throw new Error(`the hook answered ${answer.status} ${answerText}; expected 400 DEPLOYMENT_NOT_FOUND`);
+    }
+
+    const bare = await startBenchChild<BareKoaReport>('bare-koa-server.ts', {
+      args: ['--path', HOOK_PATH, '--status', String(answer.status), '--body', answerText],
+    });
+    children.push(bare);
+
+    const targets: Target[] = [
+      { name: 'bareKoa', request: { ...probe, url: bare.report.url + HOOK_PATH, serverPid: bare.pid } },
+      { name: 'hookSmallStore', request: probe },
+      { name: 'hookLargeStore', request: hookRequest(large.report, large.pid) },
+    ];
+    for (const target of targets) {
+      // JIT, connection pools and the database's page cache warm up outside the measurement.
+      await loadTest({ ...target.request, durationSeconds: options.warmupSeconds });
+    }
+    const results = new Map<Target['name'], LoadResult[]>(targets.map((t) => [t.name, []]));
+    const throughputRatios: number[] = [];
+    const cpuRatios: number[] = [];
+    const p50Ratios: number[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const byName = new Map<Target['name'], LoadResult>();
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(round + i) % targets.length];
+        if (!target) continue;
+        const result = await loadTest(target.request);
+        assertOnlyStatus(result, 400, target.name);
+        byName.set(target.name, result);
+        results.get(target.name)?.push(result);
+        log(
+          `webhook round ${round + 1}/${options.rounds} ${target.name}: ${result.requestsPerSecond.toFixed(0)} req/s, ` +
+            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.serverCpuMicrosPerRequest?.toFixed(0)} µs CPU/request`,
+        );
+      }
+      const bareRound = byName.get('bareKoa');
+      const smallRound = byName.get('hookSmallStore');
+      const largeRound = byName.get('hookLargeStore');
+      if (bareRound && smallRound) {
+        throughputRatios.push(smallRound.requestsPerSecond / bareRound.requestsPerSecond);
+        cpuRatios.push((smallRound.serverCpuMicrosPerRequest ?? Number.NaN) / (bareRound.serverCpuMicrosPerRequest ?? Number.NaN));
+      }
+      if (smallRound && largeRound) p50Ratios.push(largeRound.p50Ms / smallRound.p50Ms);
+    }
+
+    const bareKoa = summary(results.get('bareKoa') ?? []);
+    const hookSmallStore = summary(results.get('hookSmallStore') ?? []);
+    const hookLargeStore = summary(results.get('hookLargeStore') ?? []);
+    const throughputRatio = median(throughputRatios);
+    const cpuPerRequestRatio = median(cpuRatios);
+    const p50RatioLargeVsSmall = median(p50Ratios);
+    const keysLabel = (n: number) => n.toLocaleString('en-US');
+    const figures: Figure[] = [
+      { item: 1, name: 'Bare Koa: throughput', value: bareKoa.requestsPerSecond, unit: 'req/s' },
+      { item: 1, name: 'Bare Koa: p50 / p99 latency', value: bareKoa.p50Ms, unit: 'ms', note: `p99 ${bareKoa.p99Ms.toFixed(2)} ms` },
+      { item: 1, name: `Hook call (${keysLabel(options.smallKeys)} keys): throughput`, value: hookSmallStore.requestsPerSecond, unit: 'req/s' },
+      {
+        item: 1,
+        name: `Hook call (${keysLabel(options.smallKeys)} keys): p50 / p99 latency`,
+        value: hookSmallStore.p50Ms,
+        unit: 'ms',
+        note: `p99 ${hookSmallStore.p99Ms.toFixed(2)} ms`,
+      },
+      { item: 1, name: 'Bare Koa: server CPU per request', value: bareKoa.serverCpuMicrosPerRequest, unit: 'µs' },
+      { item: 1, name: 'Hook call: server CPU per request', value: hookSmallStore.serverCpuMicrosPerRequest, unit: 'µs' },
+      { item: 1, name: 'Hook throughput / bare Koa throughput', value: throughputRatio, unit: 'ratio', goal: { comparison: '>=', target: 0.7 } },
+      {
+        item: 1,
+        name: 'Bare Koa CPU per request / hook CPU per request',
+        value: 1 / cpuPerRequestRatio,
+        unit: 'ratio',
+        note: 'the throughput ratio a CPU-bound server would reach; hardly affected by other load on the machine',
+      },
+      { item: 2, name: `Hook call (${keysLabel(options.largeKeys)} keys): throughput`, value: hookLargeStore.requestsPerSecond, unit: 'req/s' },
+      {
+        item: 2,
+        name: `Hook call (${keysLabel(options.largeKeys)} keys): p50 / p99 latency`,
+        value: hookLargeStore.p50Ms,
+        unit: 'ms',
+        note: `p99 ${hookLargeStore.p99Ms.toFixed(2)} ms`,
+      },
+      {
+        item: 2,
+        name: `p50 with ${keysLabel(options.largeKeys)} keys / p50 with ${keysLabel(options.smallKeys)} keys`,
+        value: p50RatioLargeVsSmall,
+        unit: 'ratio',
+        goal: { comparison: '<=', target: 1.1 },
+      },
+    ];
+    return {
+      options,
+      hookAnswer: { status: answer.status, code: answerBody.code, message: answerBody.message ?? '' },
+      bareKoa,
+      hookSmallStore,
+      hookLargeStore,
+      throughputRatio,
+      cpuPerRequestRatio,
+      p50RatioLargeVsSmall,
+      figures,
+    };
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+  }
+}
