@@ -12,6 +12,8 @@ export interface CatalogBenchOptions {
   readonly rounds: number;
   /** The generated catalog folders, smallest first. */
   readonly catalogs: readonly GeneratedCatalog[];
+  /** A generated catalog that is the working copy of a Git remote, and the remote's URL. */
+  readonly git: { readonly catalog: GeneratedCatalog; readonly remote: string } | null;
 }
 
 /** Medians over the rounds of one size. */
@@ -34,14 +36,16 @@ export interface CatalogBenchResult {
   /** Manifests and files of each generated catalog (no paths: results are committed). */
   readonly catalogs: ReadonlyArray<{ readonly manifests: number; readonly files: number }>;
   readonly sizes: readonly CatalogSizeSummary[];
+  readonly git: CatalogSizeSummary | null;
   readonly figures: readonly Figure[];
 }
 
-async function measureSize(catalog: GeneratedCatalog, rounds: number, log: (line: string) => void): Promise<CatalogSizeSummary> {
+async function measureSize(catalog: GeneratedCatalog, remote: string | null, rounds: number, log: (line: string) => void): Promise<CatalogSizeSummary> {
   const reports: CatalogSyncReport[] = [];
+  const label = `${remote === null ? 'local' : 'git'} ${catalog.manifests}`;
   for (let round = 0; round < rounds; round++) {
     const child = await startBenchChild<CatalogSyncReport>('catalog-sync-child.ts', {
-      args: ['--folder', catalog.folder, '--change', catalog.changeableFile],
+      args: ['--folder', catalog.folder, '--change', catalog.changeableFile, ...(remote === null ? [] : ['--remote', remote])],
       readyTimeoutMs: 900_000,
     });
     await child.stop();
@@ -51,7 +55,7 @@ async function measureSize(catalog: GeneratedCatalog, rounds: number, log: (line
     }
     reports.push(report);
     log(
-      `catalog ${catalog.manifests} round ${round + 1}/${rounds}: full ${report.full.ms.toFixed(0)} ms (CPU ${report.full.cpuMs.toFixed(0)} ms), ` +
+      `catalog ${label} round ${round + 1}/${rounds}: full ${report.full.ms.toFixed(0)} ms (CPU ${report.full.cpuMs.toFixed(0)} ms), ` +
         `peak RSS ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB, unchanged ${report.unchanged.ms.toFixed(0)} ms ` +
         `(${report.unchanged.reparsed} re-parsed), one file changed ${report.oneFileChanged.ms.toFixed(0)} ms (${report.oneFileChanged.reparsed} re-parsed)`,
     );
@@ -74,7 +78,8 @@ async function measureSize(catalog: GeneratedCatalog, rounds: number, log: (line
 
 export async function catalogBench(options: CatalogBenchOptions, log: (line: string) => void): Promise<CatalogBenchResult> {
   const sizes: CatalogSizeSummary[] = [];
-  for (const catalog of options.catalogs) sizes.push(await measureSize(catalog, options.rounds, log));
+  for (const catalog of options.catalogs) sizes.push(await measureSize(catalog, null, options.rounds, log));
+  const git = options.git && (await measureSize(options.git.catalog, options.git.remote, options.rounds, log));
   const figures: Figure[] = sizes.flatMap((size): Figure[] => {
     const n = size.manifests.toLocaleString('en-US');
     return [
@@ -97,6 +102,21 @@ export async function catalogBench(options: CatalogBenchOptions, log: (line: str
       { item: 4, name: `Resync after a one-file change, ${n} manifests`, value: size.oneFileMs, unit: 'ms', note: `${size.oneFileReparsed} re-parsed` },
     ];
   });
+  if (git) {
+    const n = git.manifests.toLocaleString('en-US');
+    figures.push(
+      { item: 4, name: `Git remote (file://), ${n} manifests: clone and full sync`, value: git.fullMs, unit: 'ms', note: `CPU ${git.fullCpuMs.toFixed(0)} ms` },
+      { item: 4, name: 'Git remote resynced unchanged (fetch, compare commit)', value: git.unchangedMs, unit: 'ms' },
+      {
+        item: 4,
+        name: 'Manifests re-parsed by the unchanged Git resync',
+        value: git.unchangedReparsed,
+        unit: 'count',
+        goal: { comparison: '<=', target: 0 },
+      },
+      { item: 4, name: `Git remote after a one-file change (fetch, full re-parse)`, value: git.oneFileMs, unit: 'ms', note: `${git.oneFileReparsed} re-parsed` },
+    );
+  }
   const catalogs = options.catalogs.map(({ manifests, files }) => ({ manifests, files }));
-  return { rounds: options.rounds, catalogs, sizes, figures };
+  return { rounds: options.rounds, catalogs, sizes, git, figures };
 }

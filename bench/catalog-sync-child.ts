@@ -1,13 +1,15 @@
 /**
- * Benchmark child: one catalog, synced from a local folder (`--folder`) in full, again without
- * a change, and again after one file changed. Runs in its own process so the peak resident
- * memory it reports belongs to the sync alone.
+ * Benchmark child: one catalog, synced in full, again without a change, and again after one
+ * file changed. The source is the local folder `--folder`, or with `--remote` the Git remote
+ * that folder is a working copy of (the change is then committed and pushed). Runs in its own
+ * process so the peak resident memory it reports belongs to the sync alone.
  */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CatalogService } from '../core/catalog/catalog-service.js';
 import { runBenchChild } from './bench-child.js';
+import { pushChanges } from './git-remote.js';
 import { startStandaloneCatalog } from './start-standalone-catalog.js';
 
 /** One timed sync and what it re-read. */
@@ -49,9 +51,14 @@ async function timedSync(catalog: CatalogService): Promise<TimedSync> {
 }
 
 runBenchChild<CatalogSyncReport>(async () => {
-  const { values } = parseArgs({ options: { folder: { type: 'string' }, change: { type: 'string' } } });
+  const { values } = parseArgs({ options: { folder: { type: 'string' }, change: { type: 'string' }, remote: { type: 'string' } } });
   const folder = values.folder ?? '';
-  const standalone = await startStandaloneCatalog([{ use: 'local-directory-source', name: 'bench', options: { path: folder } }]);
+  const remote = values.remote;
+  const source =
+    remote === undefined
+      ? { use: 'local-directory-source', name: 'bench', options: { path: folder } }
+      : { use: 'git-source', name: 'bench', options: { url: remote, branch: 'main' } };
+  const standalone = await startStandaloneCatalog([source]);
   try {
     const rssBeforeBytes = process.memoryUsage.rss();
     const full = await timedSync(standalone.catalog);
@@ -59,6 +66,7 @@ runBenchChild<CatalogSyncReport>(async () => {
     const unchanged = await timedSync(standalone.catalog);
     // A comment at the end changes size and time, as an edit pushed to the folder would.
     await appendFile(join(folder, values.change ?? ''), `# changed at ${new Date().toISOString()}\n`);
+    if (remote !== undefined) await pushChanges(folder, remote);
     const oneFileChanged = await timedSync(standalone.catalog);
     return { report: { full, unchanged, oneFileChanged, rssBeforeBytes, peakRssBytes }, stop: () => standalone.close() };
   } catch (err) {

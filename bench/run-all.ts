@@ -11,6 +11,7 @@ import { benchGroups, benchOptions } from './bench-options.js';
 import { catalogBench } from './catalog-bench.js';
 import type { Figure } from './figure.js';
 import { footprintBench } from './footprint-bench.js';
+import { createGitRemote } from './git-remote.js';
 import { machineFacts } from './machine-facts.js';
 import { redeployBench } from './redeploy-bench.js';
 import { resultsTable, type BenchRun } from './results-table.js';
@@ -63,7 +64,12 @@ try {
     }
   }
   if (options.only.includes('catalog')) {
-    const result = await catalogBench({ rounds: options.rounds, catalogs }, log);
+    // The Git remote holds the smallest size: clone, unchanged fetch and a one-file change.
+    const gitSize = Math.min(...options.manifests);
+    log(`catalog: writing ${gitSize} manifests into a Git remote`);
+    const gitCatalog = await writeCatalogManifests(await mkdtemp(join(workDir, `git-${gitSize}-`)), gitSize);
+    const git = { catalog: gitCatalog, remote: await createGitRemote(gitCatalog.folder) };
+    const result = await catalogBench({ rounds: options.rounds, catalogs, git }, log);
     figures.push(...result.figures);
     details['catalog'] = result;
   }

@@ -118,6 +118,18 @@ function notRunning(status: string): InputError {
   return new InputError(`Only running deployments can be redeployed. Current status: ${status}`, { code: 'NOT_RUNNING' });
 }
 
+/**
+ * The failure of an operation after which the runtime could not say what runs (its engine went
+ * away): a 503 that says so and that the deployment keeps its last known state.
+ */
+function stateUnknown(cause: HostError, inspectionError: string, previous: Deployment): UnavailableError {
+  const unchecked = cause instanceof UnavailableError ? '' : ` What runs could not be checked afterwards: ${inspectionError}.`;
+  return new UnavailableError(
+    `${cause.message}${unchecked} The deployment keeps its last known state (${previous.status}, version ${previous.stackVersion}) until the next operation.`,
+    { code: cause instanceof UnavailableError ? cause.code : 'UNAVAILABLE', cause, headers: { 'Retry-After': '30', ...cause.headers } },
+  );
+}
+
 function noDeployment(stackName: string, environmentId: string): InputError {
   return new InputError(`No deployment found for stack '${stackName}' in environment '${environmentId}'.`, { code: 'DEPLOYMENT_NOT_FOUND' });
 }
@@ -191,7 +203,7 @@ export class DeploymentService {
     const stackName = checkStackName(request.stackName, 'stackName');
     const target = findStack(findProductVersion(this.#catalog, request.productId, request.version), request.stackDefinitionName);
     const variables = requireValidVariables(target.variables, [request.variables]);
-    return this.#locked(environment.id, stackName, `stack '${stackName}'`, async () => {
+    const deployed = await this.#locked(environment.id, stackName, `stack '${stackName}'`, async () => {
       const existing = await this.#store.findActive(environment.id, stackName);
       if (existing && existing.status !== 'Failed') {
         throw new ConflictError(`Stack '${stackName}' already exists in environment '${environment.id}'.`, { code: 'STACK_EXISTS' });
@@ -205,6 +217,9 @@ export class DeploymentService {
       if (failure) throw failureAnswer(failure, { deploymentId: deployment.id, status: deployment.status });
       return deployment;
     });
+    // A retried stack of a product changes the product's status too.
+    if (deployed.productDeploymentId) await this.#settleProduct(deployed.productDeploymentId, []);
+    return deployed;
   }
 
   /**
@@ -435,7 +450,10 @@ export class DeploymentService {
       const upgraded = await this.#replace(current, 'upgrade', target, merged, principal);
       const fields = { deploymentId: current.id };
       if (!upgraded.failure) return { deployment: upgraded.deployment, previousVersion: current.stackVersion };
-      if (upgraded.untouched) throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status });
+      // Nothing to roll back from (untouched), or no engine to roll back on (unreachable).
+      if (upgraded.untouched || upgraded.failure instanceof UnavailableError) {
+        throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status });
+      }
 
       const old = this.#catalog.find(current.productId, current.stackVersion);
       if (old === null) {
@@ -531,14 +549,21 @@ export class DeploymentService {
       this.#log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.get(id), failure: null, untouched: false };
     } catch (err) {
-      const failure = toHostError(err);
       const found = await this.#executor.inspect(planTarget(plan));
       const services = 'services' in found ? found.services : undefined;
       const previous = how.previous;
       const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
+      // The engine went away during the operation and cannot say what runs: there is nothing to
+      // go by, so the last known state stands and the answer is a 503. Marking it Failed would
+      // refuse the very retry a 503 invites ("only running deployments can be redeployed"), and
+      // a redeploy replaces whatever it finds anyway.
+      const cause = toHostError(err);
+      const inspectionError = 'error' in found ? found.error : null;
+      const unknown = previous !== null && inspectionError !== null;
+      const failure = unknown ? stateUnknown(cause, inspectionError, previous) : cause;
       const message = untouched ? `${failure.message} Nothing was changed: version ${previous.stackVersion} keeps running.` : failure.message;
       await this.#store.finishOperation(id, entry, {
-        status: untouched ? previous.status : 'Failed',
+        status: untouched || unknown ? previous.status : 'Failed',
         outcome: 'Failed',
         message,
         errorMessage: untouched ? previous.errorMessage : failure.message,
@@ -635,11 +660,11 @@ export class DeploymentService {
   }
 
   async #recoverOne(stuck: Deployment): Promise<void> {
-    // A live host renews its lease while it works, so waiting past a lease tells a dead host from a slow one.
-    const waitMs = this.#lockWaitMs + 2 * this.#leaseMs;
+    // A dead host's lease runs out; a live host still working on the stack keeps renewing it,
+    // and recovery waits for it in short rounds, so that stopping the host is never held up.
     while (!this.#closing.signal.aborted) {
       try {
-        const lock = await this.#locks.acquire(stuck.environmentId, stuck.stackName, waitMs);
+        const lock = await this.#locks.acquire(stuck.environmentId, stuck.stackName, this.#leaseMs);
         try {
           await this.#reconcile(stuck.id);
         } finally {

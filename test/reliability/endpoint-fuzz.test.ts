@@ -1,6 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hookPermissions } from '../../core/webhooks/webhook-endpoints.js';
 import { createKey, useAuthHost, type AuthTestHost } from '../support/api-keys.js';
 import { servedRoutes, type ServedRoute } from '../support/served-routes.js';
@@ -59,9 +62,18 @@ interface FuzzHost {
   readonly routes: readonly ServedRoute[];
 }
 
+/** A built web UI of one page, so that paths outside the API reach the UI's file serving. */
+async function webRootWithIndex(t: ExecutionContext): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'rsgo-fuzz-web-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await writeFile(join(root, 'index.html'), '<!doctype html><title>rsgo</title>');
+  return root;
+}
+
 async function fuzzHost(t: ExecutionContext): Promise<FuzzHost> {
   // Brakes off: the fuzz sends thousands of bad credentials and must keep reaching the routes.
   const auth = await useAuthHost(t, 'sqlite', {
+    webRoot: await webRootWithIndex(t),
     pluginOptions: { maxFailures: 1_000_000 },
     config: { auth: { loginBrake: { maxFailures: 1_000_000, windowSeconds: 1, lockoutSeconds: 1 } } },
   });
