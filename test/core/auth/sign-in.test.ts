@@ -73,7 +73,7 @@ for (const engine of databaseEngines) {
 
   test(`the login brake refuses one address with 429 and Retry-After, not the others, and releases (${engine})`, async (t) => {
     const host = await useTestHost(t, {
-      config: { database: await databaseConfig(t, engine), server: { trustProxy: true }, auth: { loginBrake: { maxFailures: 2, windowSeconds: 60, lockoutSeconds: 1 } } },
+      config: { database: await databaseConfig(t, engine), server: { trustProxy: true }, auth: { loginBrake: { maxFailures: 2, windowSeconds: 60, lockoutSeconds: 5 } } },
     });
     const from = (ip: string, password: string) =>
       host.request('POST', '/api/auth/login', { body: { username: host.admin.username, password }, headers: { 'x-forwarded-for': ip } });
@@ -82,9 +82,11 @@ for (const engine of databaseEngines) {
     const braked = await from('203.0.113.7', host.admin.password);
     t.is(braked.status, 429, 'even the right password is refused while braked');
     t.is(braked.body['code'], 'RATE_LIMITED');
-    t.is(braked.headers.get('retry-after'), '1');
+    // Seconds left of the lockout; a loaded machine may have used up part of it already.
+    const retryAfter = Number(braked.headers.get('retry-after'));
+    t.true(retryAfter >= 1 && retryAfter <= 5, `Retry-After: ${retryAfter}`);
     t.is((await from('203.0.113.8', host.admin.password)).status, 200, 'another address is not affected');
-    await new Promise((done) => setTimeout(done, 1_100));
+    await new Promise((done) => setTimeout(done, 5_100));
     t.is((await from('203.0.113.7', host.admin.password)).status, 200, 'released after the lockout');
   });
 }
