@@ -31,7 +31,8 @@ wait_for() { # wait_for SECONDS CMD...: true once CMD succeeds
 # Docker engine
 if ! docker version >/dev/null 2>&1; then
   log "starting dockerd"
-  setsid dockerd >"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
+  # The default pools hold about 30 networks; a parallel test run creates more at once.
+  setsid dockerd --default-address-pool base=10.200.0.0/16,size=24 >"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
   wait_for 60 docker version || { tail -20 "$RSGO_TEST_STATE/dockerd.log"; exit 1; }
 fi
 
