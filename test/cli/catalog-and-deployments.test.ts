@@ -116,7 +116,23 @@ test.serial('deploy starts the stack on the engine, shows progress, then the run
   const name = unique('shop');
   const run = await runCli(['deploy', 'com.acme.shop', '--name', name, '--env', 'local', '--version', '1.1.0', '--var', 'SHOP_TITLE=Acme', '--var', 'DB_PASSWORD=s3cret=pw'], { env });
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stderr, new RegExp(`^Deploying '${name}' \\(com\\.acme\\.shop\\) to local\\.\\.\\.\\n(?: {2}still waiting \\(.+\\)\\n)*took [\\dms.]+\\n$`));
+  // Each step the host reported is a line `  <service>: <what>`, between the label and the time taken.
+  t.regex(run.stderr, new RegExp(`^Deploying '${name}' \\(com\\.acme\\.shop\\) to local\\.\\.\\.\\n(?: {2}(?:still waiting \\(.+\\)|[\\w-]+: .+)\\n)+took [\\dms.]+\\n$`));
+  for (const service of ['web', 'db']) {
+    const steps = run.stderr.split('\n').filter((line) => line.startsWith(`  ${service}: `)).map((line) => line.slice(service.length + 4));
+    const expected = [
+      new RegExp(`^Pulling ${image.ref.replace(/[.:/]/g, '\\$&')}$`),
+      new RegExp(`^Pulled ${image.ref.replace(/[.:/]/g, '\\$&')}$`),
+      new RegExp(`^Creating container ${name}_${service}$`),
+      new RegExp(`^Starting container ${name}_${service}$`),
+      new RegExp(`^Waiting for ${name}_${service} to run$`),
+      new RegExp(`^${name}_${service} is running$`),
+    ];
+    // In this order; the engine's own pull status lines may come in between.
+    let next = 0;
+    for (const step of steps) if (expected[next]?.test(step)) next += 1;
+    t.is(next, expected.length, `${service}:\n${steps.join('\n')}`);
+  }
   const [deployed, blank, header, ...rows] = run.stdout.trimEnd().split('\n');
   const id = new RegExp(`^Deployed '${name}' 1\\.1\\.0 to local: Running \\((${uuid})\\)\\.$`).exec(deployed ?? '')?.[1] ?? '';
   t.not(id, '', deployed);
@@ -166,6 +182,8 @@ test.serial('deploy --json prints the host answer; deploying the same name again
   t.is(run.code, 0, run.stderr);
   const body = run.json();
   t.deepEqual(Object.keys(body).sort(), ['deploymentId', 'stackName', 'stackVersion', 'status', 'success']);
+  // The steps go to stderr: stdout stays the one JSON document.
+  t.regex(run.stderr, new RegExp(`\\n {2}web: ${name}_web is running\\n`));
   t.like(body, { success: true, stackName: name, stackVersion: '1.2.0', status: 'Running' });
 
   const again = await runCli(['deploy', 'com.acme.shop', '--name', name, '--var', 'DB_PASSWORD=pw'], { env });
@@ -231,6 +249,7 @@ test.serial('a failed first deploy exits 1 with the reason and points at the rec
   const id = new RegExp(`\\nThe failed deployment is kept: rsgo deployments show (${uuid})\\n`).exec(run.stderr)?.[1] ?? '';
   t.not(id, '', run.stderr);
   t.regex(run.stderr, /\nrsgo: Deployment failed: .*'api'[\s\S]*fatal: no config[\s\S]*\n {2}\(HTTP 400, [A-Z_]+, request id [\w-]+\)\n$/);
+  t.regex(run.stderr, new RegExp(`\\n {2}api: Starting container ${name}_api\\n(?:.*\\n)* {2}api: Service 'api' exited with code 3\\. Last log lines:\\n`));
 
   const shown = await runCli(['deployments', 'show', id], { env });
   t.is(shown.code, 0, shown.stderr);
