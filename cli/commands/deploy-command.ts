@@ -59,7 +59,7 @@ export const deployCommand: Command = {
       write: (line) => progress.line(line),
       locate: async () => {
         const list = await pollClient.call('GET', `/api/deployments?environmentId=${encodeURIComponent(environment.id)}`);
-        const found = listField<DeploymentRecord>(list, 'deployments').find((d) => d.stackName === stackName && d.status !== 'Removed');
+        const found = listField<DeploymentRecord>(list, 'deployments').find((d) => d.stackName === stackName.trim() && d.status !== 'Removed');
         return found?.id ?? null;
       },
     });
