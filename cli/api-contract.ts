@@ -79,3 +79,18 @@ export interface DeploymentRecord {
   readonly services?: readonly DeploymentService[];
   readonly history?: readonly DeploymentHistoryEntry[];
 }
+
+/** One step of `GET /api/deployments/:id/progress`. */
+export interface ProgressEvent {
+  readonly seq: number;
+  readonly service: string | null;
+  readonly step: string;
+  readonly message: string;
+}
+
+/** The `progress` of `GET /api/deployments/:id/progress` (`null` before any operation). */
+export interface OperationProgress {
+  readonly requestId: string | null;
+  readonly inProgress: boolean;
+  readonly events: readonly ProgressEvent[];
+}

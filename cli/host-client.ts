@@ -130,14 +130,18 @@ export class HostClient {
     return new URL(this.baseUrl.pathname.replace(/\/+$/, '') + path, this.baseUrl);
   }
 
-  /** Sends one request; resolves with any answer, rejects with {@link HostUnreachableError} only. */
-  send(method: string, path: string, body?: unknown): Promise<HostAnswer> {
+  /**
+   * Sends one request; resolves with any answer, rejects with {@link HostUnreachableError} only.
+   * `headers` add to the client's own for this request.
+   */
+  send(method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<HostAnswer> {
     const url = this.urlOf(path);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = {
+    const allHeaders: Record<string, string> = {
       accept: 'application/json',
       'user-agent': `rsgo-cli/${packageJson.version}`,
       ...this.#headers,
+      ...headers,
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
     };
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -150,7 +154,7 @@ export class HostClient {
       };
       // One connection per request: a CLI run makes few calls, and a reused idle socket that
       // the server already closed would turn into a spurious reset.
-      const req: ClientRequest = request(url, { method, headers, agent: false });
+      const req: ClientRequest = request(url, { method, headers: allHeaders, agent: false });
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
         connectTimer = setTimeout(() => {

@@ -3,6 +3,8 @@ import { formatDuration } from './format-duration.js';
 
 /** A running progress display; `stop` clears it and says how long the work took. */
 export interface ProgressIndicator {
+  /** Writes a line of what is happening above the display. */
+  line(text: string): void;
   /** Ends the display; returns the elapsed milliseconds. */
   stop(): number;
 }
@@ -33,6 +35,10 @@ export function startProgress(stream: OutputStream, label: string): ProgressIndi
   // The display must never keep the process alive on its own.
   timer.unref();
   return {
+    line(text) {
+      // On a terminal the spinner's line is cleared first; its next frame redraws it below.
+      stream.write(`${stream.isTTY ? '\r\x1b[K' : ''}${text}\n`);
+    },
     stop() {
       clearInterval(timer);
       if (stream.isTTY) stream.write('\r\x1b[K');

@@ -9,6 +9,11 @@ export async function listEnvironments(client: HostClient): Promise<EnvironmentI
   return listField<EnvironmentItem>(await client.call('GET', '/api/environments'), 'environments');
 }
 
+/** The name of the environment `id` among `environments`; the id itself when none has it. */
+export function environmentName(environments: readonly EnvironmentItem[], id: string): string {
+  return environments.find((environment) => environment.id === id)?.name ?? id;
+}
+
 /**
  * The environment `reference` names, by id or by name (case-insensitive); without a
  * reference, the host's default environment. People type names, the API wants ids.

@@ -1,11 +1,13 @@
-import { objectField } from '../answer-fields.js';
+import { randomUUID } from 'node:crypto';
+import { listField, objectField } from '../answer-fields.js';
 import type { DeploymentRecord } from '../api-contract.js';
 import { errorMessage } from '../../core/errors.js';
 import { commonOptions, type Command } from '../command.js';
 import { deploymentServicesTable } from '../deployment-views.js';
+import { followProgress } from '../follow-progress.js';
 import { formatDuration } from '../format-duration.js';
 import { HostAnswerError, type HostAnswer } from '../host-client.js';
-import { hostOptions, managementClient, OPERATION_TIMEOUT_S } from '../host-connection.js';
+import { hostOptions, managementClient, OPERATION_TIMEOUT_S, QUICK_CALL_TIMEOUT_S } from '../host-connection.js';
 import { startProgress } from '../progress-indicator.js';
 import { resolveEnvironment } from '../resolve-environment.js';
 import { parseVariables } from '../variable-options.js';
@@ -46,12 +48,27 @@ export const deployCommand: Command = {
       ...(stackDefinitionName === undefined ? {} : { stackDefinitionName }),
       ...(Object.keys(variables).length === 0 ? {} : { variables }),
     };
-    // The host answers when the containers run (or failed); until then only time can be shown.
+    // The host answers when the containers run (or failed); meanwhile its steps are polled
+    // under a request id of our own, so that only this deploy's steps are shown.
     const progress = startProgress(input.io.stderr, `Deploying '${stackName}' (${productId}) to ${environment.name}`);
-    let answer: HostAnswer;
+    const requestId = randomUUID();
+    const pollClient = managementClient(input, QUICK_CALL_TIMEOUT_S);
+    const steps = followProgress(pollClient, {
+      requestId,
+      stackName,
+      write: (line) => progress.line(line),
+      locate: async () => {
+        const list = await pollClient.call('GET', `/api/deployments?environmentId=${encodeURIComponent(environment.id)}`);
+        const found = listField<DeploymentRecord>(list, 'deployments').find((d) => d.stackName === stackName.trim() && d.status !== 'Removed');
+        return found?.id ?? null;
+      },
+    });
+    let answer: HostAnswer | undefined;
     try {
-      answer = await client.send('POST', '/api/deployments', body);
+      answer = await client.send('POST', '/api/deployments', body, { 'x-request-id': requestId });
     } finally {
+      const answeredId = answer?.body['deploymentId'];
+      await steps.finish(typeof answeredId === 'string' ? answeredId : null);
       input.note(`took ${formatDuration(progress.stop())}`);
     }
     if (answer.status < 200 || answer.status >= 300) {

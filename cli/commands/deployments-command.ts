@@ -10,7 +10,7 @@ import type { HostClient } from '../host-client.js';
 import { hostOptions, managementClient } from '../host-connection.js';
 import { renderDetails } from '../render-details.js';
 import { renderTable } from '../render-table.js';
-import { listEnvironments, resolveEnvironment } from '../resolve-environment.js';
+import { environmentName, listEnvironments, resolveEnvironment } from '../resolve-environment.js';
 
 
 const envOption = { env: { type: 'string', valueName: 'name|id', description: 'only this environment' } } as const;
@@ -49,7 +49,6 @@ export const deploymentsCommands: CommandGroup = {
         const deployments = await listDeployments(client, environment);
         if (input.json) return input.printJson({ deployments });
         if (deployments.length === 0) return input.out("No deployments. Deploy a product with 'rsgo deploy'.");
-        const environmentName = (id: string) => environments.find((item) => item.id === id)?.name ?? id;
         input.out(
           renderTable(deployments, [
             { header: 'id', value: (deployment) => deployment.id },
@@ -57,7 +56,7 @@ export const deploymentsCommands: CommandGroup = {
             { header: 'product', value: (deployment) => deployment.productId },
             { header: 'version', value: (deployment) => deployment.stackVersion },
             { header: 'status', value: (deployment) => deployment.status },
-            { header: 'environment', value: (deployment) => environmentName(deployment.environmentId) },
+            { header: 'environment', value: (deployment) => environmentName(environments, deployment.environmentId) },
             { header: 'updated', value: (deployment) => formatTime(deployment.updatedAt) },
           ]),
         );
@@ -80,6 +79,8 @@ export const deploymentsCommands: CommandGroup = {
         if (input.json) return input.printJson(body);
         const deployment = objectField<DeploymentRecord>(body, 'deployment');
         const variables = Object.entries(deployment.variables ?? {});
+        // Without --env the record gives only the environment's id; people read names.
+        const environmentShown = environment?.name ?? environmentName(await listEnvironments(client), deployment.environmentId);
         input.out(
           renderDetails([
             ['Name', deployment.stackName],
@@ -88,7 +89,7 @@ export const deploymentsCommands: CommandGroup = {
             ['Version', deployment.stackVersion],
             ['Status', deployment.status],
             ['Error', deployment.errorMessage ?? null],
-            ['Environment', environment?.name ?? deployment.environmentId],
+            ['Environment', environmentShown],
             ['Variables', variables.length === 0 ? null : variables.map(([name, value]) => `${name}=${value}`).join(', ')],
           ]),
         );

@@ -121,10 +121,16 @@ export interface DeployResult {
   readonly services: readonly DeployedService[];
 }
 
-/** A step a runtime reports while it works (pulls, starts), for live progress. */
+/**
+ * A step a runtime reports while it works, for live progress: per service `pull` (starting a
+ * pull, and the engine's status lines), `pulled`, `create`, `start`, `wait` (for it to run and
+ * be healthy), then `healthy` (it runs) or `failed`; also `init`, `stop` and `remove`.
+ * `pulled`, `wait` and `failed` are new in plugin API 1.1.
+ */
 export interface DeployProgress {
+  /** The service the step is about; `null` for the stack's networks and volumes. */
   readonly service: string | null;
-  readonly step: 'pull' | 'create' | 'start' | 'healthy' | 'stop' | 'remove' | 'init';
+  readonly step: 'pull' | 'pulled' | 'create' | 'start' | 'wait' | 'healthy' | 'failed' | 'stop' | 'remove' | 'init';
   readonly message: string;
 }
 
@@ -135,6 +141,7 @@ export interface DeployContext {
   /** Who triggered the operation; `null` for the host itself (crash recovery). */
   readonly principal: Principal | null;
   readonly log: Logger;
+  /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
   progress(event: DeployProgress): void;
 }
 

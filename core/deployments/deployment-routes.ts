@@ -61,6 +61,14 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
     ctx.body = { deployment: deploymentView(deployment, await deployments.history(id)) };
   });
 
+  // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
+  router.get('/api/deployments/:id/progress', signedIn, async (ctx) => {
+    const after = ctx.query['after'];
+    const afterSeq = after === undefined || after === '' ? 0 : Number(after);
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new InputError('after must be a whole number of at least 0.');
+    ctx.body = { progress: await deployments.progress(ctx.params['id'] ?? '', afterSeq) };
+  });
+
   router.post('/api/deployments', signedIn, (ctx) =>
     audited(ctx, audit, 'deployment.deploy', async (note) => {
       const body = jsonObject(ctx.request.body);

@@ -9,6 +9,7 @@ import {
   ConflictError, DeploymentFailedError, HostError, InputError, NotFoundError, UnavailableError, errorMessage, type ErrorBodyFields,
 } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import { currentRequestId } from '../http/current-request-id.js';
 import { toHostError } from '../http/error-mapper.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -17,6 +18,7 @@ import { availableVersions, catalogStack, findProductVersion, findStack, type Ca
 import {
   productStatusOf, type Deployment, type HistoryEntry, type OperationKind, type PendingChange, type ProductDeployment,
 } from './deployment.js';
+import { DeploymentProgress, type OperationProgress } from './deployment-progress.js';
 import { DeploymentStore, type CommittedChange } from './deployment-store.js';
 import { PlanExecutor, serviceRecords } from './plan-executor.js';
 import { productStackName } from './product-stack-name.js';
@@ -144,6 +146,7 @@ export class DeploymentService {
   readonly #store: DeploymentStore;
   readonly #locks: StackLocks;
   readonly #executor: PlanExecutor;
+  readonly #progress = new DeploymentProgress();
   readonly #catalog: CatalogLookup;
   readonly #environments: EnvironmentService;
   readonly #log: Logger;
@@ -177,6 +180,16 @@ export class DeploymentService {
 
   history(id: string): Promise<HistoryEntry[]> {
     return this.#store.history(id);
+  }
+
+  /**
+   * The steps of the deployment's latest operation (in flight or finished) after event
+   * `afterSeq`; `null` when this host has run none on it since it started.
+   * @throws NotFoundError when there is no deployment with this id.
+   */
+  async progress(id: string, afterSeq: number): Promise<OperationProgress | null> {
+    await this.get(id);
+    return this.#progress.view(id, afterSeq);
   }
 
   list(environmentId?: string): Promise<Deployment[]> {
@@ -534,8 +547,9 @@ export class DeploymentService {
     },
   ): Promise<OperationResult> {
     const id = plan.deploymentId;
+    const progress = this.#progress.begin(id, plan.operation, currentRequestId());
     try {
-      const result = await this.#executor.run(plan, principal);
+      const result = await this.#executor.run(plan, principal, progress.report);
       const services = serviceRecords(result.services);
       const count = services.filter((s) => s.lifecycle === 'service').length;
       await this.#store.finishOperation(id, entry, {
@@ -572,6 +586,8 @@ export class DeploymentService {
       });
       this.#log.warn({ deploymentId: id, stack: plan.stackName, operation: plan.operation, code: failure.code, reason: failure.message }, 'operation failed');
       return { deployment: await this.get(id), failure, untouched };
+    } finally {
+      progress.finish();
     }
   }
 
@@ -603,8 +619,9 @@ export class DeploymentService {
           services: [],
         },
       });
+      const progress = this.#progress.begin(id, 'remove', currentRequestId());
       try {
-        await this.#executor.run(teardownPlan('remove', target, removeVolumes), principal);
+        await this.#executor.run(teardownPlan('remove', target, removeVolumes), principal, progress.report);
       } catch (err) {
         const failure = toHostError(err);
         const found = await this.#executor.inspect(target);
@@ -617,6 +634,8 @@ export class DeploymentService {
         });
         if (failure instanceof UnavailableError) throw failure;
         throw new DeploymentFailedError(`Removal failed: ${failure.message}`, { code: failure.code, fields: { deploymentId: id } });
+      } finally {
+        progress.finish();
       }
       await this.#store.finishOperation(id, entry, {
         status: 'Removed',

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import type { DeployContext, DeployedService, DeployPlan, DeployResult } from '../deploy/deploy-plan.js';
+import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult } from '../deploy/deploy-plan.js';
 import { runDeployPipeline } from '../deploy/run-deploy-pipeline.js';
 import { errorMessage } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
@@ -38,22 +38,25 @@ export class PlanExecutor {
     this.#timeoutMs = timeoutSeconds * 1000;
   }
 
-  /** Runs beforeDeploy, deploy and afterDeploy for `plan`; resolves what the runtime reports. */
-  run(plan: DeployPlan, principal: Principal | null): Promise<DeployResult> {
-    return this.#pipeline(plan, principal, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`);
+  /**
+   * Runs beforeDeploy, deploy and afterDeploy for `plan`; resolves what the runtime reports.
+   * The runtime's steps are logged and handed to `report`.
+   */
+  run(plan: DeployPlan, principal: Principal | null, report: (event: DeployProgress) => void): Promise<DeployResult> {
+    return this.#pipeline(plan, principal, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
   }
 
   /** What runs for the deployment now (by label); `{ error }` when the runtime cannot tell. */
   async inspect(target: PlanTarget): Promise<{ services: ServiceRecord[] } | { error: string }> {
     try {
-      const result = await this.#pipeline(teardownPlan('inspect', target), null, INSPECT_TIMEOUT_MS, 'the inspection took too long');
+      const result = await this.#pipeline(teardownPlan('inspect', target), null, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
       return { services: serviceRecords(result.services) };
     } catch (err) {
       return { error: errorMessage(err) };
     }
   }
 
-  async #pipeline(plan: DeployPlan, principal: Principal | null, timeoutMs: number, reason: string): Promise<DeployResult> {
+  async #pipeline(plan: DeployPlan, principal: Principal | null, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
     const log = this.#log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation });
@@ -61,7 +64,10 @@ export class PlanExecutor {
       signal: controller.signal,
       principal,
       log,
-      progress: (event) => log.debug({ service: event.service, step: event.step }, event.message),
+      progress: (event) => {
+        log.debug({ service: event.service, step: event.step }, event.message);
+        report(event);
+      },
     };
     try {
       const { result } = await runDeployPipeline(this.#hooks, plan, context);

@@ -90,7 +90,8 @@ async function startServices(engine: DockerEngine, plan: DeployPlan, context: De
       if (dependency) await waitUntilReady(engine, dependency.service, dependency.container, deadline, { settleMs: 0 });
     }
     deadline.check(`Service '${service.name}' was not started`);
-    launched.set(service.name, { service, container: await launchContainer(engine, plan, service, progress) });
+    const container = await reportingFailure(service, progress, () => launchContainer(engine, plan, service, progress));
+    launched.set(service.name, { service, container });
   }
 
   // All at once, so the settle periods overlap; the first failure stops the other waits.
@@ -98,7 +99,10 @@ async function startServices(engine: DockerEngine, plan: DeployPlan, context: De
   await Promise.all(
     [...launched.values()].map(async ({ service, container }) => {
       try {
-        const state = await waitUntilReady(engine, service, container, deadline, { settleMs: SETTLE_MS, cancel: failed.signal });
+        progress({ service: service.name, step: 'wait', message: `Waiting for ${service.containerName} to run${service.healthCheck ? ' and be healthy' : ''}` });
+        const state = await reportingFailure(service, progress, () =>
+          waitUntilReady(engine, service, container, deadline, { settleMs: SETTLE_MS, cancel: failed.signal }),
+        );
         if (state) progress({ service: service.name, step: 'healthy', message: `${service.containerName} is ${state.health ? 'healthy' : 'running'}` });
       } catch (err) {
         failed.abort();
@@ -106,4 +110,15 @@ async function startServices(engine: DockerEngine, plan: DeployPlan, context: De
       }
     }),
   );
+}
+
+/** Runs one step of a service; when it fails, reports the service as failed with the reason. */
+async function reportingFailure<T>(service: PlannedService, progress: DeployContext['progress'], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    // One line: the failure's log lines come with the error itself.
+    progress({ service: service.name, step: 'failed', message: errorMessage(err).split('\n')[0] ?? '' });
+    throw err;
+  }
 }

@@ -1,4 +1,6 @@
-import { DeploymentFailedError, UnavailableError, errorMessage, type DeployContext, type PlannedService } from '../../core/plugin-api.js';
+import {
+  DeploymentFailedError, UnavailableError, errorMessage, type DeployContext, type DeployProgress, type PlannedService,
+} from '../../core/plugin-api.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import { DockerEngineError, type DockerEngine } from './docker-engine.js';
 
@@ -23,21 +25,26 @@ export async function pullImages(
 
   const outcomes = await Promise.allSettled(
     [...users].map(async ([image, serviceNames]) => {
-      const service = serviceNames[0] ?? null;
+      // Every service of the image hears of its pull; the engine's chatter goes to the first only.
+      const report = (step: DeployProgress['step'], message: string) => {
+        for (const service of serviceNames) options.progress({ service, step, message });
+      };
       if (options.policy === 'if-missing' && (await engine.hasImage(image))) {
-        options.progress({ service, step: 'pull', message: `Image ${image} is present; not pulled (pull: if-missing)` });
+        report('pulled', `Image ${image} is present; not pulled (pull: if-missing)`);
         return;
       }
-      options.progress({ service, step: 'pull', message: `Pulling ${image}` });
+      report('pull', `Pulling ${image}`);
       try {
         await engine.pull(image, {
           signal: options.deadline.signal,
-          onStatus: (status) => options.progress({ service, step: 'pull', message: status }),
+          onStatus: (status) => options.progress({ service: serviceNames[0] ?? null, step: 'pull', message: status }),
         });
       } catch (err) {
-        throw pullFailure(err, image, serviceNames, options.deadline);
+        const failure = pullFailure(err, image, serviceNames, options.deadline);
+        report('failed', errorMessage(failure).split('\n')[0] ?? '');
+        throw failure;
       }
-      options.progress({ service, step: 'pull', message: `Pulled ${image}` });
+      report('pulled', `Pulled ${image}`);
     }),
   );
 

@@ -2,6 +2,10 @@ import test from 'ava';
 import { runCli } from '../support/run-cli.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
+// A scripted server, not a test host: the retry policy is about a given order of faults (503,
+// 502, a dropped connection, then success), and a real host cannot produce them on demand.
+// What a real host answers to each hook is tested in hook-command.test.ts.
+
 // Serial: every run starts a Node process, and on a busy machine a crowd of them at once only
 // makes each slower; one at a time, each test reports as soon as it is done.
 

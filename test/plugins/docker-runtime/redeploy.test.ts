@@ -90,7 +90,7 @@ test('pull: if-missing runs the image the engine already has', async (t) => {
 
   const pulls = runtime.progress.filter((p) => p.step === 'pull').map((p) => p.message);
   t.is(pulls.filter((m) => m.startsWith('Pulling ')).length, 1);
-  t.true(pulls.some((m) => m.includes('not pulled (pull: if-missing)')));
+  t.true(runtime.progress.some((p) => p.step === 'pulled' && p.message.includes('not pulled (pull: if-missing)')));
 });
 
 test('registry credentials are offered to the engine and never logged', async (t) => {
