@@ -26,13 +26,13 @@ export interface DockerRuntimeFixture {
 }
 
 /**
- * Sets the plugin up with short stop and deploy timeouts (tests' containers stop on SIGTERM at
- * once; a failure should not take minutes), plus whatever `options` adds.
+ * Sets the plugin up with a short stop timeout (tests' containers stop on SIGTERM at once) and
+ * a deploy timeout that a loaded machine still meets, plus whatever `options` adds.
  */
 export async function startDockerRuntime(t: ExecutionContext, options: Record<string, unknown> = {}): Promise<DockerRuntimeFixture> {
   const harness = await startPlugin(dockerRuntime, {
     name: 'docker-test',
-    options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 60, ...options },
+    options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 240, ...options },
   });
   t.teardown(() => harness.close());
   const cleaned = new Set<string>();
