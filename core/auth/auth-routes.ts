@@ -21,7 +21,7 @@ const LOGIN_FAILED_MESSAGE = 'Invalid username or password.';
 export function authRoutes({ users, tokens, audit, brake }: AuthRoutesOptions): Router<RequestState> {
   const router = new Router<RequestState>();
   router.post('/api/auth/login', async (ctx) => {
-    brake.check(ctx.ip);
+    await brake.check(ctx.ip);
     const body = jsonObject(ctx.request.body);
     const { username, password } = body;
     // The password is taken as typed: trimming it would accept a different secret.

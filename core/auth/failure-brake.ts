@@ -19,27 +19,39 @@ interface ClientRecord {
 const MAX_TRACKED_CLIENTS = 10_000;
 
 /**
+ * How long a refusal of a locked-out client is held before it is answered. A client waits for
+ * each answer on a connection, so a flood is slowed to one attempt per connection and delay
+ * instead of costing the host a full request cycle for each of thousands per second.
+ */
+const REFUSAL_DELAY_MS = 1_000;
+
+/**
  * A brute-force brake per client address: after `maxFailures` failed authentications within
  * `windowSeconds`, the client is refused with 429 and Retry-After for `lockoutSeconds`, before
  * its credentials are even looked at. Other clients are not affected. Successes do not reset
- * the count, so a client holding one valid key cannot use it to keep guessing others.
+ * the count, so a client holding one valid key cannot use it to keep guessing others. Refusals
+ * are answered after a short delay (tarpit), so a locked-out flood costs the host almost nothing.
  */
 export class FailureBrake {
   readonly #limits: BrakeLimits;
   readonly #now: () => number;
+  readonly #refusalDelayMs: number;
   readonly #clients = new Map<string, ClientRecord>();
 
-  constructor(limits: BrakeLimits, now: () => number = Date.now) {
+  constructor(limits: BrakeLimits, now: () => number = Date.now, refusalDelayMs = REFUSAL_DELAY_MS) {
     this.#limits = limits;
     this.#now = now;
+    this.#refusalDelayMs = refusalDelayMs;
   }
 
-  /** Throws TooManyRequestsError while `client` is locked out. */
-  check(client: string): void {
+  /** Rejects with TooManyRequestsError, after the refusal delay, while `client` is locked out. */
+  async check(client: string): Promise<void> {
     const record = this.#clients.get(client);
     const now = this.#now();
     if (record && record.lockedUntil > now) {
-      throw new TooManyRequestsError('Too many failed authentication attempts; try again later.', (record.lockedUntil - now) / 1000);
+      const refusal = new TooManyRequestsError('Too many failed authentication attempts; try again later.', (record.lockedUntil - now) / 1000);
+      await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
+      throw refusal;
     }
   }
 

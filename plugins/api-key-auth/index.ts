@@ -27,7 +27,7 @@ export default definePlugin({
       const presented = request.headers['x-api-key']?.trim();
       if (!presented) return undefined;
       // A locked-out address learns nothing more: not even whether this key would be valid.
-      brake.check(request.ip);
+      await brake.check(request.ip);
       const verdict = await checkApiKey(presented, host.apiKeys);
       if (verdict.accepted) {
         const { key } = verdict;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { createKey, useAuthHost } from '../support/api-keys.js';
@@ -14,7 +14,8 @@ const FLOOD_CONNECTIONS = 16;
 interface FloodSummary {
   readonly sent: number;
   readonly answered: number;
-  readonly failed: number;
+  /** Failed requests by error code. */
+  readonly errors: Readonly<Record<string, number>>;
   readonly statuses: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
@@ -47,7 +48,8 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function startFlood(url: string): Promise<{ flood: ChildProcess; summary: Promise<FloodSummary> }> {
+/** Starts the flood process; `steer` pauses or resumes it, `finish` stops it and reads its summary. */
+async function startFlood(url: string) {
   const flood = spawn(
     process.execPath,
     ['--import=tsx', 'test/fixtures/processes/flood-invalid-keys.ts', url, '127.0.0.2', String(FLOOD_RATE), String(FLOOD_CONNECTIONS)],
@@ -55,8 +57,16 @@ async function startFlood(url: string): Promise<{ flood: ChildProcess; summary: 
   );
   const lines = createInterface({ input: flood.stdout! })[Symbol.asyncIterator]();
   if ((await lines.next()).value !== 'ready') throw new Error('the flood did not start');
-  const summary = lines.next().then(({ value }) => JSON.parse(String(value)) as FloodSummary);
-  return { flood, summary };
+  return {
+    flood,
+    steer: (command: 'pause' | 'resume') => void flood.stdin!.write(`${command}\n`),
+    async finish(): Promise<FloodSummary> {
+      flood.kill('SIGTERM');
+      const { value } = await lines.next();
+      if (typeof value !== 'string') throw new Error('the flood ended without its summary');
+      return JSON.parse(value) as FloodSummary;
+    },
+  };
 }
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -66,36 +76,35 @@ test('A flood of invalid keys from one address gets 401 then 429 while a valid k
   const key = await createKey(t, auth, { name: 'pipeline', permissions: ['Hooks.SyncSources'] });
   const client = validClient(auth.host.url, key.fullKey);
   t.teardown(() => client.close());
-  await client.measure(50); // warm-up: JIT, connection, statement caches
 
-  const { flood, summary } = await startFlood(`${auth.host.url}/api/hooks/redeploy`);
+  const { flood, steer, finish } = await startFlood(`${auth.host.url}/api/hooks/redeploy`);
   t.teardown(() => void flood.kill('SIGKILL'));
   await pause(1_000); // long enough to trip the brake
+  steer('pause');
+  // Warm-up (JIT, connection, statement caches) right before measuring: an idle keep-alive
+  // connection would be closed by the server meanwhile.
+  await client.measure(50);
   const quiet: number[] = [];
   const loaded: number[] = [];
   const statuses: number[] = [];
-  let floodMs = 1_000;
   for (let round = 0; round < ROUNDS; round++) {
-    flood.kill('SIGSTOP');
+    steer('pause');
     await pause(200); // answers already on their way drain
     const calm = await client.measure(SAMPLES_PER_ROUND);
-    flood.kill('SIGCONT');
-    const resumed = performance.now();
+    steer('resume');
     await pause(200);
     const busy = await client.measure(SAMPLES_PER_ROUND);
-    floodMs += performance.now() - resumed;
     quiet.push(...calm.map((s) => s.ms));
     loaded.push(...busy.map((s) => s.ms));
     statuses.push(...calm.map((s) => s.status), ...busy.map((s) => s.status));
   }
-  flood.kill('SIGTERM');
-  const result = await summary;
+  const result = await finish();
 
-  const seconds = floodMs / 1000;
+  const seconds = result.seconds;
   const quietP99 = percentile(quiet, 99);
   const loadedP99 = percentile(loaded, 99);
   t.log(
-    `flood: ${Math.round(result.sent / seconds)}/s sent, ${Math.round(result.answered / seconds)}/s answered ${JSON.stringify(result.statuses)}; ` +
+    `flood: ${Math.round(result.sent / seconds)}/s attempted, ${Math.round(result.answered / seconds)}/s answered ${JSON.stringify(result.statuses)}, errors ${JSON.stringify(result.errors)}; ` +
       `valid key p50 ${percentile(quiet, 50).toFixed(2)} -> ${percentile(loaded, 50).toFixed(2)} ms, ` +
       `p99 ${quietP99.toFixed(2)} -> ${loadedP99.toFixed(2)} ms (${(loadedP99 / quietP99).toFixed(2)}x) over ${quiet.length} + ${loaded.length} samples`,
   );
@@ -103,7 +112,10 @@ test('A flood of invalid keys from one address gets 401 then 429 while a valid k
   const others = Object.keys(result.statuses).filter((status) => status !== '401' && status !== '429');
   t.deepEqual(others, [], `the flood got only 401 and 429: ${JSON.stringify(result.statuses)}`);
   t.true((result.statuses['401'] ?? 0) <= 10, 'only the failures up to the brake limit are looked up');
-  t.is(result.failed, 0, 'no flood request was dropped or reset');
+  // Only the keep-alive race of a client that idled past the server's timeout is allowed; a host
+  // that dropped or reset requests under the flood would show here.
+  const dropped = Object.entries(result.errors).filter(([reason]) => reason !== 'ECONNRESET on a reused connection');
+  t.deepEqual(dropped, [], `no flood request was dropped or reset: ${JSON.stringify(result.errors)}`);
   // The attacker's rate; how many the host answered depends on the machine and is reported above.
   t.true(result.sent / seconds >= 1_000, 'the flood sent thousands of attempts per second');
   t.true(loadedP99 <= 2 * quietP99, `p99 ${loadedP99.toFixed(2)} ms under the flood vs ${quietP99.toFixed(2)} ms without`);

@@ -1,0 +1,138 @@
+import test, { type ExecutionContext } from 'ava';
+import { randomBytes } from 'node:crypto';
+import { docker } from '../support/docker-cli.js';
+import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
+import { install, recovered, signIn, type ProcessClient } from '../support/host-installation.js';
+import { eventually, startHostProcess } from '../support/host-process.js';
+import { testImages } from '../support/test-images.js';
+
+const images = testImages('reliability-host-killed');
+
+/** Product `App` at `version`: one service that turns healthy READY_SECONDS after it starts. */
+function appVersion(version: string, image: string): string {
+  return `metadata: { name: App, productVersion: "${version}" }
+variables:
+  READY_SECONDS: { default: "0" }
+services:
+  app:
+    image: ${image}
+    command: ${idleCommand('sleep ${READY_SECONDS}; touch /tmp/ready')}
+    healthCheck:
+      test: ["CMD-SHELL", "test -f /tmp/ready"]
+      interval: 1s
+      timeout: 5s
+      retries: 600
+`;
+}
+
+interface HistoryEntry {
+  readonly operation: string;
+  readonly outcome: string;
+  readonly message: string | null;
+  readonly triggeredBy: string;
+}
+
+/** Id and state of the container `name`, or undefined while there is none. */
+async function containerState(name: string): Promise<{ id: string; state: string } | undefined> {
+  const out = await docker('container', 'ls', '--all', '--format', '{{.ID}} {{.State}}', '--no-trunc', '--filter', `name=^${name}$`);
+  const [id, state] = out.split(' ');
+  return id && state ? { id, state } : undefined;
+}
+
+/** Every container carrying the deployment's label, running or not. */
+async function labelledContainers(deploymentId: string): Promise<string[]> {
+  const out = await docker('container', 'ls', '--all', '--quiet', '--no-trunc', '--filter', `label=rsgo.deployment=${deploymentId}`);
+  return out.split('\n').filter(Boolean).sort();
+}
+
+/**
+ * A host process with `App` 1.0.0 deployed as a new stack and a key for the redeploy and upgrade
+ * hooks; then `hook` is called and the process is killed with SIGKILL once the hook's new
+ * container runs (the operation then still waits the 15 s until it is healthy). A second host
+ * process is started on the same installation.
+ */
+async function killedDuring(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>) {
+  const image = await images.push('app');
+  const installation = await install(t, { 'app-1.0.0.yaml': appVersion('1.0.0', image.ref), 'app-2.0.0.yaml': appVersion('2.0.0', image.ref) });
+  const stackName = `killed-${randomBytes(4).toString('hex')}`;
+  const first = await startHostProcess(t, installation.configPath, installation.env);
+  const client = await signIn(first, installation.env);
+  t.teardown(() => removeEnvironmentResources(client.environmentId));
+  // The catalog loads in the background at start: "not found" until it has.
+  const deployed = await eventually('the first deploy', 180_000, async () => {
+    const res = await client.call('POST', '/api/deployments', { environmentId: client.environmentId, stackName, productId: 'stacks:App', version: '1.0.0' });
+    return res.body['code'] === 'PRODUCT_NOT_FOUND' ? undefined : res;
+  });
+  t.is(deployed.status, 201, JSON.stringify(deployed.body));
+  const deploymentId = String(deployed.body['deploymentId']);
+  const created = await client.call('POST', '/api/api-keys', {
+    name: 'release',
+    permissions: ['Hooks.Redeploy', 'Hooks.Upgrade'],
+    environmentId: client.environmentId,
+  });
+  const apiKey = String((created.body['apiKey'] as { fullKey: string }).fullKey);
+  const before = await containerState(`${stackName}_app`);
+
+  let answered: unknown;
+  const call = client.hook(hook, apiKey, body(stackName)).then(
+    (res) => (answered = res),
+    (err: unknown) => err,
+  );
+  await eventually("the operation's new container to run", 180_000, async () => {
+    if (answered !== undefined) throw new Error(`the ${hook} call ended before the host was killed: ${JSON.stringify(answered)}`);
+    const now = await containerState(`${stackName}_app`);
+    return now && now.id !== before?.id && now.state === 'running' ? true : undefined;
+  });
+  first.child.kill('SIGKILL');
+  await first.exited;
+  t.true((await call) instanceof Error, 'the call was cut off with the host');
+
+  const second = await startHostProcess(t, installation.configPath, installation.env);
+  const after = await signIn(second, installation.env);
+  return { client: after, apiKey, stackName, deploymentId, deployment: await recovered(after, stackName) };
+}
+
+/** What must hold after any recovery: a final status, the history telling it, every container explained. */
+async function assertReconciled(t: ExecutionContext, deployment: Record<string, unknown>, operation: string): Promise<void> {
+  t.log(JSON.stringify({ status: deployment['status'], errorMessage: deployment['errorMessage'], history: deployment['history'] }));
+  t.not(deployment['status'], 'Upgrading');
+  t.not(deployment['status'], 'Installing');
+  const history = deployment['history'] as HistoryEntry[];
+  t.like(history.at(-2), { operation, outcome: 'Failed', message: `Interrupted: the host stopped before the ${operation} finished.` });
+  t.like(history.at(-1), { operation: 'recover', outcome: 'Succeeded', triggeredBy: 'host' });
+  t.true(String(history.at(-1)?.message).startsWith(`The host stopped during the ${operation}`), String(history.at(-1)?.message));
+  const recorded = (deployment['services'] as Array<{ containerId: string }>).map((s) => s.containerId).sort();
+  t.deepEqual(await labelledContainers(String(deployment['id'])), recorded, 'every container of the deployment is in its record');
+}
+
+/** A redeploy after the recovery succeeds and leaves exactly one container. */
+async function assertUsable(t: ExecutionContext, client: ProcessClient, apiKey: string, stackName: string, deploymentId: string): Promise<void> {
+  const again = await client.hook('/api/hooks/redeploy', apiKey, { stackName, variables: { READY_SECONDS: '0' } });
+  t.is(again.status, 200, JSON.stringify(again.body));
+  t.is((await labelledContainers(deploymentId)).length, 1);
+  const record = (await client.call('GET', `/api/deployments/${deploymentId}`)).body['deployment'] as Record<string, unknown>;
+  t.like(record, { status: 'Running' });
+  t.like((record['history'] as HistoryEntry[]).at(-1), { operation: 'redeploy', outcome: 'Succeeded' });
+}
+
+test.serial('a host killed with SIGKILL during a redeploy reconciles the deployment after the restart and redeploys again', async (t) => {
+  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(t, '/api/hooks/redeploy', (stackName) => ({
+    stackName,
+    variables: { READY_SECONDS: '15' },
+  }));
+  await assertReconciled(t, deployment, 'redeploy');
+  // The new container was running when the host died: the redeploy is taken as done.
+  t.like(deployment, { status: 'Running', stackVersion: '1.0.0', errorMessage: null });
+  await assertUsable(t, client, apiKey, stackName, deploymentId);
+});
+
+test.serial('a host killed with SIGKILL during an upgrade is never left Upgrading: the new version found running is taken over', async (t) => {
+  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(t, '/api/hooks/upgrade', (stackName) => ({
+    stackName,
+    targetVersion: '2.0.0',
+    variables: { READY_SECONDS: '15' },
+  }));
+  await assertReconciled(t, deployment, 'upgrade');
+  t.like(deployment, { status: 'Running', stackVersion: '2.0.0', errorMessage: null });
+  await assertUsable(t, client, apiKey, stackName, deploymentId);
+});
