@@ -126,8 +126,9 @@ function notRunning(status: string): InputError {
  */
 function stateUnknown(cause: HostError, inspectionError: string, previous: Deployment): UnavailableError {
   const unchecked = cause instanceof UnavailableError ? '' : ` What runs could not be checked afterwards: ${inspectionError}.`;
+  const sentence = /[.!?]$/.test(cause.message) ? cause.message : `${cause.message}.`;
   return new UnavailableError(
-    `${cause.message}${unchecked} The deployment keeps its last known state (${previous.status}, version ${previous.stackVersion}) until the next operation.`,
+    `${sentence}${unchecked} The deployment keeps its last known state (${previous.status}, version ${previous.stackVersion}) until the next operation.`,
     { code: cause instanceof UnavailableError ? cause.code : 'UNAVAILABLE', cause, headers: { 'Retry-After': '30', ...cause.headers } },
   );
 }
