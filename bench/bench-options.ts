@@ -31,7 +31,7 @@ export interface BenchOptions {
 const usage = `npm run bench -- [options]   (each option also as an environment variable)
   --quick                 small sizes for a trial run (BENCH_QUICK=1)
   --only LIST             ${benchGroups.join(',')} (BENCH_ONLY)
-  --rounds N              rounds per measurement, default 5 (BENCH_ROUNDS)
+  --rounds N              rounds per measurement, default 3 (BENCH_ROUNDS)
   --duration S            seconds of load per round, default 8 (BENCH_DURATION)
   --connections N         concurrent connections, default 10 (BENCH_CONNECTIONS)
   --keys N                keys in the large store, default 100000 (BENCH_KEYS)
@@ -80,7 +80,7 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   return {
     quick,
     only: only as BenchGroup[],
-    rounds: positiveInteger('--rounds', pick(values.rounds, 'BENCH_ROUNDS', '5', '2')),
+    rounds: positiveInteger('--rounds', pick(values.rounds, 'BENCH_ROUNDS', '3', '2')),
     durationSeconds: positiveInteger('--duration', pick(values.duration, 'BENCH_DURATION', '8', '3')),
     connections: positiveInteger('--connections', pick(values.connections, 'BENCH_CONNECTIONS', '10', '10')),
     keys: positiveInteger('--keys', pick(values.keys, 'BENCH_KEYS', '100000', '10000')),

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { testImages } from '../test/support/test-images.js';
+import { TEST_REGISTRY, testImages } from '../test/support/test-images.js';
 import { BENCH_LABEL, benchComposeYaml, benchManifestYaml, networkName, type BenchStack } from './bench-stack.js';
 import { composeDown, composeRedeploy, composeUp, type ComposeProject } from './compose-redeploy.js';
 import type { Figure } from './figure.js';
@@ -33,15 +33,26 @@ export interface RedeployBenchResult {
 /** The host's readiness rule for services without a health check (docker-runtime's SETTLE_MS and poll). */
 const SETTLE_MS = 2_000;
 const POLL_MS = 250;
+/** The services' images live under `rsgo-test/<scope>/` in the local registry. */
+const IMAGE_SCOPE = 'bench';
 
-/** Removes whatever the benchmark left: containers by label, then the stacks' networks. */
-async function removeLeftovers(docker: Docker, stacks: readonly BenchStack[]): Promise<void> {
+/** Removes whatever the benchmark left: containers by label, the stacks' networks, then the pulled images. */
+async function removeLeftovers(docker: Docker, stacks: readonly BenchStack[], imagePrefix: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [BENCH_LABEL] } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
   for (const stack of stacks) {
     await docker
       .getNetwork(networkName(stack))
       .remove()
+      .catch(() => undefined);
+  }
+  // Every side pulls the services' images; a tag replaced by a later push leaves an untagged one.
+  const images = await docker.listImages();
+  const pulled = images.filter((image) => [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].some((ref) => ref.startsWith(imagePrefix)));
+  for (const image of pulled) {
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
       .catch(() => undefined);
   }
 }
@@ -54,7 +65,8 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 export async function redeployBench(options: RedeployBenchOptions, log: (line: string) => void): Promise<RedeployBenchResult> {
   const docker = new Docker();
-  const images = testImages('bench');
+  const images = testImages(IMAGE_SCOPE);
+  const imagePrefix = `${TEST_REGISTRY}/rsgo-test/${IMAGE_SCOPE}/`;
   log(`redeploy: pushing ${options.services} images to the local registry`);
   const services = await Promise.all(
     Array.from({ length: options.services }, async (_, i) => ({ name: `svc-${i + 1}`, image: (await images.push(`svc-${i + 1}`)).ref })),
@@ -71,7 +83,7 @@ export async function redeployBench(options: RedeployBenchOptions, log: (line: s
   let hookNotMeasured: string | null = null;
   const rounds = { hook: [] as number[], raw: [] as number[], rawSettled: [] as number[], compose: [] as number[] };
   try {
-    await removeLeftovers(docker, stacks);
+    await removeLeftovers(docker, stacks, imagePrefix);
     await mkdir(join(tempDir, 'catalog'));
     await writeFile(join(tempDir, 'catalog', `${hookStack.name}.yaml`), benchManifestYaml(hookStack));
     await writeFile(compose.file, benchComposeYaml(composeStack));
@@ -116,7 +128,7 @@ export async function redeployBench(options: RedeployBenchOptions, log: (line: s
   } finally {
     await hook?.close();
     await composeDown(compose).catch((err: unknown) => log(`redeploy: compose down failed: ${String(err)}`));
-    await removeLeftovers(docker, stacks);
+    await removeLeftovers(docker, stacks, imagePrefix);
     await rm(tempDir, { recursive: true, force: true });
   }
 

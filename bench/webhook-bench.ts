@@ -168,7 +168,7 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
         name: 'Bare Koa CPU per request / hook CPU per request',
         value: 1 / cpuPerRequestRatio,
         unit: 'ratio',
-        note: 'the throughput ratio a CPU-bound server would reach; hardly affected by other load on the machine',
+        note: 'the throughput ratio a CPU-bound server would reach; less affected by other load on the machine than throughput',
       },
       { item: 2, name: `Hook call (${keysLabel(options.largeKeys)} keys): throughput`, value: hookLargeStore.requestsPerSecond, unit: 'req/s' },
       {

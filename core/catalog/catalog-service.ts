@@ -3,6 +3,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import type { ProductManifest } from './manifest-model.js';
 import { compareVersions, normaliseVersion } from './product-version.js';
+import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { readSourceManifests, type ManifestWarning } from './read-source-manifests.js';
 import { runCatalogSources } from './run-catalog-sources.js';
 
@@ -102,6 +103,8 @@ export class CatalogService {
   readonly #log: Logger;
   readonly #options: CatalogServiceOptions;
   readonly #sources = new Map<string, SourceState>();
+  /** Each source's parsed files, kept across syncs so only changed files are parsed again. */
+  readonly #parsed = new Map<string, ParsedManifestCache>();
   /** Aborts the sources' work when the host stops. */
   readonly #closing = new AbortController();
   readonly #firstSync = deferred<void>();
@@ -158,6 +161,15 @@ export class CatalogService {
     return run;
   }
 
+  #parsedFiles(sourceId: string): ParsedManifestCache {
+    let parsed = this.#parsed.get(sourceId);
+    if (parsed === undefined) {
+      parsed = new ParsedManifestCache();
+      this.#parsed.set(sourceId, parsed);
+    }
+    return parsed;
+  }
+
   async #syncOnce(): Promise<SyncReport> {
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
@@ -169,7 +181,7 @@ export class CatalogService {
       try {
         if ('error' in outcome) throw outcome.error;
         if (!('unchanged' in outcome.result)) {
-          const { products, warnings } = await readSourceManifests(sourceId, outcome.result);
+          const { products, warnings } = await readSourceManifests(sourceId, outcome.result, {}, this.#parsedFiles(sourceId));
           this.#sources.set(sourceId, { revision: outcome.result.revision, products, warnings });
           for (const warning of warnings) this.#log.warn({ source: sourceId, file: warning.file, problem: warning.message }, 'manifest skipped');
         }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SourceFiles } from './catalog-source.js';
 import { SourceFileRefusal } from './source-file-refusal.js';
@@ -21,6 +21,50 @@ const skippedFolders = new Set(['.git', 'node_modules']);
 
 /** Files of one folder stat'ed at once. */
 const STAT_BATCH = 64;
+
+/**
+ * Non-blocking, so a named pipe opens at once instead of waiting forever for a writer (and
+ * holding a thread of the pool); it is then refused as not a regular file.
+ */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** An open file and what `fstat` said of it. */
+interface OpenedFile {
+  readonly handle: FileHandle;
+  readonly info: Stats;
+}
+
+/**
+ * Opens a file the listing found as a regular file, without resolving its real path (that
+ * was a sixth of a large sync): it is opened without following a link, and kept only if it is
+ * still the very file (device and inode) the listing saw. The walk never enters linked
+ * folders, so that file was inside the folder. `null` when anything differs; the caller then
+ * takes the checked way.
+ */
+async function openListedFile(target: string, listed: Stats | undefined): Promise<OpenedFile | null> {
+  if (listed === undefined) return null;
+  const handle = await open(target, READ_FLAGS | constants.O_NOFOLLOW).catch(() => null);
+  if (handle === null) return null;
+  const info = await handle.stat().catch(() => null);
+  if (info !== null && info.dev === listed.dev && info.ino === listed.ino) return { handle, info };
+  await handle.close();
+  return null;
+}
+
+/** Opens `target` once its real path is known to be inside the folder. */
+async function openInside(rootReal: string, target: string): Promise<OpenedFile> {
+  const real = await realpath(target);
+  const inside = relative(rootReal, real);
+  // Links and `..` must not lead a manifest out of its source folder.
+  if (inside.startsWith('..') || isAbsolute(inside)) throw new SourceFileRefusal('leads outside the source folder');
+  const handle = await open(real, READ_FLAGS);
+  try {
+    return { handle, info: await handle.stat() };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
 
 function globMatcher(filePattern: string): (name: string) => boolean {
   const expressions = filePattern
@@ -46,6 +90,8 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
   if (!rootStat.isDirectory()) throw new Error(`'${shown}' is not a folder`);
   const matches = globMatcher(options.filePattern);
   const files: string[] = [];
+  /** The listed regular files (not links) and their identity at listing time. */
+  const listedFiles = new Map<string, Stats>();
   const fingerprint = createHash('sha256');
 
   const walk = async (folder: string): Promise<void> => {
@@ -72,6 +118,7 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
         if (!info) continue; // a dangling link is not a manifest
         const path = relative(rootReal, full).split(sep).join('/');
         files.push(path);
+        if (entry.isFile()) listedFiles.set(path, info);
         fingerprint.update(`${path}\0${info.size}\0${info.mtimeMs}\n`);
       }
     }
@@ -83,15 +130,8 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
     revision: fingerprint.digest('hex'),
     async read(path) {
       const target = join(rootReal, ...path.split('/'));
-      const real = await realpath(target);
-      const inside = relative(rootReal, real);
-      // Links and `..` must not lead a manifest out of its source folder.
-      if (inside.startsWith('..') || isAbsolute(inside)) throw new SourceFileRefusal('leads outside the source folder');
-      // Non-blocking, so a named pipe opens at once instead of waiting forever for a writer
-      // (and holding a thread of the pool); it is then refused as not a regular file.
-      const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
+      const { handle, info } = (await openListedFile(target, listedFiles.get(path))) ?? (await openInside(rootReal, target));
       try {
-        const info = await handle.stat();
         if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
         if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
         return (await handle.readFile()).toString('utf8');

@@ -4,6 +4,7 @@ import type { SourceFiles } from './catalog-source.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import { parseManifestYaml } from './manifest-yaml.js';
+import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { SourceFileRefusal } from './source-file-refusal.js';
 
 /** A file's parsed YAML, or why there is none. */
@@ -29,11 +30,14 @@ function readFailure(err: unknown): string {
 export class ManifestFileLoader {
   readonly #files: SourceFiles;
   readonly #limits: ManifestLimits;
+  readonly #parsed: ParsedManifestCache;
   readonly #cache = new Map<string, Promise<LoadedManifestFile>>();
 
-  constructor(files: SourceFiles, limits: ManifestLimits) {
+  /** `parsed` keeps parsed files across syncs of the same source; none is kept by default. */
+  constructor(files: SourceFiles, limits: ManifestLimits, parsed = new ParsedManifestCache()) {
     this.#files = files;
     this.#limits = limits;
+    this.#parsed = parsed;
   }
 
   /** Loads a source-relative path (already normalised and known to stay inside the source). */
@@ -57,7 +61,7 @@ export class ManifestFileLoader {
       return { ok: false, reason: 'unreadable', message: readFailure(err) };
     }
     try {
-      return { ok: true, root: parseManifestYaml(text, path, this.#limits) };
+      return { ok: true, root: this.#parsed.parse(text, this.#limits, () => parseManifestYaml(text, path, this.#limits)) };
     } catch (err) {
       if (err instanceof ManifestError) return { ok: false, reason: 'invalid', issues: err.issues };
       throw err;

@@ -10,6 +10,7 @@ import { formatManifestIssue } from './manifest-error.js';
 import { ManifestFileLoader } from './manifest-file-loader.js';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from './manifest-limits.js';
 import type { ProductManifest } from './manifest-model.js';
+import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { parseProductManifest, type ParsedProduct, type ProductFileForm } from './parse-product-manifest.js';
 
 /** A file the catalog skipped or a problem worth telling its author, for the sync report. */
@@ -118,17 +119,20 @@ function declaresProductVersion(root: unknown): boolean {
 /**
  * Reads every product of a source. Invalid products become one warning each (naming the file
  * and every problem with its path) and are skipped; fragments are never listed. A second file
- * with a groupId and version already seen in this source is skipped with a warning.
+ * with a groupId and version already seen in this source is skipped with a warning. `parsed`
+ * holds the source's files as the last sync parsed them, so unchanged files are not parsed again.
  */
 export async function readSourceManifests(
   sourceId: string,
   files: SourceFiles,
   limits: Partial<ManifestLimits> = {},
+  parsed = new ParsedManifestCache(),
 ): Promise<SourceManifests> {
   const effective: ManifestLimits = { ...DEFAULT_MANIFEST_LIMITS, ...limits };
   const warnings: ManifestWarning[] = [];
   const products: ProductManifest[] = [];
-  const loader = new ManifestFileLoader(files, effective);
+  parsed.beginSync();
+  const loader = new ManifestFileLoader(files, effective, parsed);
   const seen = new Map<string, string>();
 
   const candidates = findCandidates(sourceId, listedYamlFiles(files.files, warnings), warnings);

@@ -38,3 +38,23 @@ test('A link leading outside the source is refused without naming a host path', 
   const files = await directorySourceFiles(join(folder, 'source'), { filePattern: '*.yaml' });
   await t.throwsAsync(files.read('link.yaml'), { instanceOf: SourceFileRefusal, message: 'leads outside the source folder' });
 });
+
+test('A listed file replaced by a link leading outside the source after the listing is refused', async (t) => {
+  const folder = await folderWith(t);
+  await writeFile(join(folder, 'secret.yaml'), 'secret: value\n');
+  await writeFile(join(folder, 'source', 'app.yaml'), 'a: b\n');
+  const files = await directorySourceFiles(join(folder, 'source'), { filePattern: '*.yaml' });
+  t.is(await files.read('app.yaml'), 'a: b\n');
+  await rm(join(folder, 'source', 'app.yaml'));
+  await symlink(join(folder, 'secret.yaml'), join(folder, 'source', 'app.yaml'));
+  await t.throwsAsync(files.read('app.yaml'), { instanceOf: SourceFileRefusal, message: 'leads outside the source folder' });
+});
+
+test('A listed file replaced by another file after the listing is read as it is now', async (t) => {
+  const folder = await folderWith(t);
+  await writeFile(join(folder, 'source', 'app.yaml'), 'a: b\n');
+  const files = await directorySourceFiles(join(folder, 'source'), { filePattern: '*.yaml' });
+  await rm(join(folder, 'source', 'app.yaml'));
+  await writeFile(join(folder, 'source', 'app.yaml'), 'a: c\n');
+  t.is(await files.read('app.yaml'), 'a: c\n');
+});
