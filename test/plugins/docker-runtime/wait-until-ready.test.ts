@@ -23,7 +23,8 @@ async function startedButNotHealthy(t: ExecutionContext, line: string) {
   await docker('pull', '--quiet', image.ref);
   const launchedAt = new Date();
   const id = await docker(
-    'run', '--detach', '--label', `rsgo.deployment=${plan.deploymentId}`,
+    // No network: the wait needs none, and the engine's default bridge is not one of ours.
+    'run', '--detach', '--network', 'none', '--label', `rsgo.deployment=${plan.deploymentId}`,
     '--health-cmd', 'exit 1', '--health-interval', '60s', image.ref, ...idle(`echo ${line}`),
   );
   for (const giveUp = Date.now() + 30_000; !(await docker('logs', id)).includes(line); await sleep(100)) {

@@ -70,7 +70,7 @@ test('An unchanged remote answers "unchanged" so nothing is parsed again', async
   t.deepEqual(again.get(SOURCE), { result: { unchanged: true } });
   const fresh = await runCatalogSources(host.hooks, new Map(), new AbortController().signal);
   const outcome = fresh.get(SOURCE);
-  t.true(outcome !== undefined && 'result' in outcome && 'revision' in outcome.result && outcome.result.revision === commit, 'the revision is the commit id');
+  t.true(outcome !== undefined && 'result' in outcome && 'revision' in outcome.result && outcome.result.revision === commit, `the revision is the commit id: ${JSON.stringify(outcome)}`);
 });
 
 test('The configured branch is the one loaded', async (t) => {
