@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,21 +24,25 @@ const run = promisify(execFile);
 
 /**
  * Starts a second `dockerd` beside the shared one: its own data root, exec root (and so its own
- * containerd), pid file and socket in a temp folder; no default bridge and no iptables rules, so
- * it changes nothing of the machine's networking. Images come from the shared test registry.
- * Stopped, with everything it created, when the test ends.
+ * containerd), pid file and socket in a temp folder; a default bridge of its own and no iptables
+ * rules, so it changes nothing of the machine's networking. (With no default bridge at all,
+ * dockerd deletes `docker0` at start, taking the shared engine's default bridge with it.) Images
+ * come from the shared test registry. Stopped, with everything it created, when the test ends.
  */
 export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateDockerd> {
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-dockerd-'));
   const socket = join(folder, 'docker.sock');
   const dockerHost = `unix://${socket}`;
   const logFile = join(folder, 'dockerd.log');
+  // Interface names have at most 15 characters.
+  const bridge = `rsgo-br${randomBytes(4).toString('hex')}`;
+  await run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
   const args = [
     `--data-root=${join(folder, 'root')}`,
     `--exec-root=${join(folder, 'exec')}`,
     `--pidfile=${join(folder, 'docker.pid')}`,
     `--host=${dockerHost}`,
-    '--bridge=none',
+    `--bridge=${bridge}`,
     '--iptables=false',
     '--ip6tables=false',
     // Works on any file system, also one that cannot hold overlay mounts; test images are tiny.
@@ -94,6 +99,7 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
       if (containers) await docker('container', 'rm', '--force', ...containers.split('\n')).catch(() => '');
     }
     await stop();
+    await run('ip', ['link', 'delete', bridge]).catch(() => undefined);
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);
   });
   await start();
