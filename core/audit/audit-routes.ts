@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { InputError } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import { requireUser } from '../http/authorize.js';
+import { queryInteger } from '../http/query-integer.js';
 import type { RequestState } from '../http/request-state.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -9,22 +9,12 @@ import type { AuditLog } from './audit-log.js';
 export const MAX_AUDIT_PAGE_SIZE = 200;
 const DEFAULT_AUDIT_PAGE_SIZE = 50;
 
-/** A positive integer query parameter, or the default when absent. */
-function queryInteger(value: string | string[] | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > max) {
-    throw new InputError(`Query parameter '${name}' must be an integer from 1 to ${max}.`);
-  }
-  return parsed;
-}
-
 /** `GET /api/audit?page=&pageSize=`: the audit trail, newest first (signed-in users only). */
 export function auditRoutes(hooks: HostHooks, audit: AuditLog): Router<RequestState> {
   const router = new Router<RequestState>();
   router.get('/api/audit', requireUser(hooks), async (ctx) => {
-    const page = queryInteger(ctx.query['page'], 'page', 1, Number.MAX_SAFE_INTEGER);
-    const pageSize = queryInteger(ctx.query['pageSize'], 'pageSize', DEFAULT_AUDIT_PAGE_SIZE, MAX_AUDIT_PAGE_SIZE);
+    const page = queryInteger(ctx.query['page'], 'page', { fallback: 1, min: 1 });
+    const pageSize = queryInteger(ctx.query['pageSize'], 'pageSize', { fallback: DEFAULT_AUDIT_PAGE_SIZE, min: 1, max: MAX_AUDIT_PAGE_SIZE });
     ctx.body = await audit.list(page, pageSize);
   });
   return router;

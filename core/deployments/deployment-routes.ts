@@ -6,6 +6,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import { requireUser } from '../http/authorize.js';
 import { toHostError } from '../http/error-mapper.js';
 import { isUuid, jsonObject, optionalString, optionalStringMap, type JsonObject } from '../http/json-body.js';
+import { queryInteger } from '../http/query-integer.js';
 import type { AppContext, RequestState } from '../http/request-state.js';
 import type { DeploymentService } from './deployment-service.js';
 import { deploymentView, productDeploymentView } from './deployment-view.js';
@@ -63,9 +64,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
 
   // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
   router.get('/api/deployments/:id/progress', signedIn, async (ctx) => {
-    const after = ctx.query['after'];
-    const afterSeq = after === undefined || after === '' ? 0 : Number(after);
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new InputError('after must be a whole number of at least 0.');
+    const afterSeq = queryInteger(ctx.query['after'], 'after', { fallback: 0, min: 0 });
     ctx.body = { progress: await deployments.progress(ctx.params['id'] ?? '', afterSeq) };
   });
 

@@ -114,7 +114,7 @@ test.serial('progress of an unknown deployment is a 404; a malformed cursor a 40
   t.like(missing.body, { success: false, code: 'DEPLOYMENT_NOT_FOUND' });
   const malformed = await host.admin('GET', `/api/deployments/${randomUUID()}/progress?after=soon`);
   t.is(malformed.status, 400, malformed.text);
-  t.like(malformed.body, { success: false, message: 'after must be a whole number of at least 0.' });
+  t.like(malformed.body, { success: false, message: "Query parameter 'after' must be a whole number of at least 0." });
   const anonymous = await host.host.request('GET', `/api/deployments/${randomUUID()}/progress`);
   t.is(anonymous.status, 401);
 });
