@@ -1,20 +1,13 @@
 /**
  * The shapes of the host's answers the CLI reads, as the HTTP API contract describes them
- * (docs/ci-cd.md and the API reference). Only the fields the CLI shows are listed.
+ * (docs/ci-cd.md and the API reference). Only the fields the CLI shows are listed; where the
+ * host declares the exact shape it sends, that declaration is used.
  */
 
 /** An item of `GET /api/api-keys`. */
-export interface ApiKeyItem {
-  readonly id: string;
-  readonly name: string;
-  readonly keyPrefix: string;
-  readonly permissions: readonly string[];
-  readonly environmentId: string | null;
-  readonly expiresAt: string | null;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly isRevoked: boolean;
-}
+export type { ApiKeySummary as ApiKeyItem } from '../core/api-keys/api-key.js';
+/** The `progress` of `GET /api/deployments/:id/progress` (`null` before any operation), and one of its steps. */
+export type { OperationProgress, ProgressEvent } from '../core/deployments/deployment-progress.js';
 
 /** The `apiKey` of `POST /api/api-keys`: the only answer with the full key. */
 export interface CreatedApiKey {
@@ -78,19 +71,4 @@ export interface DeploymentRecord {
   readonly variables?: Readonly<Record<string, string>>;
   readonly services?: readonly DeploymentService[];
   readonly history?: readonly DeploymentHistoryEntry[];
-}
-
-/** One step of `GET /api/deployments/:id/progress`. */
-export interface ProgressEvent {
-  readonly seq: number;
-  readonly service: string | null;
-  readonly step: string;
-  readonly message: string;
-}
-
-/** The `progress` of `GET /api/deployments/:id/progress` (`null` before any operation). */
-export interface OperationProgress {
-  readonly requestId: string | null;
-  readonly inProgress: boolean;
-  readonly events: readonly ProgressEvent[];
 }

@@ -57,18 +57,12 @@ interface ProductRow {
 }
 
 /** A deployment about to be created, with the operation that creates it. */
-export interface NewDeployment {
-  readonly id: string;
-  readonly environmentId: string;
-  readonly stackName: string;
-  readonly stackId: string;
-  readonly productId: string;
-  readonly productName: string;
-  readonly stackDefinitionName: string;
+export interface NewDeployment
+  extends Pick<
+    Deployment,
+    'id' | 'environmentId' | 'stackName' | 'stackId' | 'productId' | 'productName' | 'stackDefinitionName' | 'variables' | 'secretVariables' | 'productDeploymentId'
+  > {
   readonly version: string;
-  readonly variables: Readonly<Record<string, string>>;
-  readonly secretVariables: readonly string[];
-  readonly productDeploymentId: string | null;
   readonly stackOrder: number | null;
 }
 
