@@ -1,6 +1,6 @@
 import type { TestHost } from '../../core/testing.js';
 import { browserTest, openUi } from './browser-test.js';
-import { cell, docScreenshot, errorOf, openFromMenu, signIn } from './ui-steps.js';
+import { cell, docScreenshot, errorOf, focusedId, openFromMenu, signIn } from './ui-steps.js';
 
 const test = browserTest();
 
@@ -97,7 +97,7 @@ test.serial('the form shows each problem next to its field, from the browser and
   t.is(await errorOf(name), 'Enter a name for the key.');
   t.is(await name.getAttribute('aria-invalid'), 'true');
   t.is(await errorOf(permissions), 'Select at least one permission.');
-  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name', 'focus goes to the first wrong field');
+  t.is(await focusedId(page, 'key-name'), 'key-name', 'focus goes to the first wrong field');
 
   await name.fill('Nightly');
   await page.getByLabel('Upgrade').check();
@@ -115,7 +115,7 @@ test.serial('the form shows each problem next to its field, from the browser and
   await page.getByRole('button', { name: 'Create API Key' }).click();
   await page.locator('#key-name-error').waitFor();
   t.is(await errorOf(name), "An active API key with name 'Nightly' already exists.");
-  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name');
+  t.is(await focusedId(page, 'key-name'), 'key-name');
 
   const keys = await host.request('GET', '/api/api-keys', { token });
   t.is((keys.body['apiKeys'] as unknown[]).length, 1, 'refused submissions created nothing');
@@ -132,7 +132,7 @@ test.serial('on a phone-width screen, by keyboard only: create a key and cancel 
     await page.keyboard.press('Tab');
   }
   await page.keyboard.press('Enter');
-  t.is(await page.evaluate(() => document.activeElement?.id), 'key-name', 'the form takes the focus');
+  t.is(await focusedId(page, 'key-name'), 'key-name', 'the form takes the focus');
   await page.keyboard.type('Phone');
   await page.keyboard.press('Enter');
   const keyField = page.getByLabel('API key', { exact: true });

@@ -32,6 +32,15 @@ export async function errorOf(control: Locator): Promise<string> {
 }
 
 /** The cell of a table row under `column` (the UI labels each cell with its column). */
+/**
+ * The id of the focused element once it is `expected`, or whatever has the focus after ten
+ * seconds: the UI moves the focus after it renders, which a busy browser may do a moment later.
+ */
+export async function focusedId(page: Page, expected: string): Promise<string | undefined> {
+  await page.waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 10_000 }).catch(() => undefined);
+  return page.evaluate(() => document.activeElement?.id);
+}
+
 export const cell = (row: Locator, column: string): Locator => row.locator(`[data-label="${column}"]`);
 
 /** Saves the whole page as `docs/images/<name>.png` for the documentation. */
