@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from '../errors.js';
 import { isUuid } from '../http/json-body.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
+import { rowLookup } from '../store/row-lookup.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import type { ApiKeyCredential, ApiKeyDirectory, ApiKeySummary, CreatedApiKey } from './api-key.js';
@@ -33,6 +34,10 @@ const summaryColumns = [
   'id', 'name', 'key_prefix', 'permissions', 'environment_id', 'expires_at', 'created_at', 'last_used_at', 'is_revoked', 'revoked_at',
 ];
 
+/** What a hook call's authentication reads. */
+const credentialColumns = ['id', 'name', 'key_hash', 'permissions', 'environment_id', 'expires_at', 'is_revoked'] as const;
+type CredentialRow = Pick<ApiKeyRow, (typeof credentialColumns)[number]>;
+
 /** Active names are unique ignoring case, on every engine (MariaDB compares without case anyway). */
 const activeNameOf = (name: string) => name.toLowerCase();
 
@@ -44,11 +49,13 @@ export class ApiKeyService implements ApiKeyDirectory {
   readonly #store: Store;
   readonly #environments: EnvironmentService;
   readonly #usage: ApiKeyUsageBuffer;
+  readonly #byHash: (keyHash: string) => Promise<CredentialRow | undefined>;
 
   constructor(store: Store, environments: EnvironmentService, log: Logger) {
     this.#store = store;
     this.#environments = environments;
     this.#usage = new ApiKeyUsageBuffer(store, log);
+    this.#byHash = rowLookup(store, (db, keyHash) => db('api_keys').select(credentialColumns).where({ key_hash: keyHash }));
   }
 
   /** Creates a key and returns it in full, once. Only its SHA-256 hash is stored. */
@@ -114,12 +121,9 @@ export class ApiKeyService implements ApiKeyDirectory {
 
   /** One query on the unique `key_hash` index. */
   async findByHash(keyHash: string): Promise<ApiKeyCredential | null> {
-    let row: Pick<ApiKeyRow, 'id' | 'name' | 'key_hash' | 'permissions' | 'environment_id' | 'expires_at' | 'is_revoked'> | undefined;
+    let row: CredentialRow | undefined;
     try {
-      row = await this.#store<ApiKeyRow>('api_keys')
-        .select('id', 'name', 'key_hash', 'permissions', 'environment_id', 'expires_at', 'is_revoked')
-        .where({ key_hash: keyHash })
-        .first();
+      row = await this.#byHash(keyHash);
     } catch (err) {
       // Asked on every hook call: a database outage must read as 503, not as a plugin crash.
       throw storeUnavailable(err) ?? err;

@@ -74,10 +74,17 @@ function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
 /** Events written by one INSERT at most: far below the engines' limits on bound values. */
 const MAX_BATCH = 200;
 
-/** An event waiting for its write, and who waits for it. */
+/**
+ * Longest an event from {@link AuditLog.recordSoon} waits for a write. Every write of SQLite
+ * syncs to disk (about a third of a millisecond here, during which the host answers nothing);
+ * a flood of refused calls must not buy one sync each.
+ */
+export const SOON_WRITE_MS = 20;
+
+/** An event waiting for its write, and who waits for it (nobody, for `recordSoon`). */
 interface QueuedEvent {
   readonly row: Omit<AuditRow, 'id'>;
-  readonly written: () => void;
+  readonly written: (() => void) | null;
 }
 
 /** The audit trail: who did what, from where, with which outcome. */
@@ -86,6 +93,7 @@ export class AuditLog implements AuditRecorder {
   readonly #log: Logger;
   readonly #queue: QueuedEvent[] = [];
   #writing: Promise<void> | null = null;
+  #soonTimer: NodeJS.Timeout | null = null;
 
   constructor(store: Store, log: Logger) {
     this.#store = store;
@@ -105,17 +113,38 @@ export class AuditLog implements AuditRecorder {
   record(event: AuditEventInput): Promise<void> {
     return new Promise((written) => {
       this.#queue.push({ row: auditRow(event), written });
-      this.#writing ??= new Promise<void>((turn) => setImmediate(turn)).then(() => this.#writeQueued());
+      this.#startWrite();
     });
+  }
+
+  /**
+   * Appends one event without waiting for it: it is written with the next write, at the
+   * latest {@link SOON_WRITE_MS} later, and by {@link flush}. For events of requests that
+   * were refused before anything changed, whose answers need not wait for the disk.
+   */
+  recordSoon(event: AuditEventInput): void {
+    this.#queue.push({ row: auditRow(event), written: null });
+    if (this.#writing === null) this.#soonTimer ??= setTimeout(() => this.#startWrite(), SOON_WRITE_MS);
   }
 
   /** Resolves once every event recorded so far is written; for a host that is stopping. */
   async flush(): Promise<void> {
-    await this.#writing;
+    while (this.#writing !== null || this.#queue.length > 0) {
+      if (this.#queue.length > 0) this.#startWrite();
+      await this.#writing;
+    }
+  }
+
+  #startWrite(): void {
+    if (this.#soonTimer !== null) clearTimeout(this.#soonTimer);
+    this.#soonTimer = null;
+    this.#writing ??= new Promise<void>((turn) => setImmediate(turn)).then(() => this.#writeQueued());
   }
 
   async #writeQueued(): Promise<void> {
-    while (this.#queue.length > 0) {
+    // The first batch is what the write was started for; after it, the write goes on only while
+    // someone waits, and events nobody waits for are left to the next timer.
+    for (let more = true; more && this.#queue.length > 0; more = this.#queue.some((event) => event.written !== null)) {
       const batch = this.#queue.splice(0, MAX_BATCH);
       try {
         await this.#store('audit_events').insert(batch.map((event) => event.row));
@@ -127,14 +156,16 @@ export class AuditLog implements AuditRecorder {
             .catch((err: unknown) => this.#log.error({ action: event.row.action, err: errorMessage(err) }, 'could not write the audit event'));
         }
       }
-      for (const event of batch) event.written();
+      for (const event of batch) event.written?.();
     }
-    // No await between the empty queue and this: a record() arriving later starts a new write.
+    // No await between the last check and this: a record() arriving later starts a new write.
     this.#writing = null;
+    if (this.#queue.length > 0) this.#soonTimer = setTimeout(() => this.#startWrite(), SOON_WRITE_MS);
   }
 
-  /** One page (1-based), newest first. */
+  /** One page (1-based), newest first; events recorded so far are written first. */
   async list(page: number, pageSize: number): Promise<AuditPage> {
+    await this.flush();
     const rows = await this.#store<AuditRow>('audit_events')
       .orderBy('id', 'desc')
       .limit(pageSize)

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Store } from '../store/open-store.js';
+import { rowLookup } from '../store/row-lookup.js';
 import type {
   Deployment, DeploymentStatus, HistoryEntry, OperationKind, OperationOutcome, PendingChange, ProductDeployment,
   ProductDeploymentStatus, ServiceRecord,
@@ -170,9 +171,12 @@ function toProductDeployment(row: ProductRow): ProductDeployment {
  */
 export class DeploymentStore {
   readonly #db: Store;
+  readonly #activeByKey: (environmentId: string, key: string) => Promise<DeploymentRow | undefined>;
 
   constructor(db: Store) {
     this.#db = db;
+    // Asked by every redeploy and upgrade call before anything else.
+    this.#activeByKey = rowLookup(db, (store, environmentId, key) => store('deployments').where({ environment_id: environmentId, active_key: key }));
   }
 
   async get(id: string): Promise<Deployment | null> {
@@ -182,7 +186,7 @@ export class DeploymentStore {
 
   /** The live (not Removed) deployment of a stack name in an environment; names match case-insensitively. */
   async findActive(environmentId: string, stackName: string): Promise<Deployment | null> {
-    const row = await this.#db<DeploymentRow>('deployments').where({ environment_id: environmentId, active_key: activeKey(stackName) }).first();
+    const row = await this.#activeByKey(environmentId, activeKey(stackName));
     return row ? toDeployment(row) : null;
   }
 

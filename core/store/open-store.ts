@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import type { HostConfig } from '../config/config-schema.js';
 import { migrationSource } from './migrations.js';
+import { registerSqliteConnection, type SqliteConnection as LookupConnection } from './row-lookup.js';
 
 /** The host's database handle (knex). */
 export type Store = Knex;
@@ -28,9 +29,8 @@ interface StartingBuilder {
   _timeout?: number;
 }
 
-interface SqliteConnection {
+interface SqliteConnection extends LookupConnection {
   pragma(statement: string): unknown;
-  prepare(sql: string): unknown;
 }
 
 /** Compiled statements kept per SQLite connection; the least recently used beyond this go. */
@@ -45,7 +45,7 @@ const STATEMENT_CACHE_SIZE = 256;
  */
 function cacheStatements(conn: SqliteConnection): void {
   const prepare = conn.prepare.bind(conn);
-  const statements = new Map<string, unknown>();
+  const statements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
   conn.prepare = (sql) => {
     let statement = statements.get(sql);
     if (statement === undefined) {
@@ -92,6 +92,8 @@ export async function openStore(database: HostConfig['database'], configDir: str
   } else {
     const filename = sqliteFilename(database, configDir, dataDir);
     await prepareSqliteFile(filename);
+    // The pool holds one connection (SQLite writes one at a time); lookups read through it.
+    let connection: SqliteConnection | undefined;
     db = knex({
       client: 'better-sqlite3',
       connection: { filename },
@@ -107,10 +109,12 @@ export async function openStore(database: HostConfig['database'], configDir: str
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           cacheStatements(conn);
+          connection = conn;
           done(null, conn);
         },
       },
     });
+    registerSqliteConnection(db, () => connection);
   }
   try {
     await db.migrate.latest({ migrationSource });
