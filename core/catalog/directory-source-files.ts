@@ -66,6 +66,19 @@ async function openInside(rootReal: string, target: string): Promise<OpenedFile>
   }
 }
 
+/**
+ * The text of an open file that `fstat` found `size` bytes long: one read, where `readFile`
+ * would ask for the size again and read on until the end (a sync reads thousands of files, and
+ * each call is a trip through the thread pool). A file that is not exactly that size any more
+ * is read again in full.
+ */
+async function readOpenedFile(handle: FileHandle, size: number): Promise<string> {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  if (bytesRead === size) return buffer.toString('utf8', 0, size);
+  return (await handle.readFile()).toString('utf8');
+}
+
 function globMatcher(filePattern: string): (name: string) => boolean {
   const expressions = filePattern
     .split(';')
@@ -134,7 +147,7 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
       try {
         if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
         if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
-        return (await handle.readFile()).toString('utf8');
+        return await readOpenedFile(handle, info.size);
       } finally {
         await handle.close();
       }
