@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { SourceFiles } from './catalog-source.js';
+import { isLocalFileSystem } from './local-file-system.js';
 import { SourceFileRefusal } from './source-file-refusal.js';
 
 /** Largest manifest file a source reads; bigger files are refused, not loaded into memory. */
@@ -15,12 +16,21 @@ export interface DirectoryScanOptions {
   readonly signal?: AbortSignal;
   /** How error messages name the folder (the path as the user wrote it); the full path by default. */
   readonly displayPath?: string;
+  /**
+   * Read listed files with blocking calls, one file per turn of the event loop, instead of
+   * through the thread pool. By default, when the folder is on a local file system (see
+   * {@link isLocalFileSystem}).
+   */
+  readonly blockingReads?: boolean;
 }
 
 const skippedFolders = new Set(['.git', 'node_modules']);
 
-/** Files of one folder stat'ed at once. */
+/** Files of one folder stat'ed at once (with blocking calls: between two turns of the event loop). */
 const STAT_BATCH = 64;
+
+/** Lets the event loop serve what is waiting (requests, timers) before the next blocking calls. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Non-blocking, so a named pipe opens at once instead of waiting forever for a writer (and
@@ -49,6 +59,46 @@ async function openListedFile(target: string, listed: Stats | undefined): Promis
   if (info !== null && info.dev === listed.dev && info.ino === listed.ino) return { handle, info };
   await handle.close();
   return null;
+}
+
+/** `stat` in a blocking call; `null` for what cannot be stat'ed (a dangling link, no access). */
+function statNow(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Refuses what a manifest cannot be: anything but a regular file, or a file over the limit. */
+function assertReadable(info: Stats): void {
+  if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
+  if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
+}
+
+/**
+ * {@link openListedFile} and {@link readOpenedFile} in blocking calls, for a local disk:
+ * there, each call answers in microseconds, and its trip through the thread pool cost more
+ * than the call itself (a sync of 10,000 files took a third less time and CPU without them).
+ * `null` when the file is not the listed one any more; the caller then takes the checked way.
+ */
+function readListedFileNow(target: string, listed: Stats): string | null {
+  let fd: number;
+  try {
+    fd = openSync(target, READ_FLAGS | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.dev !== listed.dev || info.ino !== listed.ino) return null;
+    assertReadable(info);
+    const buffer = Buffer.allocUnsafe(info.size + 1);
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
+    return bytesRead === info.size ? buffer.toString('utf8', 0, bytesRead) : readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Opens `target` once its real path is known to be inside the folder. */
@@ -102,6 +152,7 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
   const rootStat = await stat(rootReal);
   if (!rootStat.isDirectory()) throw new Error(`'${shown}' is not a folder`);
   const matches = globMatcher(options.filePattern);
+  const blocking = options.blockingReads ?? (await isLocalFileSystem(rootReal));
   const files: string[] = [];
   /** The listed regular files (not links) and their identity at listing time. */
   const listedFiles = new Map<string, Stats>();
@@ -116,11 +167,17 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
     // waits would add up over thousands of files.
     const infos = new Map<string, Stats | null>();
     for (let start = 0; start < candidates.length; start += STAT_BATCH) {
-      await Promise.all(
-        candidates.slice(start, start + STAT_BATCH).map(async (entry) => {
-          infos.set(entry.name, await stat(join(folder, entry.name)).catch(() => null));
-        }),
-      );
+      const batch = candidates.slice(start, start + STAT_BATCH);
+      if (blocking) {
+        if (start > 0) await nextTurn();
+        for (const entry of batch) infos.set(entry.name, statNow(join(folder, entry.name)));
+      } else {
+        await Promise.all(
+          batch.map(async (entry) => {
+            infos.set(entry.name, await stat(join(folder, entry.name)).catch(() => null));
+          }),
+        );
+      }
     }
     for (const entry of entries) {
       const full = join(folder, entry.name);
@@ -143,10 +200,15 @@ export async function directorySourceFiles(root: string, options: DirectoryScanO
     revision: fingerprint.digest('hex'),
     async read(path) {
       const target = join(rootReal, ...path.split('/'));
-      const { handle, info } = (await openListedFile(target, listedFiles.get(path))) ?? (await openInside(rootReal, target));
+      const listed = listedFiles.get(path);
+      if (blocking && listed !== undefined) {
+        await nextTurn();
+        const text = readListedFileNow(target, listed);
+        if (text !== null) return text;
+      }
+      const { handle, info } = (await openListedFile(target, listed)) ?? (await openInside(rootReal, target));
       try {
-        if (!info.isFile()) throw new SourceFileRefusal('is not a regular file');
-        if (info.size > MAX_MANIFEST_BYTES) throw new SourceFileRefusal(`is ${info.size} bytes, larger than the ${MAX_MANIFEST_BYTES}-byte limit`);
+        assertReadable(info);
         return await readOpenedFile(handle, info.size);
       } finally {
         await handle.close();
