@@ -124,7 +124,7 @@ export class AuditLog implements AuditRecorder {
    */
   recordSoon(event: AuditEventInput): void {
     this.#queue.push({ row: auditRow(event), written: null });
-    if (this.#writing === null) this.#soonTimer ??= setTimeout(() => this.#startWrite(), SOON_WRITE_MS);
+    this.#writeSoon();
   }
 
   /** Resolves once every event recorded so far is written; for a host that is stopping. */
@@ -133,6 +133,11 @@ export class AuditLog implements AuditRecorder {
       if (this.#queue.length > 0) this.#startWrite();
       await this.#writing;
     }
+  }
+
+  /** Starts a write {@link SOON_WRITE_MS} from now, unless one is under way or already due. */
+  #writeSoon(): void {
+    if (this.#writing === null) this.#soonTimer ??= setTimeout(() => this.#startWrite(), SOON_WRITE_MS);
   }
 
   #startWrite(): void {
@@ -160,7 +165,7 @@ export class AuditLog implements AuditRecorder {
     }
     // No await between the last check and this: a record() arriving later starts a new write.
     this.#writing = null;
-    if (this.#queue.length > 0) this.#soonTimer = setTimeout(() => this.#startWrite(), SOON_WRITE_MS);
+    if (this.#queue.length > 0) this.#writeSoon();
   }
 
   /** One page (1-based), newest first; events recorded so far are written first. */
