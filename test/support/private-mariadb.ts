@@ -39,8 +39,8 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-mariadb-'));
   const dataDir = join(folder, 'data');
   await mkdir(dataDir);
-  const port = await freePort();
-  const args = [
+  let port = await freePort();
+  const args = () => [
     '--no-defaults',
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
     `--datadir=${dataDir}`,
@@ -61,37 +61,47 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
   const quiet = { warn: () => {}, error: () => {}, debug: () => {}, deprecate: () => {} };
   const admin = () => knex({ client: 'mysql2', connection: { host: '127.0.0.1', port, user: 'root' }, pool: { min: 0, max: 1 }, log: quiet });
 
-  const waitUntilReady = async () => {
+  const isRunning = (child: ChildProcess | null): child is ChildProcess => child !== null && child.exitCode === null && child.signalCode === null;
+
+  const failedToStart = async (reason: string) => {
+    const log = await readFile(logFile, 'utf8').catch(() => '');
+    return new Error(`private MariaDB did not start: ${reason}\n${log.slice(-2000)}`);
+  };
+
+  /**
+   * Waits until the server answers as this one: its port may have been taken by another
+   * process between choosing it and binding it, and that server must never pass for ours.
+   */
+  const waitUntilReady = async (child: ChildProcess) => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
+      if (!isRunning(child)) throw await failedToStart(`it exited (port ${port})`);
       const probe = admin();
       try {
-        await probe.raw('select 1');
-        return;
+        const [rows] = (await probe.raw('select @@datadir as datadir')) as [Array<{ datadir: string }>];
+        if (rows[0]?.datadir.replace(/\/$/, '') === dataDir) return;
       } catch (err) {
-        if (Date.now() > deadline) {
-          const log = await readFile(logFile, 'utf8').catch(() => '');
-          throw new Error(`private MariaDB did not start: ${String(err)}\n${log.slice(-2000)}`);
-        }
+        if (Date.now() > deadline) throw await failedToStart(String(err));
       } finally {
         await probe.destroy();
       }
+      if (Date.now() > deadline) throw await failedToStart(`another server answers on port ${port}`);
       await new Promise((done) => setTimeout(done, 100));
     }
   };
 
   const start = async () => {
     const out = openSync(logFile, 'a');
-    const child = spawn('mariadbd', args, { stdio: ['ignore', out, out] });
+    const child = spawn('mariadbd', args(), { stdio: ['ignore', out, out] });
     closeSync(out);
     server = child;
     exited = new Promise((done) => child.once('exit', () => done()));
-    await waitUntilReady();
+    await waitUntilReady(child);
   };
 
   const signal = async (name: NodeJS.Signals) => {
     const running = server;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    if (!isRunning(running)) return;
     running.kill('SIGCONT'); // a frozen server could not act on the signal
     running.kill(name);
     await exited;
@@ -102,7 +112,16 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
     await signal('SIGKILL');
     await rm(folder, { recursive: true, force: true });
   });
-  await start();
+  // A port taken before the first start only costs another port; later starts keep theirs.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt === 3 || isRunning(server)) throw err;
+      port = await freePort();
+    }
+  }
 
   return {
     port,
