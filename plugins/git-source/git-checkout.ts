@@ -19,6 +19,9 @@ export interface GitCheckoutOptions {
 /** Lock files a git process killed mid-way (abort, timeout, host stop) can leave behind. */
 const staleLocks = ['index.lock', 'shallow.lock', 'HEAD.lock', 'config.lock'];
 
+/** A full commit id: SHA-1, or SHA-256 in a repository that uses it. */
+const commitId = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /**
  * git's own reason from its output: the `fatal:`/`error:` lines and their continuation lines,
  * without the progress chatter before them (which names local paths).
@@ -41,13 +44,26 @@ function gitReason(output: string): string {
  */
 export class GitCheckout {
   readonly #options: GitCheckoutOptions;
+  /** The last update asked for, settled or not: the next one starts after it. */
+  #last: Promise<unknown> = Promise.resolve();
 
   constructor(options: GitCheckoutOptions) {
     this.#options = options;
   }
 
-  /** Brings the working copy to the branch's latest commit and returns that commit's id. */
-  async update(signal: AbortSignal): Promise<string> {
+  /**
+   * Brings the working copy to the branch's latest commit and returns that commit's id.
+   * Updates run one at a time: two syncs of the source at once (a webhook during a scheduled
+   * sync, or a sync started while one cut off at its deadline winds down) would otherwise
+   * clone, fetch and reset in the same folder together.
+   */
+  update(signal: AbortSignal): Promise<string> {
+    const update = this.#last.then(() => this.#update(signal));
+    this.#last = update.catch(() => undefined);
+    return update;
+  }
+
+  async #update(signal: AbortSignal): Promise<string> {
     const { folder, url } = this.#options;
     if ((await this.#originOf(folder, signal)) === url) {
       await this.#fetch(signal);
@@ -56,7 +72,10 @@ export class GitCheckout {
       await rm(folder, { recursive: true, force: true });
       await this.#clone(signal);
     }
-    return (await this.#run('rev-parse', signal, folder, (git) => git.revparse(['HEAD']))).trim();
+    const commit = (await this.#run('rev-parse', signal, folder, (git) => git.revparse(['HEAD']))).trim();
+    // Anything else would be stored as the source's revision and compared with the next one.
+    if (!commitId.test(commit)) throw new UpstreamError('git rev-parse failed: it answered no commit id', { code: 'GIT_FAILED' });
+    return commit;
   }
 
   async #originOf(folder: string, signal: AbortSignal): Promise<string | null> {
@@ -66,8 +85,10 @@ export class GitCheckout {
     );
     if (!isCheckout) return null;
     try {
-      return (await this.#git(folder, signal).raw(['config', '--get', 'remote.origin.url'])).trim();
-    } catch {
+      return (await this.#run('config', signal, folder, (git) => git.raw(['config', '--get', 'remote.origin.url']))).trim();
+    } catch (err) {
+      // A cancelled sync is no sign of a broken checkout: it must not be deleted for it.
+      if (signal.aborted) throw err;
       return null;
     }
   }
@@ -88,7 +109,7 @@ export class GitCheckout {
 
   async #fetch(signal: AbortSignal): Promise<void> {
     const { folder, branch } = this.#options;
-    // Updates of one source never overlap (the catalog serialises syncs): any lock is stale.
+    // Updates of this checkout never overlap (see `update`): any lock was left by a killed git.
     await Promise.all(staleLocks.map((lock) => rm(join(folder, '.git', lock), { force: true })));
     const tracking = `refs/remotes/origin/${branch}`;
     // An explicit refspec, so a branch changed in the config is fetched by the same checkout.
@@ -98,24 +119,57 @@ export class GitCheckout {
   }
 
   #git(baseDir: string, signal: AbortSignal): SimpleGit {
-    const { access, stallTimeoutMs } = this.#options;
+    const { access } = this.#options;
     return simpleGit({
       baseDir,
       abort: signal,
-      timeout: { block: stallTimeoutMs },
+      // Finished only once git's output is closed. simple-git's default also finishes a command
+      // 50 ms after the process exits, and on a busy host its output is often unread by then:
+      // rev-parse answered '' and `config` nothing (so the checkout was cloned again).
+      completion: { onExit: false },
       allowEnvironment: access.allowEnvironment,
       unsafe: { allowUnsafeConfigEnvCount: access.setsConfig },
     }).env(access.env);
   }
 
-  /** Runs one git step; a failure becomes an UpstreamError with git's reason, credentials scrubbed. */
+  /**
+   * Runs one git step; a failure becomes an UpstreamError with git's reason, credentials scrubbed.
+   * When the sync is cancelled or git shows no progress for the stall timeout, git is killed and
+   * the step fails at once: a remote helper (git-remote-http) can outlive a killed git and hold
+   * its output open, so waiting for that output to close could take forever.
+   */
   async #run<T>(step: string, signal: AbortSignal, baseDir: string, action: (git: SimpleGit) => Promise<T>): Promise<T> {
+    const { stallTimeoutMs, access } = this.#options;
+    const stalled = new AbortController();
+    let stallTimer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const progressed = () => {
+      clearTimeout(stallTimer);
+      // A killed git's helper may still write after the step ended: that arms nothing.
+      if (!ended) stallTimer = setTimeout(() => stalled.abort(), stallTimeoutMs);
+    };
+    const stop = AbortSignal.any([signal, stalled.signal]);
+    progressed();
     try {
-      return await action(this.#git(baseDir, signal));
+      const git = this.#git(baseDir, stop).outputHandler((_command, stdout, stderr) => {
+        stdout.on('data', progressed);
+        stderr.on('data', progressed);
+      });
+      return await Promise.race([
+        action(git),
+        new Promise<never>((_, reject) => stop.addEventListener('abort', () => reject(stop.reason), { once: true })),
+      ]);
     } catch (err) {
-      const reason = signal.aborted ? 'aborted (the sync was cancelled or timed out)' : gitReason(err instanceof Error ? err.message : String(err));
+      const reason = signal.aborted
+        ? 'aborted (the sync was cancelled or timed out)'
+        : stalled.signal.aborted
+          ? `stopped after ${stallTimeoutMs / 1000} s without progress`
+          : gitReason(err instanceof Error ? err.message : String(err));
       // No `cause`: the original error holds git's raw output, which must not travel further.
-      throw new UpstreamError(this.#options.access.scrub(`git ${step} failed: ${reason}`), { code: 'GIT_FAILED' });
+      throw new UpstreamError(access.scrub(`git ${step} failed: ${reason}`), { code: 'GIT_FAILED' });
+    } finally {
+      ended = true;
+      clearTimeout(stallTimer);
     }
   }
 }

@@ -2,8 +2,8 @@ import test, { type ExecutionContext } from 'ava';
 import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCatalogSources } from '../../../core/catalog/run-catalog-sources.js';
-import { ConfigError } from '../../../core/errors.js';
+import { runCatalogSources, type SourceOutcome } from '../../../core/catalog/run-catalog-sources.js';
+import { ConfigError, errorMessage } from '../../../core/errors.js';
 import type { TestHost } from '../../../core/testing.js';
 import { createGitRemote, startGitDaemon, startGitHttpServer, startStallingRemote } from '../../support/git-remotes.js';
 import { singleStackProduct } from '../../support/product-manifests.js';
@@ -20,6 +20,18 @@ const catalogOf = (host: TestHost): string[] =>
   host.host.catalog.groups().flatMap((group) => group.map((product) => `${product.name}@${product.version}`));
 
 const checkoutOf = (host: TestHost): string => join(host.dataDir, 'plugins', SOURCE, 'checkout');
+
+/** The revision the source answered in one run of the catalog sources, else what it answered instead. */
+function revisionIn(outcomes: ReadonlyMap<string, SourceOutcome>): string {
+  const outcome = outcomes.get(SOURCE);
+  if (outcome === undefined) return 'no answer';
+  if ('error' in outcome) return `failed: ${errorMessage(outcome.error)}`;
+  return 'revision' in outcome.result && outcome.result.revision !== null ? outcome.result.revision : JSON.stringify(outcome.result);
+}
+
+/** Runs the catalog sources once, outside the catalog (which never runs two syncs at once). */
+const runSources = (host: TestHost, previous: ReadonlyMap<string, string> = new Map()): Promise<Map<string, SourceOutcome>> =>
+  runCatalogSources(host.hooks, previous, new AbortController().signal);
 
 test('The first sync makes a shallow single-branch clone and loads its products', async (t) => {
   const remote = await createGitRemote(t);
@@ -66,11 +78,21 @@ test('An unchanged remote answers "unchanged" so nothing is parsed again', async
   const commit = await remote.commit({ 'shop.yaml': singleStackProduct('Shop', '1.0.0') });
   const host = await gitSourceHost(t, { url: remote.fileUrl });
 
-  const again = await runCatalogSources(host.hooks, new Map([[SOURCE, commit]]), new AbortController().signal);
+  const again = await runSources(host, new Map([[SOURCE, commit]]));
   t.deepEqual(again.get(SOURCE), { result: { unchanged: true } });
-  const fresh = await runCatalogSources(host.hooks, new Map(), new AbortController().signal);
-  const outcome = fresh.get(SOURCE);
-  t.true(outcome !== undefined && 'result' in outcome && 'revision' in outcome.result && outcome.result.revision === commit, `the revision is the commit id: ${JSON.stringify(outcome)}`);
+  t.is(revisionIn(await runSources(host)), commit, 'the revision is the commit id');
+});
+
+test('Two syncs of the source at once both bring the new commit, one after the other in the same checkout', async (t) => {
+  const remote = await createGitRemote(t);
+  const first = await remote.commit({ 'shop.yaml': singleStackProduct('Shop', '1.0.0') });
+  const host = await gitSourceHost(t, { url: remote.fileUrl });
+  await remote.commit({ 'shop.yaml': singleStackProduct('Shop', '1.1.0') });
+  const second = await remote.commit({ 'tools.yaml': singleStackProduct('Tools', '0.1.0') });
+
+  // As when a webhook's sync meets one still winding down after its deadline.
+  const runs = await Promise.all([1, 2, 3].map(() => runSources(host, new Map([[SOURCE, first]]))));
+  t.deepEqual(runs.map(revisionIn), [second, second, second]);
 });
 
 test('The configured branch is the one loaded', async (t) => {
