@@ -39,6 +39,20 @@ for (const engine of databaseEngines) {
     t.is(await lookup("one' or '1'='1", 'first'), undefined);
   });
 
+  test(`a lookup binds only its arguments: the one-row limit is part of the SQL (${engine})`, async (t) => {
+    const { store } = await useTestStore(t, engine);
+    await probeTable(store);
+    const lookup = byScopeAndLabel(store);
+    const asked: { sql: string; bindings: unknown[] }[] = [];
+    const listener = (query: { sql: string; bindings?: unknown[] }) => asked.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    store.on('query', listener);
+    t.teardown(() => store.off('query', listener));
+    t.is((await lookup('two', 'first'))?.id, 'c');
+    // A bound LIMIT would make SQLite compile the statement again on every run.
+    t.deepEqual(asked.map((query) => query.bindings), [['two', 'first']]);
+    t.regex(asked[0]?.sql ?? '', /\blimit 1$/i);
+  });
+
   test(`a lookup sees what was committed after it was made (${engine})`, async (t) => {
     const { store } = await useTestStore(t, engine);
     await probeTable(store);
