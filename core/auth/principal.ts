@@ -16,4 +16,6 @@ export interface AuthRequest {
   readonly path: string;
   readonly ip: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The request's id (`X-Request-Id`), for log lines. */
+  readonly requestId: string;
 }

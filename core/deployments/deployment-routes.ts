@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Caller } from '../auth/caller.js';
 import type { AuditRecorder } from '../audit/audit-event.js';
 import { requestAuditFields } from '../audit/request-audit-fields.js';
 import { InputError } from '../errors.js';
@@ -10,6 +11,9 @@ import { queryInteger } from '../http/query-integer.js';
 import type { AppContext, RequestState } from '../http/request-state.js';
 import type { DeploymentService } from './deployment-service.js';
 import { deploymentView, productDeploymentView } from './deployment-view.js';
+
+/** The signed-in user and the request, for the operation's record and progress. */
+const callerOf = (ctx: AppContext): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId });
 
 /** A required string field. */
 function requiredString(body: JsonObject, field: string): string {
@@ -84,7 +88,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
           stackDefinitionName: optionalString(body, 'stackDefinitionName'),
           variables: optionalStringMap(body, 'variables'),
         },
-        ctx.state.principal ?? null,
+        callerOf(ctx),
       );
       ctx.status = 201;
       ctx.body = { success: true, deploymentId: deployment.id, stackName: deployment.stackName, stackVersion: deployment.stackVersion, status: deployment.status };
@@ -94,7 +98,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
   router.delete('/api/deployments/:id', signedIn, (ctx) =>
     audited(ctx, audit, 'deployment.remove', async (note) => {
       const removeVolumes = ctx.query['volumes'] === 'true';
-      const removed = await deployments.remove(ctx.params['id'] ?? '', removeVolumes, ctx.state.principal ?? null);
+      const removed = await deployments.remove(ctx.params['id'] ?? '', removeVolumes, callerOf(ctx));
       note.target = removed.stackName;
       note.environmentId = removed.environmentId;
       ctx.body = {
@@ -121,7 +125,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
           deploymentName: requiredString(body, 'deploymentName'),
           variables: optionalStringMap(body, 'variables'),
         },
-        ctx.state.principal ?? null,
+        callerOf(ctx),
       );
       const view = productDeploymentView(product, stacks);
       ctx.status = 201;

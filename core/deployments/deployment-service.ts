@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { compareVersions } from '../catalog/product-version.js';
 import { requireValidVariables, resolveVariables, secretVariableNames, type VariableProblem } from '../catalog/validate-variables.js';
@@ -9,7 +10,6 @@ import {
   ConflictError, DeploymentFailedError, HostError, InputError, NotFoundError, UnavailableError, errorMessage, type ErrorBodyFields,
 } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
-import { currentRequestId } from '../http/current-request-id.js';
 import { toHostError } from '../http/error-mapper.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -212,7 +212,7 @@ export class DeploymentService {
    * @throws ConflictError when a deployment of that name exists and has not failed.
    * @throws DeploymentFailedError (with `deploymentId`) when the stack did not start.
    */
-  async deploy(request: DeployStackRequest, principal: Principal | null): Promise<Deployment> {
+  async deploy(request: DeployStackRequest, caller: Caller): Promise<Deployment> {
     const environment = await this.#environment(request.environmentId);
     const stackName = checkStackName(request.stackName, 'stackName');
     const target = findStack(findProductVersion(this.#catalog, request.productId, request.version), request.stackDefinitionName);
@@ -226,7 +226,7 @@ export class DeploymentService {
       const plan = this.#stackPlan('deploy', { id, environment, stackName }, target, variables);
       const { deployment, failure } = await this.#install(
         { existing, id, plan, target, variables, productDeploymentId: existing?.productDeploymentId ?? null, stackOrder: null },
-        principal,
+        caller,
       );
       if (failure) throw failureAnswer(failure, { deploymentId: deployment.id, status: deployment.status });
       return deployment;
@@ -241,7 +241,7 @@ export class DeploymentService {
    * `<deploymentName>-<stack>`. Variables of all stacks are validated before anything starts;
    * a stack that fails does not stop the others, and the answer says which failed.
    */
-  async deployProduct(request: DeployProductRequest, principal: Principal | null): Promise<ProductDeploymentState> {
+  async deployProduct(request: DeployProductRequest, caller: Caller): Promise<ProductDeploymentState> {
     const environment = await this.#environment(request.environmentId);
     const deploymentName = request.deploymentName.trim();
     if (productStackName(deploymentName, 'x') === 'x') throw new InputError('deploymentName must contain a letter or digit.');
@@ -300,7 +300,7 @@ export class DeploymentService {
       const failures: string[] = [];
       for (const installation of installations) {
         const { failure } = await this.#locked(environment.id, installation.plan.stackName, `stack '${installation.plan.stackName}'`, () =>
-          this.#install(installation, principal),
+          this.#install(installation, caller),
         );
         if (failure) failures.push(`stack '${installation.target.stack.name}': ${failure.message}`);
       }
@@ -315,7 +315,7 @@ export class DeploymentService {
   }
 
   /** Creates (or reuses) the record, runs the deploy plan and records how it ended. */
-  async #install(installation: Installation, principal: Principal | null): Promise<OperationResult> {
+  async #install(installation: Installation, caller: Caller): Promise<OperationResult> {
     const { existing, id, plan, target, variables } = installation;
     const commit: CommittedChange = {
       stackId: target.stackId,
@@ -327,7 +327,7 @@ export class DeploymentService {
     const start = {
       operation: 'deploy' as const,
       status: 'Installing' as const,
-      triggeredBy: triggeredBy(principal),
+      triggeredBy: triggeredBy(caller.principal),
       fromVersion: existing?.stackVersion ?? null,
       toVersion: target.product.version,
       pending: pendingChange('deploy', commit, plan),
@@ -352,7 +352,7 @@ export class DeploymentService {
           start,
         );
     // A failed first deploy still shows what it tried: the target is recorded either way.
-    return this.#carryOut(plan, entry, principal, {
+    return this.#carryOut(plan, entry, caller, {
       success: (count) => `Deployed version ${commit.version}: ${pluralServices(count)} running.`,
       commitOnSuccess: commit,
       commitOnFailure: commit,
@@ -369,10 +369,10 @@ export class DeploymentService {
    * @throws InputError when no such deployment exists or it is not `Running`.
    * @throws DeploymentFailedError when a pull or the start failed (a failed pull changes nothing).
    */
-  async redeployStack(environmentId: string, stackName: string, variables: Readonly<Record<string, string>>, principal: Principal | null): Promise<Deployment> {
+  async redeployStack(environmentId: string, stackName: string, variables: Readonly<Record<string, string>>, caller: Caller): Promise<Deployment> {
     return this.#lockedDeployment(environmentId, stackName, async (current) => {
       if (current.status !== 'Running') throw notRunning(current.status);
-      const { deployment, failure } = await this.#redeploy(current, variables, principal);
+      const { deployment, failure } = await this.#redeploy(current, variables, caller);
       if (failure) throw failureAnswer(failure, { deploymentId: deployment.id, status: deployment.status });
       return deployment;
     });
@@ -388,7 +388,7 @@ export class DeploymentService {
     productId: string,
     stackDefinitionName: string | null,
     variables: Readonly<Record<string, string>>,
-    principal: Principal | null,
+    caller: Caller,
   ): Promise<ProductDeploymentState> {
     const notFound = () =>
       new InputError(`No active product deployment found for product '${productId}' in environment '${environmentId}'.`, {
@@ -411,7 +411,7 @@ export class DeploymentService {
         try {
           await this.#lockedDeployment(environmentId, stack.stackName, async (current) => {
             if (current.status !== 'Running') throw notRunning(current.status);
-            const { failure } = await this.#redeploy(current, variables, principal);
+            const { failure } = await this.#redeploy(current, variables, caller);
             if (failure) throw failure;
           });
         } catch (err) {
@@ -442,7 +442,7 @@ export class DeploymentService {
     stackName: string,
     targetVersion: string,
     variables: Readonly<Record<string, string>>,
-    principal: Principal | null,
+    caller: Caller,
   ): Promise<UpgradeOutcome> {
     return this.#lockedDeployment(environmentId, stackName, async (current) => {
       if (current.status !== 'Running') {
@@ -461,7 +461,7 @@ export class DeploymentService {
       const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
       const merged = requireValidVariables(target.variables, [variables, current.variables]);
 
-      const upgraded = await this.#replace(current, 'upgrade', target, merged, principal);
+      const upgraded = await this.#replace(current, 'upgrade', target, merged, caller);
       const fields = { deploymentId: current.id };
       if (!upgraded.failure) return { deployment: upgraded.deployment, previousVersion: current.stackVersion };
       // Nothing to roll back from (untouched), or no engine to roll back on (unreachable).
@@ -474,7 +474,7 @@ export class DeploymentService {
         throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status }, ` Version ${current.stackVersion} is no longer in the catalog, so it could not be put back.`);
       }
       const oldStack = findStack(old, current.stackDefinitionName);
-      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, principal, {
+      const rollback = await this.#replace(upgraded.deployment, 'rollback', oldStack, current.variables, caller, {
         from: product.version,
         previousVersion: current.previousVersion,
       });
@@ -485,11 +485,11 @@ export class DeploymentService {
   }
 
   /** Redeploys `current` (locked, Running) with its stored version and merged variables. */
-  async #redeploy(current: Deployment, variables: Readonly<Record<string, string>>, principal: Principal | null): Promise<OperationResult> {
+  async #redeploy(current: Deployment, variables: Readonly<Record<string, string>>, caller: Caller): Promise<OperationResult> {
     const product = findProductVersion(this.#catalog, current.productId, current.stackVersion);
     const target = findStack(product, current.stackDefinitionName);
     const merged = requireValidVariables(target.variables, [variables, current.variables]);
-    return this.#replace(current, 'redeploy', target, merged, principal);
+    return this.#replace(current, 'redeploy', target, merged, caller);
   }
 
   /**
@@ -502,7 +502,7 @@ export class DeploymentService {
     operation: 'redeploy' | 'upgrade' | 'rollback',
     target: CatalogStack,
     variables: Readonly<Record<string, string>>,
-    principal: Principal | null,
+    caller: Caller,
     /** For a rollback: the version it leaves (the failed target) and the record's previous version to keep. */
     rollback: { from: string; previousVersion: string | null } | null = null,
   ): Promise<OperationResult> {
@@ -518,7 +518,7 @@ export class DeploymentService {
     const entry = await this.#store.startOperation(current.id, {
       operation,
       status: 'Upgrading',
-      triggeredBy: triggeredBy(principal),
+      triggeredBy: triggeredBy(caller.principal),
       fromVersion: rollback?.from ?? current.stackVersion,
       toVersion: commit.version,
       pending: pendingChange(operation, commit, plan),
@@ -528,7 +528,7 @@ export class DeploymentService {
       upgrade: () => `Upgraded from ${current.stackVersion} to ${commit.version}.`,
       rollback: () => `Rolled back to ${commit.version}.`,
     };
-    return this.#carryOut(plan, entry, principal, { success: success[operation], commitOnSuccess: commit, commitOnFailure: undefined, previous: current });
+    return this.#carryOut(plan, entry, caller, { success: success[operation], commitOnSuccess: commit, commitOnFailure: undefined, previous: current });
   }
 
   /**
@@ -538,7 +538,7 @@ export class DeploymentService {
   async #carryOut(
     plan: DeployPlan,
     entry: number,
-    principal: Principal | null,
+    caller: Caller,
     how: {
       success: (serviceCount: number) => string;
       commitOnSuccess: CommittedChange;
@@ -548,9 +548,9 @@ export class DeploymentService {
     },
   ): Promise<OperationResult> {
     const id = plan.deploymentId;
-    const progress = this.#progress.begin(id, plan.operation, currentRequestId());
+    const progress = this.#progress.begin(id, plan.operation, caller.requestId);
     try {
-      const result = await this.#executor.run(plan, principal, progress.report);
+      const result = await this.#executor.run(plan, caller, progress.report);
       const services = serviceRecords(result.services);
       const count = services.filter((s) => s.lifecycle === 'service').length;
       await this.#store.finishOperation(id, entry, {
@@ -598,7 +598,7 @@ export class DeploymentService {
    * Stops and removes the deployment's containers (and its named volumes with
    * `removeVolumes`); the record stays, `Removed`, with its history.
    */
-  async remove(id: string, removeVolumes: boolean, principal: Principal | null): Promise<Deployment> {
+  async remove(id: string, removeVolumes: boolean, caller: Caller): Promise<Deployment> {
     const found = await this.get(id);
     const removed = await this.#locked(found.environmentId, found.stackName, `stack '${found.stackName}'`, async () => {
       const current = await this.get(id);
@@ -608,7 +608,7 @@ export class DeploymentService {
       const entry = await this.#store.startOperation(id, {
         operation: 'remove',
         status: current.status,
-        triggeredBy: triggeredBy(principal),
+        triggeredBy: triggeredBy(caller.principal),
         fromVersion: current.stackVersion,
         toVersion: null,
         pending: {
@@ -620,9 +620,9 @@ export class DeploymentService {
           services: [],
         },
       });
-      const progress = this.#progress.begin(id, 'remove', currentRequestId());
+      const progress = this.#progress.begin(id, 'remove', caller.requestId);
       try {
-        await this.#executor.run(teardownPlan('remove', target, removeVolumes), principal, progress.report);
+        await this.#executor.run(teardownPlan('remove', target, removeVolumes), caller, progress.report);
       } catch (err) {
         const failure = toHostError(err);
         const found = await this.#executor.inspect(target);

@@ -8,9 +8,9 @@ import type { DeploymentService } from './deployment-service.js';
  */
 export function deploymentWebhookHandlers(deployments: DeploymentService): Pick<WebhookHandlers, 'redeploy' | 'upgrade'> {
   return {
-    async redeploy({ environmentId, target, variables }, principal) {
+    async redeploy({ environmentId, target, variables }, caller) {
       if (target.kind === 'stack') {
-        const deployment = await deployments.redeployStack(environmentId, target.stackName, variables, principal);
+        const deployment = await deployments.redeployStack(environmentId, target.stackName, variables, caller);
         return {
           message: `Successfully triggered redeploy of '${deployment.stackName}'.`,
           deploymentId: deployment.id,
@@ -18,7 +18,7 @@ export function deploymentWebhookHandlers(deployments: DeploymentService): Pick<
           stackVersion: deployment.stackVersion,
         };
       }
-      const { product } = await deployments.redeployProduct(environmentId, target.productId, target.stackDefinitionName, variables, principal);
+      const { product } = await deployments.redeployProduct(environmentId, target.productId, target.stackDefinitionName, variables, caller);
       return {
         message: `Successfully triggered redeploy of product '${product.productName}'.`,
         productDeploymentId: product.id,
@@ -26,8 +26,8 @@ export function deploymentWebhookHandlers(deployments: DeploymentService): Pick<
         stackVersion: product.version,
       };
     },
-    async upgrade({ environmentId, stackName, targetVersion, variables }, principal) {
-      const { deployment, previousVersion } = await deployments.upgrade(environmentId, stackName, targetVersion, variables, principal);
+    async upgrade({ environmentId, stackName, targetVersion, variables }, caller) {
+      const { deployment, previousVersion } = await deployments.upgrade(environmentId, stackName, targetVersion, variables, caller);
       return {
         message: `Successfully upgraded '${deployment.stackName}' from ${previousVersion} to ${deployment.stackVersion}.`,
         deploymentId: deployment.id,

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Caller } from '../auth/caller.js';
 import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult } from '../deploy/deploy-plan.js';
 import { runDeployPipeline } from '../deploy/run-deploy-pipeline.js';
 import { errorMessage } from '../errors.js';
@@ -42,27 +42,28 @@ export class PlanExecutor {
    * Runs beforeDeploy, deploy and afterDeploy for `plan`; resolves what the runtime reports.
    * The runtime's steps are logged and handed to `report`.
    */
-  run(plan: DeployPlan, principal: Principal | null, report: (event: DeployProgress) => void): Promise<DeployResult> {
-    return this.#pipeline(plan, principal, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
+  run(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
+    return this.#pipeline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
   }
 
   /** What runs for the deployment now (by label); `{ error }` when the runtime cannot tell. */
   async inspect(target: PlanTarget): Promise<{ services: ServiceRecord[] } | { error: string }> {
     try {
-      const result = await this.#pipeline(teardownPlan('inspect', target), null, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
+      const result = await this.#pipeline(teardownPlan('inspect', target), { principal: null, requestId: null }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
       return { services: serviceRecords(result.services) };
     } catch (err) {
       return { error: errorMessage(err) };
     }
   }
 
-  async #pipeline(plan: DeployPlan, principal: Principal | null, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
+  async #pipeline(plan: DeployPlan, caller: Caller, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
-    const log = this.#log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation });
+    const log = this.#log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
     const context: DeployContext = {
       signal: controller.signal,
-      principal,
+      principal: caller.principal,
+      requestId: caller.requestId,
       log,
       progress: (event) => {
         log.debug({ service: event.service, step: event.step }, event.message);

@@ -1,7 +1,6 @@
 import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from '../catalog/catalog-source.js';
 import type { DeployContext } from '../deploy/deploy-plan.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
-import { currentRequestId } from '../http/current-request-id.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
 
@@ -44,13 +43,13 @@ async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTime
 
 /**
  * Records a failure of the plugin: a 5xx (a defect, a timeout) counts against its health and is
- * logged as an error naming plugin, hook and the request being served; a 4xx is the plugin
- * answering on purpose (bad key, veto) and is only noted.
+ * logged as an error naming plugin, hook and the request being served, if any; a 4xx is the
+ * plugin answering on purpose (bad key, veto) and is only noted.
  */
-function recordFailure(who: Attribution, hook: HookName, err: HostError): void {
+function recordFailure(who: Attribution, hook: HookName, err: HostError, requestId: string | null): void {
   // The operator's view (log, GET /api/plugins) has what the plugin threw; see defectOf.
   const detail = err instanceof PluginError && err.cause !== undefined ? `Plugin '${who.plugin}' failed in hook '${hook}': ${errorMessage(err.cause)}` : err.message;
-  const fields = { plugin: who.plugin, hook, requestId: currentRequestId(), code: err.code, err: detail };
+  const fields = { plugin: who.plugin, hook, requestId, code: err.code, err: detail };
   if (err.status < 500) {
     who.log?.debug(fields, 'plugin refused');
     return;
@@ -75,14 +74,14 @@ function defectOf(who: Attribution, hook: HookName, thrown: unknown): PluginErro
  * Runs one tap call under the plugin's name: counts it, cuts it off at the hook's deadline,
  * and turns anything but a deliberate HostError into a PluginError naming plugin and hook.
  */
-async function runTap<R>(who: Attribution, hook: HookName, call: () => Promise<R>): Promise<R> {
+async function runTap<R>(who: Attribution, hook: HookName, requestId: string | null, call: () => Promise<R>): Promise<R> {
   who.stats.calls += 1;
   const timeoutMs = who.timeouts[hook];
   try {
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
     const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
-    recordFailure(who, hook, wrapped);
+    recordFailure(who, hook, wrapped, requestId);
     throw wrapped;
   }
 }
@@ -141,7 +140,7 @@ function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal,
   const timeoutMs = who.timeouts.catalogSource;
   const defect = (message: string, code?: string) => {
     const err = new PluginError(who.plugin, 'catalogSource', message, code === undefined ? {} : { code });
-    recordFailure(who, 'catalogSource', err);
+    recordFailure(who, 'catalogSource', err, null);
     return err;
   };
   const cutOff = (path: string) => defect(`read('${path}') did not answer within the source's deadline of ${timeoutMs} ms`, 'PLUGIN_TIMEOUT');
@@ -181,19 +180,19 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', () => fn(request))),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId, () => fn(request))),
     },
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
+          const amended = await runTap(who, 'beforeDeploy', context.requestId, () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', () => fn(plan, tapContext(context, timeouts.deploy))),
+          runTap(who, 'deploy', context.requestId, () => fn(plan, tapContext(context, timeouts.deploy))),
         ),
     },
     afterDeploy: {
@@ -201,7 +200,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
+          await runTap(who, 'afterDeploy', context.requestId, () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
         }),
     },
     catalogSource: {
@@ -212,7 +211,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
           const deadlineAt = Date.now() + timeouts.catalogSource;
           const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
-            const result = await runTap(who, 'catalogSource', async () => checkedSourceResult(who, await fn(request), request));
+            const result = await runTap(who, 'catalogSource', null, async () => checkedSourceResult(who, await fn(request), request));
             run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt) });
           } catch (error) {
             run.settle(plugin, { error });

@@ -12,7 +12,7 @@ export async function principalOf(ctx: AppContext, hooks: HostHooks): Promise<Pr
   if (ctx.state.principal === undefined) {
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(ctx.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    ctx.state.principal = (await hooks.authenticate.promise({ method: ctx.method, path: ctx.path, ip: ctx.ip, headers })) ?? null;
+    ctx.state.principal = (await hooks.authenticate.promise({ method: ctx.method, path: ctx.path, ip: ctx.ip, headers, requestId: ctx.state.requestId })) ?? null;
   }
   return ctx.state.principal;
 }

@@ -1,3 +1,4 @@
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { InputError } from '../errors.js';
 import { jsonObject, optionalString, optionalStringMap } from '../http/json-body.js';
@@ -10,6 +11,9 @@ export interface HookCallDetails {
   environmentId: string | null;
 }
 
+/** A hook call's caller: always an authenticated principal. */
+export type HookCaller = Caller & { readonly principal: Principal };
+
 /** One webhook the host serves: its path, the permission it needs and how it runs. */
 export interface WebhookEndpoint {
   readonly path: string;
@@ -18,7 +22,7 @@ export interface WebhookEndpoint {
    * Validates the body, resolves the environment and calls the handler; returns the 200 body
    * without `success`. Fills `details` as soon as it knows them, for the audit.
    */
-  run(body: unknown, principal: Principal, handlers: WebhookHandlers, details: HookCallDetails): Promise<object>;
+  run(body: unknown, caller: HookCaller, handlers: WebhookHandlers, details: HookCallDetails): Promise<object>;
 }
 
 const describeTarget = (target: RedeployTarget): string =>
@@ -29,7 +33,7 @@ const describeTarget = (target: RedeployTarget): string =>
 const redeploy: WebhookEndpoint = {
   path: '/api/hooks/redeploy',
   permission: 'Hooks.Redeploy',
-  async run(body, principal, handlers, details) {
+  async run(body, caller, handlers, details) {
     const fields = jsonObject(body);
     const stackName = optionalString(fields, 'stackName');
     const productId = optionalString(fields, 'productId');
@@ -42,16 +46,16 @@ const redeploy: WebhookEndpoint = {
     else if (stackName !== null) target = { kind: 'stack', stackName };
     else throw new InputError('Either stackName or productId is required.');
     details.target = describeTarget(target);
-    const environmentId = resolveEnvironmentId(requestedEnvironment, principal);
+    const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
     details.environmentId = environmentId;
-    return handlers.redeploy({ environmentId, target, variables }, principal);
+    return handlers.redeploy({ environmentId, target, variables }, caller);
   },
 };
 
 const upgrade: WebhookEndpoint = {
   path: '/api/hooks/upgrade',
   permission: 'Hooks.Upgrade',
-  async run(body, principal, handlers, details) {
+  async run(body, caller, handlers, details) {
     const fields = jsonObject(body);
     const stackName = optionalString(fields, 'stackName');
     const targetVersion = optionalString(fields, 'targetVersion');
@@ -61,9 +65,9 @@ const upgrade: WebhookEndpoint = {
     details.target = stackName;
     if (targetVersion === null) throw new InputError('targetVersion is required.');
     details.target = `${stackName} -> ${targetVersion}`;
-    const environmentId = resolveEnvironmentId(requestedEnvironment, principal);
+    const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
     details.environmentId = environmentId;
-    return handlers.upgrade({ environmentId, stackName, targetVersion, variables }, principal);
+    return handlers.upgrade({ environmentId, stackName, targetVersion, variables }, caller);
   },
 };
 
@@ -71,7 +75,7 @@ const syncSources: WebhookEndpoint = {
   path: '/api/hooks/sync-sources',
   permission: 'Hooks.SyncSources',
   // No body is needed and any body is ignored; catalog sources are not environment-bound.
-  run: (_body, principal, handlers) => handlers.syncSources(principal),
+  run: (_body, caller, handlers) => handlers.syncSources(caller),
 };
 
 /** The webhooks the host serves, in the order they are documented. */

@@ -4,7 +4,7 @@
  * handler receives clean input and either returns its answer (sent as 200 with
  * `success: true`) or throws a HostError (`InputError`, `DeploymentFailedError`... → 4xx/5xx).
  */
-import type { Principal } from '../auth/principal.js';
+import type { Caller } from '../auth/caller.js';
 
 /** What a redeploy addresses: one deployed stack, or a product deployment (all or one stack). */
 export type RedeployTarget =
@@ -62,7 +62,7 @@ export interface SyncSourcesResult {
 
 /** What the host wires behind the webhook routes (deployments and the catalog). */
 export interface WebhookHandlers {
-  redeploy(input: RedeployInput, principal: Principal): Promise<RedeployResult>;
-  upgrade(input: UpgradeInput, principal: Principal): Promise<UpgradeResult>;
-  syncSources(principal: Principal): Promise<SyncSourcesResult>;
+  redeploy(input: RedeployInput, caller: Caller): Promise<RedeployResult>;
+  upgrade(input: UpgradeInput, caller: Caller): Promise<UpgradeResult>;
+  syncSources(caller: Caller): Promise<SyncSourcesResult>;
 }

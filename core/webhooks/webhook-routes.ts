@@ -54,7 +54,7 @@ export function webhookRoutes({ hooks, handlers, audit, endpoints }: WebhookRout
         await guard(ctx, async () => {
           const principal = ctx.state.principal;
           if (!principal) throw new AuthenticationError(INVALID_CREDENTIALS_MESSAGE);
-          ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, principal, handlers, details)) };
+          ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
         });
       } catch (thrown) {
         const err = toHostError(thrown);

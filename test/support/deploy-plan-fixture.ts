@@ -21,5 +21,5 @@ export function samplePlan(overrides: Partial<DeployPlan> = {}): DeployPlan {
 
 /** A deploy context with a silent logger and no deadline. */
 export function sampleContext(): DeployContext {
-  return { signal: new AbortController().signal, principal: null, log: createLogger({ level: 'silent' }), progress: () => {} };
+  return { signal: new AbortController().signal, principal: null, requestId: null, log: createLogger({ level: 'silent' }), progress: () => {} };
 }

@@ -26,7 +26,7 @@ export function testDeployContext(
     onProgress?.(event);
   };
   return {
-    context: { signal: controller.signal, principal: null, log, progress: report },
+    context: { signal: controller.signal, principal: null, requestId: null, log, progress: report },
     progress,
     abort: (reason = 'aborted by the test') => controller.abort(new Error(reason)),
   };

@@ -2,7 +2,6 @@ import test from 'ava';
 import type { CatalogSourceRequest, CatalogSourceResult } from '../../../core/catalog/catalog-source.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 import { ForbiddenError, PluginError, errorMessage } from '../../../core/errors.js';
-import { runWithRequestId } from '../../../core/http/current-request-id.js';
 import { createLogger } from '../../../core/logger.js';
 import { createHostHooks, hookNames, type HookName } from '../../../core/hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from '../../../core/hooks/plugin-hooks.js';
@@ -10,7 +9,7 @@ import { runCatalogSources } from '../../../core/catalog/run-catalog-sources.js'
 import { samplePlan, sampleContext } from '../../support/deploy-plan-fixture.js';
 
 const timeouts = (ms: number) => Object.fromEntries(hookNames.map((h) => [h, ms])) as Record<HookName, number>;
-const request = { method: 'GET', path: '/api/x', ip: '127.0.0.1', headers: {} };
+const request = { method: 'GET', path: '/api/x', ip: '127.0.0.1', headers: {}, requestId: 'req-42' };
 
 test('the hook set is frozen', (t) => {
   const hooks = createHostHooks();
@@ -127,16 +126,33 @@ test('a failing afterDeploy tap is contained: the hook resolves and the next lis
   t.like(stats, { calls: 1, failures: 1, lastError: { hook: 'afterDeploy', message: "Plugin 'notifier' failed in hook 'afterDeploy': mail server down" } });
 });
 
+/** A logger whose lines are kept, parsed. */
+function keptLog() {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { log, lines };
+}
+
 test('a failure is logged naming the plugin, the hook and the request being served', async (t) => {
-  const lines: string[] = [];
-  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+  const { log, lines } = keptLog();
   const hooks = createHostHooks();
   createPluginHooks(hooks, 'flaky-auth', timeouts(1000), createPluginStats(), log).authenticate.tap(async () => {
     throw new Error('boom');
   });
-  await t.throwsAsync(runWithRequestId('req-42', () => hooks.authenticate.promise(request)));
-  const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
-  t.like(entry, { level: 50, msg: 'plugin failed', plugin: 'flaky-auth', hook: 'authenticate', requestId: 'req-42', code: 'PLUGIN_FAILED' });
+  await t.throwsAsync(hooks.authenticate.promise(request));
+  t.like(lines[0], { level: 50, msg: 'plugin failed', plugin: 'flaky-auth', hook: 'authenticate', requestId: 'req-42', code: 'PLUGIN_FAILED' });
+});
+
+test('a deploy hook failure is logged naming the request that started the deployment, or none', async (t) => {
+  const { log, lines } = keptLog();
+  const hooks = createHostHooks();
+  createPluginHooks(hooks, 'flaky-runtime', timeouts(1000), createPluginStats(), log).deploy.tap(async () => {
+    throw new Error('engine gone');
+  });
+  await t.throwsAsync(hooks.deploy.promise(samplePlan(), { ...sampleContext(), requestId: 'req-7' }));
+  await t.throwsAsync(hooks.deploy.promise(samplePlan(), sampleContext()));
+  t.like(lines[0], { msg: 'plugin failed', plugin: 'flaky-runtime', hook: 'deploy', requestId: 'req-7' });
+  t.like(lines[1], { msg: 'plugin failed', plugin: 'flaky-runtime', hook: 'deploy', requestId: null });
 });
 
 /** Runs one catalog source alone and returns how it was settled. */

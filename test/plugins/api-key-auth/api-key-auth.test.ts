@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../../core/errors.js';
-import type { Principal } from '../../../core/plugin-api.js';
+import type { Caller } from '../../../core/auth/caller.js';
 import { emptyWebhookHandlers } from '../../../core/webhooks/empty-webhook-handlers.js';
 import type { WebhookHandlers } from '../../../core/webhooks/webhook-handlers.js';
 import { assertInvalidKey, createKey, defaultEnvironmentId, useAuthHost } from '../../support/api-keys.js';
@@ -9,13 +9,13 @@ import { useTestHost } from '../../support/test-host.js';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Sync handlers that remember the principal the routes passed on. */
-function recordingHandlers(seen: Principal[]): WebhookHandlers {
+/** Sync handlers that remember the caller the routes passed on. */
+function recordingHandlers(seen: Caller[]): WebhookHandlers {
   return {
     ...emptyWebhookHandlers,
-    syncSources: (principal) => {
-      seen.push(principal);
-      return emptyWebhookHandlers.syncSources(principal);
+    syncSources: (caller) => {
+      seen.push(caller);
+      return emptyWebhookHandlers.syncSources(caller);
     },
   };
 }
@@ -40,13 +40,14 @@ for (const engine of databaseEngines) {
   });
 
   test(`a valid key becomes an apiKey principal with its permissions and environment (${engine})`, async (t) => {
-    const seen: Principal[] = [];
+    const seen: Caller[] = [];
     const auth = await useAuthHost(t, engine, { webhookHandlers: recordingHandlers(seen) });
     const environmentId = await defaultEnvironmentId(auth);
     const key = await createKey(t, auth, { name: 'pipeline', permissions: ['Hooks.SyncSources', 'Hooks.Upgrade'], environmentId });
     const res = await auth.host.request('POST', '/api/hooks/sync-sources', { apiKey: key.fullKey });
     t.is(res.status, 200);
-    t.deepEqual(seen, [{ kind: 'apiKey', id: key.id, name: 'pipeline', permissions: ['Hooks.SyncSources', 'Hooks.Upgrade'], environmentId }]);
+    const principal = { kind: 'apiKey', id: key.id, name: 'pipeline', permissions: ['Hooks.SyncSources', 'Hooks.Upgrade'], environmentId };
+    t.deepEqual(seen, [{ principal, requestId: res.headers.get('x-request-id') }]);
   });
 
   test(`authentication is one indexed lookup by hash, never a scan (${engine})`, async (t) => {

@@ -1,0 +1,9 @@
+import type { Principal } from './principal.js';
+
+/** Who asked for an operation, and in which request. */
+export interface Caller {
+  /** `null` for the host itself (crash recovery). */
+  readonly principal: Principal | null;
+  /** The asking request's id (`X-Request-Id`): its log lines and live progress carry it. */
+  readonly requestId: string | null;
+}
