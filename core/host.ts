@@ -128,7 +128,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const webhookHandlers: WebhookHandlers = {
     ...emptyWebhookHandlers,
     ...deploymentWebhookHandlers(deployments),
-    syncSources: async () => syncSourcesResult(await catalog.sync()),
+    syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
     ...options.webhookHandlers,
   };
 

@@ -16,6 +16,6 @@ export interface AuthRequest {
   readonly path: string;
   readonly ip: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The request's id (`X-Request-Id`), for log lines. */
-  readonly requestId: string;
+  /** The request's id (`X-Request-Id`), for log lines. Since plugin API 1.2; the host always sets it. */
+  readonly requestId?: string;
 }

@@ -110,8 +110,8 @@ export class CatalogService {
   readonly #firstSync = deferred<void>();
   #snapshot: Snapshot = emptySnapshot;
   #running: Promise<SyncReport> | null = null;
-  /** Callers waiting for the run after the current one. */
-  #next: Deferred<SyncReport> | null = null;
+  /** Callers waiting for the run after the current one, and the request that queued it first. */
+  #next: (Deferred<SyncReport> & { readonly requestId: string | null }) | null = null;
 
   constructor(hooks: HostHooks, log: Logger, options: CatalogServiceOptions) {
     this.#hooks = hooks;
@@ -122,11 +122,12 @@ export class CatalogService {
   /**
    * Syncs every source. A call while a sync runs waits for it and then runs once more (so a
    * webhook after a push always sees the push); calls arriving meanwhile share that second run.
+   * A source's failure is logged under the request that started the run (`requestId`).
    */
-  sync(): Promise<SyncReport> {
+  sync(requestId: string | null = null): Promise<SyncReport> {
     if (this.#closing.signal.aborted) return Promise.reject(new Error('the catalog is closed'));
-    if (this.#running === null) return this.#launch();
-    this.#next ??= deferred();
+    if (this.#running === null) return this.#launch(requestId);
+    this.#next ??= { ...deferred<SyncReport>(), requestId };
     return this.#next.promise;
   }
 
@@ -145,8 +146,8 @@ export class CatalogService {
     this.#firstSync.resolve();
   }
 
-  #launch(): Promise<SyncReport> {
-    const run = this.#syncOnce();
+  #launch(requestId: string | null): Promise<SyncReport> {
+    const run = this.#syncOnce(requestId);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {
@@ -154,7 +155,7 @@ export class CatalogService {
       this.#running = null;
       const next = this.#next;
       this.#next = null;
-      if (next && !this.#closing.signal.aborted) this.#launch().then(next.resolve, next.reject);
+      if (next && !this.#closing.signal.aborted) this.#launch(next.requestId).then(next.resolve, next.reject);
       else next?.reject(new Error('the catalog is closed'));
     };
     run.then(finish, finish);
@@ -170,10 +171,10 @@ export class CatalogService {
     return parsed;
   }
 
-  async #syncOnce(): Promise<SyncReport> {
+  async #syncOnce(requestId: string | null): Promise<SyncReport> {
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
-    const outcomes = await runCatalogSources(this.#hooks, previous, this.#closing.signal, this.#options.sourceTimeoutMs);
+    const outcomes = await runCatalogSources(this.#hooks, previous, this.#closing.signal, this.#options.sourceTimeoutMs, requestId);
 
     const errors: SyncError[] = [];
     const succeeded = new Set<string>();

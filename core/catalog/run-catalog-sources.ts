@@ -11,16 +11,19 @@ export type SourceOutcome = { readonly result: CatalogSourceResult } | { readonl
  * A source's signal aborts with `signal`, `timeoutMs` after the source was asked, and as soon
  * as the source fails or is cut off by the hook timeout: whatever it still runs is orphaned
  * then and must stop. A source that answered keeps a live signal for its `read` calls.
+ * `requestId` names the request the sync serves in the sources' failure log lines.
  */
 export async function runCatalogSources(
   hooks: HostHooks,
   previousRevisions: ReadonlyMap<string, string>,
   signal: AbortSignal,
   timeoutMs?: number,
+  requestId: string | null = null,
 ): Promise<Map<string, SourceOutcome>> {
   const outcomes = new Map<string, SourceOutcome>();
   const finishers = new Map<string, (failed: boolean) => void>();
   await hooks.catalogSource.promise({
+    requestId,
     request: (sourceId) => {
       const controller = new AbortController();
       const abort = () => controller.abort(signal.reason);

@@ -140,8 +140,11 @@ export interface DeployContext {
   readonly signal: AbortSignal;
   /** Who triggered the operation; `null` for the host itself (crash recovery). */
   readonly principal: Principal | null;
-  /** The id of the request that triggered it (`X-Request-Id`); `null` for the host itself. */
-  readonly requestId: string | null;
+  /**
+   * The id of the request that triggered it (`X-Request-Id`); `null` for the host itself. Since
+   * plugin API 1.2; the host always sets it.
+   */
+  readonly requestId?: string | null;
   readonly log: Logger;
   /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
   progress(event: DeployProgress): void;

@@ -564,7 +564,7 @@ export class DeploymentService {
       this.#log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.get(id), failure: null, untouched: false };
     } catch (err) {
-      const found = await this.#executor.inspect(planTarget(plan));
+      const found = await this.#executor.inspect(planTarget(plan), caller.requestId);
       const services = 'services' in found ? found.services : undefined;
       const previous = how.previous;
       const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
@@ -625,7 +625,7 @@ export class DeploymentService {
         await this.#executor.run(teardownPlan('remove', target, removeVolumes), caller, progress.report);
       } catch (err) {
         const failure = toHostError(err);
-        const found = await this.#executor.inspect(target);
+        const found = await this.#executor.inspect(target, caller.requestId);
         await this.#store.finishOperation(id, entry, {
           status: current.status,
           outcome: 'Failed',
@@ -702,7 +702,7 @@ export class DeploymentService {
     if (current.pending === null && current.status !== 'Installing' && current.status !== 'Upgrading') return;
     const operation: OperationKind = interruptedOperation(current);
     const environment = await this.#environments.planEnvironment(current.environmentId);
-    const found = await this.#executor.inspect(deploymentTarget(current, environment));
+    const found = await this.#executor.inspect(deploymentTarget(current, environment), null);
     const outcome = reconcileDeployment(current, found);
     await this.#store.closeInterrupted(id, `Interrupted: the host stopped before the ${operation} finished.`);
     const entry = await this.#store.startOperation(id, {

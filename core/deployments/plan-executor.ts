@@ -46,10 +46,13 @@ export class PlanExecutor {
     return this.#pipeline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
   }
 
-  /** What runs for the deployment now (by label); `{ error }` when the runtime cannot tell. */
-  async inspect(target: PlanTarget): Promise<{ services: ServiceRecord[] } | { error: string }> {
+  /**
+   * What runs for the deployment now (by label); `{ error }` when the runtime cannot tell.
+   * `requestId` is the request the inspection is part of, if any.
+   */
+  async inspect(target: PlanTarget, requestId: string | null): Promise<{ services: ServiceRecord[] } | { error: string }> {
     try {
-      const result = await this.#pipeline(teardownPlan('inspect', target), { principal: null, requestId: null }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
+      const result = await this.#pipeline(teardownPlan('inspect', target), { principal: null, requestId }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
       return { services: serviceRecords(result.services) };
     } catch (err) {
       return { error: errorMessage(err) };

@@ -5,6 +5,8 @@ import type { DeployContext, DeployOutcome, DeployPlan, DeployResult } from '../
 
 /** Gathers each catalog source's answer (or failure) during one sync. */
 export interface CatalogSyncRun {
+  /** The request the sync serves, if any. */
+  readonly requestId: string | null;
   request(sourceId: string): CatalogSourceRequest;
   settle(sourceId: string, outcome: { result: CatalogSourceResult } | { error: unknown }): void;
 }

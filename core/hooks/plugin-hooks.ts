@@ -136,11 +136,11 @@ function checkedSourceResult(who: Attribution, result: unknown, request: Catalog
  * than quietly dropping files. A read that rejects on its own (missing file, HTTP 404) stays a
  * problem of that file.
  */
-function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal, deadlineAt: number): SourceFiles {
+function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal, deadlineAt: number, requestId: string | null): SourceFiles {
   const timeoutMs = who.timeouts.catalogSource;
   const defect = (message: string, code?: string) => {
     const err = new PluginError(who.plugin, 'catalogSource', message, code === undefined ? {} : { code });
-    recordFailure(who, 'catalogSource', err, null);
+    recordFailure(who, 'catalogSource', err, requestId);
     return err;
   };
   const cutOff = (path: string) => defect(`read('${path}') did not answer within the source's deadline of ${timeoutMs} ms`, 'PLUGIN_TIMEOUT');
@@ -180,19 +180,19 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId, () => fn(request))),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId ?? null, () => fn(request))),
     },
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', context.requestId, () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
+          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId, () => fn(plan, tapContext(context, timeouts.deploy))),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.deploy))),
         ),
     },
     afterDeploy: {
@@ -200,7 +200,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', context.requestId, () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
+          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
         }),
     },
     catalogSource: {
@@ -211,8 +211,8 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
           const deadlineAt = Date.now() + timeouts.catalogSource;
           const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
-            const result = await runTap(who, 'catalogSource', null, async () => checkedSourceResult(who, await fn(request), request));
-            run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt) });
+            const result = await runTap(who, 'catalogSource', run.requestId, async () => checkedSourceResult(who, await fn(request), request));
+            run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt, run.requestId) });
           } catch (error) {
             run.settle(plugin, { error });
           }
