@@ -81,35 +81,59 @@ async function startServices(engine: DockerEngine, plan: DeployPlan, context: De
     await runInitService(engine, plan, init, deadline, progress);
   }
 
-  const launched = new Map<string, { service: PlannedService; container: LaunchedContainer }>();
-  for (const service of startOrder(plan.services.filter((s) => s.lifecycle === 'service'))) {
-    // A dependency must be up (and healthy, when it has a check) before its dependents start,
-    // so they do not crash on a database that is not listening yet.
-    for (const name of service.dependsOn) {
-      const dependency = launched.get(name);
-      if (dependency) await waitUntilReady(engine, dependency.service, dependency.container, deadline, { settleMs: 0 });
-    }
-    deadline.check(`Service '${service.name}' was not started`);
-    const container = await reportingFailure(service, progress, () => launchContainer(engine, plan, service, progress));
-    launched.set(service.name, { service, container });
-  }
-
-  // All at once, so the settle periods overlap; the first failure stops the other waits.
+  const services = startOrder(plan.services.filter((s) => s.lifecycle === 'service'));
+  const byName = new Map(services.map((service) => [service.name, service]));
+  // The first failure decides the deploy: nothing more is launched and the other waits end.
   const failed = new AbortController();
+  const failures: unknown[] = [];
+  const launches = new Map<string, Promise<LaunchedContainer | null>>();
+
+  /**
+   * Launches a service once what it `dependsOn` is up (and healthy, when it has a check), so it
+   * does not crash on a database that is not listening yet. Services that do not wait for each
+   * other are launched side by side: the engine then starts them in parallel, which on a slow
+   * engine saves most of a second per service. `null`: not launched, a failure came first.
+   */
+  const launch = (service: PlannedService): Promise<LaunchedContainer | null> => {
+    let launched = launches.get(service.name);
+    if (launched === undefined) {
+      launched = (async () => {
+        const dependencies = service.dependsOn.flatMap((name) => byName.get(name) ?? []);
+        const upstream = await Promise.all(
+          dependencies.map(async (dependency) => {
+            const container = await launch(dependency);
+            return container && waitUntilReady(engine, dependency, container, deadline, { settleMs: 0, cancel: failed.signal });
+          }),
+        );
+        if (failed.signal.aborted || upstream.includes(null)) return null;
+        deadline.check(`Service '${service.name}' was not started`);
+        return reportingFailure(service, progress, () => launchContainer(engine, plan, service, progress));
+      })();
+      launches.set(service.name, launched);
+    }
+    return launched;
+  };
+
+  // Each service's settle period starts with its own launch, so the periods overlap. Every
+  // launch is waited for, failed or not, so that no container starts after the failed deploy
+  // has stopped the others.
   await Promise.all(
-    [...launched.values()].map(async ({ service, container }) => {
+    services.map(async (service) => {
       try {
+        const container = await launch(service);
+        if (container === null || failed.signal.aborted) return;
         progress({ service: service.name, step: 'wait', message: `Waiting for ${service.containerName} to run${service.healthCheck ? ' and be healthy' : ''}` });
         const state = await reportingFailure(service, progress, () =>
           waitUntilReady(engine, service, container, deadline, { settleMs: SETTLE_MS, cancel: failed.signal }),
         );
         if (state) progress({ service: service.name, step: 'healthy', message: `${service.containerName} is ${state.health ? 'healthy' : 'running'}` });
       } catch (err) {
+        failures.push(err);
         failed.abort();
-        throw err;
       }
     }),
   );
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Runs one step of a service; when it fails, reports the service as failed with the reason. */

@@ -136,6 +136,28 @@ test('services reach each other over the stack network by service name; http and
   t.true(starts.indexOf('client') > starts.indexOf('web') && starts.indexOf('client') > starts.indexOf('echo'));
 });
 
+test('services that wait for nothing are launched together; a dependent is launched once its dependency runs', async (t) => {
+  const runtime = await startDockerRuntime(t);
+  const image = await images.push('app');
+  const plan = testPlan({
+    services: {
+      api: { image: image.ref, command: idle() },
+      worker: { image: image.ref, command: idle() },
+      db: { image: image.ref, command: idle() },
+      web: { image: image.ref, dependsOn: ['api'], command: idle() },
+    },
+  });
+
+  const result = await runtime.carryOut(plan);
+
+  t.deepEqual(result.services.map((s) => [s.serviceName, s.status]), [['api', 'running'], ['worker', 'running'], ['db', 'running'], ['web', 'running']]);
+  const steps = runtime.progress.filter((p) => p.service !== null && (p.step === 'create' || p.step === 'start')).map((p) => `${p.step}:${p.service}`);
+  // One after the other, each create would follow the previous service's start.
+  const firstStart = steps.findIndex((step) => step.startsWith('start:'));
+  t.deepEqual(steps.slice(0, firstStart).sort(), ['create:api', 'create:db', 'create:worker'], steps.join(' '));
+  t.true(steps.indexOf('create:web') > steps.indexOf('start:api'), steps.join(' '));
+});
+
 test('a named volume keeps its data when the containers are re-created; dropped services are removed', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');

@@ -131,6 +131,27 @@ test('a host port that is already in use is named in the failure', async (t) => 
   t.like(error, { code: 'PORT_IN_USE', status: 400 });
 });
 
+test('when one of the services launched together fails, the others are stopped and kept for their logs', async (t) => {
+  const runtime = await startDockerRuntime(t);
+  const image = await images.push('app');
+  const blocker = await listen(0);
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const port = (blocker.address() as { port: number }).port;
+  const plan = testPlan({
+    services: {
+      worker: { image: image.ref, command: idle() },
+      web: { image: image.ref, command: idle(), ports: [{ hostIp: '127.0.0.1', hostPort: port, containerPort: 80, protocol: 'tcp' }] },
+      cache: { image: image.ref, command: idle() },
+    },
+  });
+
+  const error = await t.throwsAsync(runtime.run(plan));
+
+  t.is(error?.message, `Service 'web' could not be started: host port 127.0.0.1:${port} is already in use.`);
+  const states = (await containersOf(plan.deploymentId)).split('\n').sort();
+  t.deepEqual(states, [`${plan.stackName}_cache exited`, `${plan.stackName}_web created`, `${plan.stackName}_worker exited`]);
+});
+
 test('a container name taken by a container of no deployment fails before anything changes', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
