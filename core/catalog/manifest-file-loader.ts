@@ -26,8 +26,14 @@ function readFailure(err: unknown): string {
   return typeof code === 'string' ? `cannot be read (${code})` : 'cannot be read';
 }
 
+/** Where a product's files come from while it is parsed. */
+export interface ManifestFiles {
+  /** Loads a source-relative path (already normalised and known to stay inside the source). */
+  load(path: string): Promise<LoadedManifestFile>;
+}
+
 /** Loads source files through `SourceFiles.read`, caching the result per path. */
-export class ManifestFileLoader {
+export class ManifestFileLoader implements ManifestFiles {
   readonly #files: SourceFiles;
   readonly #limits: ManifestLimits;
   readonly #parsed: ParsedManifestCache;
@@ -40,7 +46,6 @@ export class ManifestFileLoader {
     this.#parsed = parsed;
   }
 
-  /** Loads a source-relative path (already normalised and known to stay inside the source). */
   load(path: string): Promise<LoadedManifestFile> {
     let loaded = this.#cache.get(path);
     if (loaded === undefined) {

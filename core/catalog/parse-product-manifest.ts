@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { resolveIncludePath } from './include-path.js';
 import type { ManifestIssue, ManifestPath } from './manifest-error.js';
-import type { ManifestFileLoader } from './manifest-file-loader.js';
+import type { ManifestFiles } from './manifest-file-loader.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import type { ProductManifest, StackManifest, VariableDefinition } from './manifest-model.js';
 import { ManifestReader, type ManifestMapping } from './manifest-reader.js';
@@ -54,7 +54,7 @@ interface IncludeBudget {
 }
 
 /** An include loader that knows the chain of files leading to it, to refuse cycles. */
-function includeLoader(loader: ManifestFileLoader, limits: ManifestLimits, chain: readonly string[], budget: IncludeBudget): IncludeLoader {
+function includeLoader(loader: ManifestFiles, limits: ManifestLimits, chain: readonly string[], budget: IncludeBudget): IncludeLoader {
   return async (reader, value, at) => {
     const target = reader.string(value, at);
     if (target === undefined) {
@@ -182,7 +182,7 @@ async function parseStacks(root: ManifestMapping, ctx: StackEntryContext): Promi
  */
 export async function parseProductManifest(
   input: ProductFileInput,
-  loader: ManifestFileLoader,
+  loader: ManifestFiles,
   limits: ManifestLimits,
 ): Promise<ParsedProduct> {
   const reader = new ManifestReader(input.file);

@@ -1,22 +1,48 @@
 import { createHash } from 'node:crypto';
+import type { ManifestFiles } from './manifest-file-loader.js';
 import type { ManifestLimits } from './manifest-limits.js';
+import type { ParsedProduct, ProductFileInput } from './parse-product-manifest.js';
+
+/** A product as a sync built it, and every file it read while being built. */
+interface BuiltProduct {
+  readonly input: ProductFileInput;
+  readonly limits: ManifestLimits;
+  /** Each included path and the parsed value it had. */
+  readonly includes: ReadonlyMap<string, unknown>;
+  readonly product: ParsedProduct;
+}
+
+const sameLimits = (a: ManifestLimits, b: ManifestLimits): boolean =>
+  (Object.keys(a) as (keyof ManifestLimits)[]).every((name) => a[name] === b[name]);
+
+const sameInput = (a: ProductFileInput, b: ProductFileInput): boolean =>
+  a.root === b.root && a.sourceId === b.sourceId && a.form === b.form && a.folderName === b.folderName;
 
 /**
- * The parsed YAML of one source's files, kept from one sync to the next by content: a sync
- * after a one-file change parses that file again, not the whole source. Keyed by a hash of the
- * text and the limits it was parsed under, so a path, rename or copy never matters and a file
- * is only ever reused as it would parse now. Only successful parses are kept (a broken file
- * is parsed again to report it). What a sync did not ask for is dropped after the next one.
- * Parsed values are shared between syncs: the catalog only reads them, never changes them.
+ * What one source's last sync parsed, kept for the next: a sync after a one-file change parses
+ * that file again, and builds again only the products that read it, not the whole source.
+ *
+ * Files are kept by a hash of their text and the limits they were parsed under, so a path,
+ * rename or copy never matters and a file is only ever reused as it would parse now. Only
+ * successful parses are kept (a broken file is parsed again to report it). A product is kept
+ * per main file and reused while that file and every file it included parse to the very same
+ * values (identical texts give identical values, see above) under the same limits; a product
+ * that met an unreadable or broken include is built again. What a sync did not ask for is
+ * dropped after the next one. Parsed values and products are shared between syncs: the
+ * catalog only reads them, never changes them.
  */
 export class ParsedManifestCache {
   #previous = new Map<string, unknown>();
   #current = new Map<string, unknown>();
+  #previousProducts = new Map<string, BuiltProduct>();
+  #currentProducts = new Map<string, BuiltProduct>();
 
   /** Starts a sync: entries the last sync used stay available to this one. */
   beginSync(): void {
     this.#previous = this.#current;
     this.#current = new Map();
+    this.#previousProducts = this.#currentProducts;
+    this.#currentProducts = new Map();
   }
 
   /** The value `parse` makes of `text`, parsed only when neither this sync nor the last had it. */
@@ -29,4 +55,42 @@ export class ParsedManifestCache {
     this.#current.set(key, value);
     return value;
   }
+
+  /**
+   * The product `build` makes of `input`, built only when the last sync's product of the same
+   * file is not still valid. `files` gives this sync's files; `build` must read every file
+   * through the loader it is handed.
+   */
+  async product(
+    input: ProductFileInput,
+    limits: ManifestLimits,
+    files: ManifestFiles,
+    build: (files: ManifestFiles) => Promise<ParsedProduct>,
+  ): Promise<ParsedProduct> {
+    const kept = this.#previousProducts.get(input.file);
+    if (kept !== undefined && sameInput(kept.input, input) && sameLimits(kept.limits, limits) && (await includesUnchanged(kept, files))) {
+      this.#currentProducts.set(input.file, kept);
+      return kept.product;
+    }
+    const includes = new Map<string, unknown>();
+    let complete = true;
+    const product = await build({
+      async load(path) {
+        const loaded = await files.load(path);
+        if (loaded.ok) includes.set(path, loaded.root);
+        else complete = false;
+        return loaded;
+      },
+    });
+    if (complete) this.#currentProducts.set(input.file, { input, limits, includes, product });
+    return product;
+  }
+}
+
+async function includesUnchanged(kept: BuiltProduct, files: ManifestFiles): Promise<boolean> {
+  for (const [path, root] of kept.includes) {
+    const loaded = await files.load(path);
+    if (!loaded.ok || loaded.root !== root) return false;
+  }
+  return true;
 }

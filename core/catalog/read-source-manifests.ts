@@ -119,20 +119,21 @@ function declaresProductVersion(root: unknown): boolean {
 /**
  * Reads every product of a source. Invalid products become one warning each (naming the file
  * and every problem with its path) and are skipped; fragments are never listed. A second file
- * with a groupId and version already seen in this source is skipped with a warning. `parsed`
- * holds the source's files as the last sync parsed them, so unchanged files are not parsed again.
+ * with a groupId and version already seen in this source is skipped with a warning. `cache`
+ * holds what the last sync of the source parsed: unchanged files are not parsed again, and
+ * products whose files are all unchanged are not built again.
  */
 export async function readSourceManifests(
   sourceId: string,
   files: SourceFiles,
   limits: Partial<ManifestLimits> = {},
-  parsed = new ParsedManifestCache(),
+  cache = new ParsedManifestCache(),
 ): Promise<SourceManifests> {
   const effective: ManifestLimits = { ...DEFAULT_MANIFEST_LIMITS, ...limits };
   const warnings: ManifestWarning[] = [];
   const products: ProductManifest[] = [];
-  parsed.beginSync();
-  const loader = new ManifestFileLoader(files, effective, parsed);
+  cache.beginSync();
+  const loader = new ManifestFileLoader(files, effective, cache);
   const seen = new Map<string, string>();
 
   const candidates = findCandidates(sourceId, listedYamlFiles(files.files, warnings), warnings);
@@ -153,7 +154,8 @@ export async function readSourceManifests(
 
     let parsed: ParsedProduct;
     try {
-      parsed = await parseProductManifest({ sourceId, ...candidate, root: loaded.root }, loader, effective);
+      const input = { sourceId, ...candidate, root: loaded.root };
+      parsed = await cache.product(input, effective, loader, (files) => parseProductManifest(input, files, effective));
     } catch (err) {
       // A source that failed while delivering an included file fails as a whole.
       if (err instanceof PluginError) throw err;
