@@ -45,6 +45,9 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
     `--bridge=${bridge}`,
     '--iptables=false',
     '--ip6tables=false',
+    // Networks of its own range: the defaults (172.17-31.x, 192.168.x) are few, shared with
+    // anything else on the machine, and a leftover from elsewhere would exhaust them.
+    '--default-address-pool=base=10.201.0.0/16,size=24',
     // Works on any file system, also one that cannot hold overlay mounts; test images are tiny.
     '--storage-driver=vfs',
     '--shutdown-timeout=5',
@@ -93,10 +96,12 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
   };
 
   t.teardown(async () => {
-    // Containers first, so the engine shuts down fast and leaves no mounts behind.
+    // Containers first, so the engine shuts down fast and leaves no mounts behind; then the
+    // networks, whose bridges would otherwise outlive the engine on the machine.
     if (daemon) {
       const containers = await docker('container', 'ls', '--all', '--quiet').catch(() => '');
       if (containers) await docker('container', 'rm', '--force', ...containers.split('\n')).catch(() => '');
+      await docker('network', 'prune', '--force').catch(() => '');
     }
     await stop();
     await run('ip', ['link', 'delete', bridge]).catch(() => undefined);
