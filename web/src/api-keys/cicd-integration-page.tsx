@@ -38,9 +38,10 @@ export function CicdIntegrationPage() {
     setRevokeError(null);
     try {
       const answer = await api.delete<{ message: string }>(`/api/api-keys/${encodeURIComponent(key.id)}`);
+      // The list shows the key revoked by the time the message says so.
+      await keys.reload();
       setRevoking(null);
       setAnnouncement(answer.message);
-      await keys.reload();
     } catch (err) {
       setRevokeError(ApiError.from(err).message);
     } finally {
