@@ -1,7 +1,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { docker } from '../../support/docker-cli.js';
-import { freePort, listen } from '../../support/free-port.js';
+import { freePort, takenPort } from '../../support/free-port.js';
 import { containersLabelled, idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
 import { testImages } from '../../support/test-images.js';
 
@@ -119,9 +119,7 @@ test.serial('a service that never becomes healthy fails the deploy and says so',
 
 test.serial('a host port already in use fails the deploy with a clear message', async (t) => {
   const image = await images.push('app');
-  const port = await freePort();
-  const blocker = await listen(port);
-  t.teardown(() => new Promise<void>((done) => blocker.close(() => done())));
+  const port = await takenPort(t);
   const host = await useDeployHost(t, {
     manifests: product('Web', `  web:\n    image: ${image.ref}\n    command: ${idleCommand()}\n    ports: ["127.0.0.1:\${PORT}:8080"]\n`, 'variables:\n  PORT: { type: Port }\n'),
   });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { UnavailableError } from '../../../core/plugin-api.js';
 import { docker } from '../../support/docker-cli.js';
-import { listen } from '../../support/free-port.js';
+import { takenPort } from '../../support/free-port.js';
 import { testImages } from '../../support/test-images.js';
 import { idle, testPlan } from '../../support/test-plan.js';
 import { startDockerRuntime } from './docker-runtime-fixture.js';
@@ -116,9 +116,7 @@ test('aborting the deploy through the context ends the wait', async (t) => {
 test('a host port that is already in use is named in the failure', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
-  const blocker = await listen(0);
-  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
-  const port = (blocker.address() as { port: number }).port;
+  const port = await takenPort(t);
   const plan = testPlan({
     services: {
       web: { image: image.ref, command: idle(), ports: [{ hostIp: '127.0.0.1', hostPort: port, containerPort: 80, protocol: 'tcp' }] },
@@ -134,9 +132,7 @@ test('a host port that is already in use is named in the failure', async (t) => 
 test('when one of the services launched together fails, the others are stopped and kept for their logs', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
-  const blocker = await listen(0);
-  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
-  const port = (blocker.address() as { port: number }).port;
+  const port = await takenPort(t);
   const plan = testPlan({
     services: {
       worker: { image: image.ref, command: idle() },
