@@ -137,6 +137,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hooks,
     trustProxy: config.server.trustProxy,
     routers: [
+      // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
+      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
       healthRoutes(store),
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
@@ -145,7 +147,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, plugins.plugins),
       catalogRoutes(hooks, catalog, audit),
-      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
     ],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
