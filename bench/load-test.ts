@@ -76,3 +76,28 @@ function autocannonRun(request: LoadRequest): Promise<Omit<LoadResult, 'serverCp
     });
   });
 }
+
+/**
+ * One result from runs of the same target: rates, percentiles and the CPU per request averaged
+ * (CPU weighted by the answers of each run), counts added.
+ */
+export function meanOfRuns(runs: readonly LoadResult[]): LoadResult {
+  const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  const responses = runs.reduce((sum, run) => sum + run.responses, 0);
+  const statuses: Record<string, number> = {};
+  for (const run of runs) {
+    for (const [code, count] of Object.entries(run.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+  }
+  const cpuKnown = runs.every((run) => run.serverCpuMicrosPerRequest !== null) && responses > 0;
+  return {
+    requestsPerSecond: mean((run) => run.requestsPerSecond),
+    p50Ms: mean((run) => run.p50Ms),
+    p99Ms: mean((run) => run.p99Ms),
+    responses,
+    statuses,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    serverCpuMicrosPerRequest: cpuKnown
+      ? runs.reduce((sum, run) => sum + (run.serverCpuMicrosPerRequest ?? 0) * run.responses, 0) / responses
+      : null,
+  };
+}
