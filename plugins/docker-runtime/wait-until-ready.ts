@@ -40,6 +40,7 @@ export async function waitUntilReady(
   let seenRunningAt: number | null = null;
   for (;;) {
     if (options.cancel?.aborted) return null;
+    let pauseMs = POLL_MS;
     const state = await engine.inspectContainer(container.id);
     if (state === null) {
       throw new DeploymentFailedError(`Service '${service.name}' failed: its container was removed while it was starting.`);
@@ -58,14 +59,17 @@ export async function waitUntilReady(
     if (state.status === 'running') {
       seenRunningAt ??= Date.now();
       if (state.health === null) {
-        if (Date.now() - seenRunningAt >= options.settleMs) return state;
+        const settlesIn = seenRunningAt + options.settleMs - Date.now();
+        if (settlesIn <= 0) return state;
+        // The last look falls on the end of the period, not up to a poll after it.
+        pauseMs = Math.min(POLL_MS, settlesIn);
       } else if (state.health.status === 'healthy') {
         return state;
       } else if (state.health.status === 'unhealthy') {
         throw await containerFailure(engine, state.id, `Service '${service.name}' is unhealthy${lastCheck(state)}`);
       }
     }
-    if (!(await deadline.pause(POLL_MS))) break;
+    if (!(await deadline.pause(pauseMs))) break;
   }
   const what = last.health ? 'did not become healthy' : 'did not start';
   const reason = deadline.timedOut

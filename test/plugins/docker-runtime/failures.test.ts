@@ -29,6 +29,18 @@ test('a service that exits fails the deploy with its exit code and last log line
   t.is(error?.message, `Service 'api' exited with code 3. Last log lines:\n  starting\n  fatal: DATABASE_URL is not set`);
 });
 
+test('a service that exits late in its first 2 s of running still fails the deploy', async (t) => {
+  const runtime = await startDockerRuntime(t);
+  const image = await images.push('app');
+  const plan = testPlan({
+    services: { api: { image: image.ref, restart: 'no', command: ['sh', '-c', 'echo up; sleep 1.2; echo "lost the lock" >&2; exit 5'] } },
+  });
+
+  const error = await t.throwsAsync(runtime.run(plan));
+
+  t.is(error?.message, `Service 'api' exited with code 5. Last log lines:\n  up\n  lost the lock`);
+});
+
 test('a service in a restart loop is reported with its real exit code and left stopped', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
