@@ -82,8 +82,9 @@ function autocannonRun(request: LoadRequest): Promise<Omit<LoadResult, 'serverCp
  * (CPU weighted by the answers of each run), counts added.
  */
 export function meanOfRuns(runs: readonly LoadResult[]): LoadResult {
-  const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
-  const responses = runs.reduce((sum, run) => sum + run.responses, 0);
+  const total = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0);
+  const mean = (pick: (run: LoadResult) => number) => total(pick) / runs.length;
+  const responses = total((run) => run.responses);
   const statuses: Record<string, number> = {};
   for (const run of runs) {
     for (const [code, count] of Object.entries(run.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
@@ -95,9 +96,7 @@ export function meanOfRuns(runs: readonly LoadResult[]): LoadResult {
     p99Ms: mean((run) => run.p99Ms),
     responses,
     statuses,
-    errors: runs.reduce((sum, run) => sum + run.errors, 0),
-    serverCpuMicrosPerRequest: cpuKnown
-      ? runs.reduce((sum, run) => sum + (run.serverCpuMicrosPerRequest ?? 0) * run.responses, 0) / responses
-      : null,
+    errors: total((run) => run.errors),
+    serverCpuMicrosPerRequest: cpuKnown ? total((run) => (run.serverCpuMicrosPerRequest ?? 0) * run.responses) / responses : null,
   };
 }

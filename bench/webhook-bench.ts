@@ -189,7 +189,7 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
         name: `Hook call (${keysLabel(options.largeKeys)} keys): server CPU per request`,
         value: hookLargeStore.serverCpuMicrosPerRequest,
         unit: 'µs',
-        note: 'the lookup\'s cost without the queueing that sets the p50 under load',
+        note: 'what a call itself costs, without the queueing that sets the p50 under load',
       },
       {
         item: 2,
