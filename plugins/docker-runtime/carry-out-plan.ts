@@ -32,6 +32,7 @@ export async function carryOutPlan(
         await deployStack(engine, plan, scoped, deadline, {
           pull: options.pull,
           stopTimeoutSeconds: options.stopTimeoutSeconds,
+          settleMs: options.settleSeconds * 1000,
           allowedBindRoots: options.allowedBindRoots,
         });
       } finally {

@@ -10,12 +10,14 @@ import { pullImages, type PullPolicy } from './pull-images.js';
 import { removeUnusedNetworks } from './remove-unused-networks.js';
 import { runInitService } from './run-init-service.js';
 import { startOrder } from './start-order.js';
-import { SETTLE_MS, waitUntilReady } from './wait-until-ready.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
-/** How a deploy pulls and stops, and which host folders it may bind-mount. */
+/** How a deploy pulls, stops and waits, and which host folders it may bind-mount. */
 export interface DeploySettings {
   readonly pull: PullPolicy;
   readonly stopTimeoutSeconds: number;
+  /** How long a service without a health check must be seen running to count as started. */
+  readonly settleMs: number;
   /** `undefined`: any host path. */
   readonly allowedBindRoots: readonly string[] | undefined;
 }
@@ -49,7 +51,7 @@ export async function deployStack(
   const planNetworks = new Set(plan.networks.filter((n) => !n.external).map((n) => n.name));
   await removeUnusedNetworks(engine, plan.deploymentId, planNetworks, context);
   try {
-    await startServices(engine, plan, context, deadline);
+    await startServices(engine, plan, context, deadline, settings.settleMs);
   } catch (err) {
     try {
       await stopDeploymentContainers(engine, plan.deploymentId, stop);
@@ -75,7 +77,13 @@ async function assertNoNameClashes(engine: DockerEngine, plan: DeployPlan): Prom
   }
 }
 
-async function startServices(engine: DockerEngine, plan: DeployPlan, context: DeployContext, deadline: DeployDeadline): Promise<void> {
+async function startServices(
+  engine: DockerEngine,
+  plan: DeployPlan,
+  context: DeployContext,
+  deadline: DeployDeadline,
+  settleMs: number,
+): Promise<void> {
   const { progress } = context;
   for (const init of startOrder(plan.services.filter((s) => s.lifecycle === 'init'))) {
     await runInitService(engine, plan, init, deadline, progress);
@@ -124,7 +132,7 @@ async function startServices(engine: DockerEngine, plan: DeployPlan, context: De
         if (container === null || failed.signal.aborted) return;
         progress({ service: service.name, step: 'wait', message: `Waiting for ${service.containerName} to run${service.healthCheck ? ' and be healthy' : ''}` });
         const state = await reportingFailure(service, progress, () =>
-          waitUntilReady(engine, service, container, deadline, { settleMs: SETTLE_MS, cancel: failed.signal }),
+          waitUntilReady(engine, service, container, deadline, { settleMs, cancel: failed.signal }),
         );
         if (state) progress({ service: service.name, step: 'healthy', message: `${service.containerName} is ${state.health ? 'healthy' : 'running'}` });
       } catch (err) {

@@ -19,6 +19,11 @@ export const dockerRuntimeOptions = z.strictObject({
   pull: z.enum(['always', 'if-missing']).default('always'),
   /** Grace period between SIGTERM and SIGKILL when a container is stopped. */
   stopTimeoutSeconds: z.number().int().min(0).default(10),
+  /**
+   * How long a service without a health check must be seen running, without a restart, to count
+   * as started. 0: as soon as the engine reports it running (a crash a moment later goes unseen).
+   */
+  settleSeconds: z.number().min(0).max(600).default(2),
   /** Upper bound for one whole plan: pulls, init containers, starts and health checks. */
   deployTimeoutSeconds: z.number().int().positive().default(300),
   /**

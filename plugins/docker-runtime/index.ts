@@ -21,6 +21,7 @@ export default definePlugin({
       {
         socketPath: ctx.options.socketPath,
         pull: ctx.options.pull,
+        settleSeconds: ctx.options.settleSeconds,
         registries: ctx.options.registries.map((r) => r.host),
         allowedBindRoots: ctx.options.allowedBindRoots ?? 'any path',
       },

@@ -7,16 +7,13 @@ import type { LaunchedContainer } from './launch-container.js';
 /** How often a starting container is inspected. */
 const POLL_MS = 250;
 
-/**
- * How long a container without a health check must be seen running, without a restart, to
- * count as started. A service that crashes right after start is then reported as failed
- * instead of running.
- */
-export const SETTLE_MS = 2000;
-
 /** How long to wait, and when to give up because another service already failed. */
 export interface ReadinessOptions {
-  /** 0 when only waiting for a dependency to be up before starting the next service. */
+  /**
+   * How long a container without a health check must be seen running, without a restart, to
+   * count as started, so that a service that crashes right after its start is reported as
+   * failed. 0 when only waiting for a dependency to be up before starting the next service.
+   */
   readonly settleMs: number;
   /** Ends the wait early (resolving `null`): a sibling's failure already decided the deploy. */
   readonly cancel?: AbortSignal;
