@@ -16,7 +16,7 @@ export interface BenchService {
 export interface BenchStack {
   /** Prefix of container names and the network: `<name>_<service>`, `<name>_default`. */
   readonly name: string;
-  readonly side: 'hook' | 'raw' | 'compose';
+  readonly side: 'hook' | 'hook-no-settle' | 'raw' | 'compose';
   readonly services: readonly BenchService[];
 }
 

@@ -23,9 +23,15 @@ const CATALOG_WAIT_MS = 30_000;
 /**
  * Starts a host whose catalog folder holds the stack's manifest, deploys the stack through
  * `POST /api/deployments` and creates an API key with `Hooks.Redeploy`, as an operator would.
+ * `settleSeconds`: the Docker runtime's option of that name; its default when left out.
  */
-export async function startHookRedeploySide(stack: BenchStack, catalogFolder: string): Promise<HookRedeploySide | NotMeasured> {
-  const child: BenchChild<RedeployHostReport> = await startBenchChild<RedeployHostReport>('redeploy-host.ts', { args: ['--catalog', catalogFolder] });
+export async function startHookRedeploySide(
+  stack: BenchStack,
+  catalogFolder: string,
+  settleSeconds?: number,
+): Promise<HookRedeploySide | NotMeasured> {
+  const args = ['--catalog', catalogFolder, ...(settleSeconds === undefined ? [] : ['--settle-seconds', String(settleSeconds)])];
+  const child: BenchChild<RedeployHostReport> = await startBenchChild<RedeployHostReport>('redeploy-host.ts', { args });
   const api = new ApiClient(child.report.url);
   let deploymentId: string | null = null;
   const close = async () => {

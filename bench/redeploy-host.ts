@@ -1,6 +1,6 @@
 /**
  * Benchmark child: a host with the Docker runtime and a catalog folder (`--catalog`), for the
- * redeploy benchmark. The parent drives it through the HTTP API like a pipeline would.
+ * redeploy benchmark; `--settle-seconds` sets the runtime's option of that name. The parent drives it through the HTTP API like a pipeline would.
  */
 import { parseArgs } from 'node:util';
 import { runBenchChild } from './bench-child.js';
@@ -12,10 +12,11 @@ export interface RedeployHostReport {
 }
 
 runBenchChild<RedeployHostReport>(async () => {
-  const { values } = parseArgs({ options: { catalog: { type: 'string' } } });
+  const { values } = parseArgs({ options: { catalog: { type: 'string' }, 'settle-seconds': { type: 'string' } } });
+  const settle = values['settle-seconds'] === undefined ? {} : { settleSeconds: Number(values['settle-seconds']) };
   const bench = await startBenchHost([
     { use: 'api-key-auth' },
-    { use: 'docker-runtime', options: { pull: 'always', stopTimeoutSeconds: 10 } },
+    { use: 'docker-runtime', options: { pull: 'always', stopTimeoutSeconds: 10, ...settle } },
     { use: 'local-directory-source', name: 'bench', options: { path: values.catalog ?? '' } },
   ]);
   return { report: { url: bench.url, admin: bench.admin }, stop: () => bench.close() };
