@@ -9,6 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { dockerRuntimeOptions } from '../plugins/docker-runtime/docker-runtime-options.js';
+import { POLL_MS } from '../plugins/docker-runtime/wait-until-ready.js';
 import { TEST_REGISTRY, testImages } from '../test/support/test-images.js';
 import { BENCH_LABEL, benchComposeYaml, benchManifestYaml, networkName, type BenchStack } from './bench-stack.js';
 import { composeDown, composeRedeploy, composeUp, type ComposeProject } from './compose-redeploy.js';
@@ -40,9 +42,8 @@ export interface RedeployBenchResult {
   readonly figures: readonly Figure[];
 }
 
-/** The host's readiness rule for services without a health check (docker-runtime's default settleSeconds and its poll). */
-const SETTLE_MS = 2_000;
-const POLL_MS = 250;
+/** The host's readiness rule for services without a health check: docker-runtime's default settleSeconds. */
+const SETTLE_MS = dockerRuntimeOptions.parse({}).settleSeconds * 1000;
 /** The services' images live under `rsgo-test/<scope>/` in the local registry. */
 const IMAGE_SCOPE = 'bench';
 
@@ -173,7 +174,7 @@ export async function redeployBench(options: RedeployBenchOptions, log: (line: s
   const figures: Figure[] = [
     wallTime(`Redeploy ${options.services}-service stack through the hook`, rounds.hook),
     wallTime('Raw Engine API script (pull, stop, remove, create, start)', rounds.raw),
-    wallTime('Raw script + the hook\'s readiness rule (running 2 s)', rounds.rawSettled, 'the same calls, then waiting as the hook does before it answers 200'),
+    wallTime(`Raw script + the hook's readiness rule (running ${SETTLE_MS / 1000} s)`, rounds.rawSettled, 'the same calls, then waiting as the hook does before it answers 200'),
     wallTime('docker-compose pull && up -d --force-recreate', rounds.compose),
     wallTime('Redeploy through the hook, settleSeconds 0', rounds.hookNoSettle, noSettle),
     ratio('Hook / raw script', rounds.hook, rounds.raw, { comparison: '<=', target: 1.15 }),

@@ -1,6 +1,7 @@
 /**
  * Benchmark child: a host with the Docker runtime and a catalog folder (`--catalog`), for the
- * redeploy benchmark; `--settle-seconds` sets the runtime's option of that name. The parent drives it through the HTTP API like a pipeline would.
+ * redeploy benchmark; `--settle-seconds` sets the runtime's option of that name. The parent
+ * drives it through the HTTP API like a pipeline would.
  */
 import { parseArgs } from 'node:util';
 import { runBenchChild } from './bench-child.js';

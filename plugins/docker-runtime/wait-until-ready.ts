@@ -5,7 +5,7 @@ import type { ContainerState, DockerEngine } from './docker-engine.js';
 import type { LaunchedContainer } from './launch-container.js';
 
 /** How often a starting container is inspected. */
-const POLL_MS = 250;
+export const POLL_MS = 250;
 
 /** How long to wait, and when to give up because another service already failed. */
 export interface ReadinessOptions {
