@@ -106,7 +106,7 @@ test('A MariaDB killed outright (crash, power cut) answers like a clean stop, an
 
 test('A frozen MariaDB that accepts connections but never answers does not make requests hang', async (t) => {
   const { mariadb, auth, key } = await hostOnPrivateMariaDb(t);
-  mariadb.freeze();
+  await mariadb.freeze();
   const answers = await Promise.all(everyKindOfRequest(auth, key.fullKey).map((call) => call()));
   t.log(answers.map((a) => `${a.what} ${a.status} ${Math.round(a.ms)} ms`).join(', '));
   assertQuick503s(t, answers);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
@@ -20,8 +20,11 @@ export interface PrivateMariaDb {
   stop(): Promise<void>;
   /** Kills the server (SIGKILL), as a crash or a power cut of the database machine would. */
   kill(): Promise<void>;
-  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
-  freeze(): void;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open, nothing answers. Resolves once every
+   * thread of the server has stopped, not merely once the signal was sent.
+   */
+  freeze(): Promise<void>;
   /** Lets a frozen server go on (SIGCONT). */
   thaw(): void;
   /** Starts the server again on the same port and data folder; resolves once it answers. */
@@ -29,6 +32,21 @@ export interface PrivateMariaDb {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const FREEZE_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether every thread of a process is stopped. A stop signal reaches the threads one by one:
+ * on a busy machine a thread can still answer a query for a while after `kill` has returned.
+ */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  const threads = await readdir(`/proc/${pid}/task`);
+  const states = await Promise.all(threads.map(async (tid) => {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    // The state follows the command name, which is in parentheses and may itself hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  }));
+  return states.every((state) => state === 'T' || state === 't' || state === '');
+}
 
 /**
  * Starts a `mariadbd` on a free port with a fresh data folder, never the shared server other
@@ -136,7 +154,16 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
     },
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
-    freeze: () => void server?.kill('SIGSTOP'),
+    async freeze() {
+      const running = server;
+      if (!isRunning(running) || running.pid === undefined) throw new Error('private MariaDB is not running');
+      running.kill('SIGSTOP');
+      const deadline = Date.now() + FREEZE_TIMEOUT_MS;
+      while (!(await allThreadsStopped(running.pid))) {
+        if (Date.now() > deadline) throw new Error(`private MariaDB did not stop within ${FREEZE_TIMEOUT_MS} ms`);
+        await new Promise((done) => setTimeout(done, 10));
+      }
+    },
     thaw: () => void server?.kill('SIGCONT'),
     start,
   };
