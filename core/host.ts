@@ -86,7 +86,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const log = options.log ?? createLogger({ level: config.log.level });
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(config.database, configDir, dataDir);
+  const store = await openStore(config.database, configDir, dataDir, log);
   const hooks = createHostHooks();
   const audit = new AuditLog(store, log);
   const environments = new EnvironmentService(store);

@@ -1,7 +1,9 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import knex, { type Knex } from 'knex';
 import type { HostConfig } from '../config/config-schema.js';
+import type { Logger } from '../logger.js';
 import { migrationSource } from './migrations.js';
 import { registerSqliteConnection, type SqliteConnection as LookupConnection } from './row-lookup.js';
 
@@ -67,6 +69,21 @@ async function prepareSqliteFile(filename: string): Promise<void> {
   await handle.close();
 }
 
+/**
+ * knex's own messages (a connection that could not be had, a deprecated call) as lines of the
+ * host's log: knex would print them to the console, outside the log's format and level.
+ */
+function knexLog(log: Logger): Knex.Logger {
+  const area = log.child({ area: 'database' });
+  const text = (message: unknown) => (typeof message === 'string' ? message : inspect(message));
+  return {
+    debug: (message: unknown) => area.debug({}, text(message)),
+    warn: (message: unknown) => area.warn({}, text(message)),
+    error: (message: unknown) => area.error({}, text(message)),
+    deprecate: (method: string, alternative: string) => area.warn({}, `${method} is deprecated, use ${alternative}`),
+  };
+}
+
 /** Where the SQLite database of `database` lives: `database.filename`, else `<dataDir>/rsgo.sqlite`. */
 export function sqliteFilename(database: HostConfig['database'], configDir: string, dataDir: string): string {
   return database.filename === undefined ? resolve(dataDir, 'rsgo.sqlite') : resolve(configDir, database.filename);
@@ -75,9 +92,11 @@ export function sqliteFilename(database: HostConfig['database'], configDir: stri
 /**
  * Opens the configured database and runs pending migrations. SQLite (default) lives in the
  * data folder with WAL and foreign keys; MySQL/MariaDB is reached through `database.url`.
+ * With `log`, knex's own warnings go to it instead of the console.
  */
-export async function openStore(database: HostConfig['database'], configDir: string, dataDir: string): Promise<Store> {
+export async function openStore(database: HostConfig['database'], configDir: string, dataDir: string, log?: Logger): Promise<Store> {
   let db: Knex;
+  const logOption = log === undefined ? {} : { log: knexLog(log) };
   if (database.client === 'mysql') {
     db = knex({
       client: 'mysql2',
@@ -85,6 +104,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       pool: { min: 0, max: 10 },
       // Requests during a database outage must fail fast (503), not queue forever.
       acquireConnectionTimeout: MYSQL_ACQUIRE_TIMEOUT_MS,
+      ...logOption,
     });
     db.on('start', (builder: StartingBuilder) => {
       if (typeof builder.timeout === 'function' && builder._timeout === undefined) builder.timeout(MYSQL_QUERY_TIMEOUT_MS);
@@ -98,6 +118,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       client: 'better-sqlite3',
       connection: { filename },
       useNullAsDefault: true,
+      ...logOption,
       pool: {
         min: 1,
         max: 1,
