@@ -4,9 +4,13 @@ import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { createKey, useAuthHost } from '../support/api-keys.js';
 
-/** Alternating quiet and flooded rounds, so load from elsewhere on the machine hits both alike. */
-const ROUNDS = 5;
-const SAMPLES_PER_ROUND = 60;
+/**
+ * Alternating quiet and flooded rounds, so load from elsewhere on the machine hits both alike.
+ * Short rounds and many of them: a burst of other work (a test starting containers beside this
+ * one) lasts longer than a round, so it lands in both kinds instead of one.
+ */
+const ROUNDS = 15;
+const SAMPLES_PER_ROUND = 40;
 /** Open-loop rate of the flood: "thousands per second from one address". */
 const FLOOD_RATE = 2_000;
 const FLOOD_CONNECTIONS = 16;
