@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import knex from 'knex';
 import { freePort } from './free-port.js';
+import { eventually } from './host-process.js';
 
 /** A MariaDB server of one test's own, which the test may stop, freeze and restart at will. */
 export interface PrivateMariaDb {
@@ -43,7 +44,7 @@ async function allThreadsStopped(pid: number): Promise<boolean> {
   const states = await Promise.all(threads.map(async (tid) => {
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
     // The state follows the command name, which is in parentheses and may itself hold spaces.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return stat.charAt(stat.lastIndexOf(')') + 2);
   }));
   return states.every((state) => state === 'T' || state === 't' || state === '');
 }
@@ -157,12 +158,9 @@ export async function startPrivateMariaDb(t: ExecutionContext): Promise<PrivateM
     async freeze() {
       const running = server;
       if (!isRunning(running) || running.pid === undefined) throw new Error('private MariaDB is not running');
+      const { pid } = running;
       running.kill('SIGSTOP');
-      const deadline = Date.now() + FREEZE_TIMEOUT_MS;
-      while (!(await allThreadsStopped(running.pid))) {
-        if (Date.now() > deadline) throw new Error(`private MariaDB did not stop within ${FREEZE_TIMEOUT_MS} ms`);
-        await new Promise((done) => setTimeout(done, 10));
-      }
+      await eventually('the private MariaDB to stop', FREEZE_TIMEOUT_MS, async () => ((await allThreadsStopped(pid)) ? true : undefined));
     },
     thaw: () => void server?.kill('SIGCONT'),
     start,
