@@ -10,23 +10,9 @@ export type { ApiKeySummary as ApiKeyItem } from '../core/api-keys/api-key.js';
 export type { OperationProgress, ProgressEvent } from '../core/deployments/deployment-progress.js';
 
 /** The `apiKey` of `POST /api/api-keys`: the only answer with the full key. */
-export interface CreatedApiKey {
-  readonly id: string;
-  readonly name: string;
-  readonly fullKey: string;
-  readonly permissions: readonly string[];
-  readonly environmentId: string | null;
-  readonly expiresAt: string | null;
-}
-
+export type { CreatedApiKey } from '../core/api-keys/api-key.js';
 /** An item of `GET /api/environments`. */
-export interface EnvironmentItem {
-  readonly id: string;
-  readonly name: string;
-  readonly type: string;
-  readonly dockerHost: string | null;
-  readonly isDefault: boolean;
-}
+export type { Environment as EnvironmentItem } from '../core/environments/environment.js';
 
 /** An item of `GET /api/catalog`. */
 export interface CatalogProduct {

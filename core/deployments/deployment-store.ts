@@ -98,16 +98,8 @@ export interface OperationEnd {
   readonly commit?: CommittedChange;
 }
 
-/** A product deployment about to be created. */
-export interface NewProductDeployment {
-  readonly id: string;
-  readonly environmentId: string;
-  readonly productId: string;
-  readonly productName: string;
-  readonly version: string;
-  readonly deploymentName: string;
-  readonly status: ProductDeploymentStatus;
-}
+/** A product deployment about to be created: the store sets the times, and no error yet. */
+export type NewProductDeployment = Omit<ProductDeployment, 'errorMessage' | 'createdAt' | 'updatedAt'>;
 
 const now = (): string => new Date().toISOString();
 const json = (value: unknown): string => JSON.stringify(value);

@@ -2,16 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '../errors.js';
 import type { PlanEnvironment } from '../deploy/deploy-plan.js';
 import type { Store } from '../store/open-store.js';
-
-/** An environment as the API shows it (TLS material is never returned). */
-export interface Environment {
-  readonly id: string;
-  readonly name: string;
-  readonly type: string;
-  readonly dockerHost: string | null;
-  readonly isDefault: boolean;
-  readonly createdAt: string;
-}
+import type { Environment } from './environment.js';
 
 export interface NewEnvironment {
   readonly name: string;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.js';
 import type { CreatedApiKey, Environment } from '../api/api-types.js';
 import { useAppContext } from '../app-context.js';
+import { EnvironmentOptions } from '../components/environment-select.js';
 import { Field } from '../components/field.js';
 import { apiKeyFieldOf } from './api-key-field-of.js';
 import { MAX_NAME_LENGTH, type ApiKeyField, type ApiKeyFieldErrors, type ApiKeyFormValues } from './api-key-form-values.js';
@@ -136,12 +137,7 @@ export function ApiKeyForm({ environments, onCreated, onCancel }: ApiKeyFormProp
       <Field id="key-environment" label="Environment (optional)" hint="Restrict the key to one environment." error={errors.environment}>
         {(described) => (
           <select {...described} name="environmentId" value={values.environmentId} onChange={(event) => update({ environmentId: event.currentTarget.value }, 'environment')}>
-            <option value="">All environments</option>
-            {environments.map((environment) => (
-              <option key={environment.id} value={environment.id}>
-                {environment.name}
-              </option>
-            ))}
+            <EnvironmentOptions environments={environments} />
           </select>
         )}
       </Field>

@@ -7,38 +7,9 @@ export interface LoginResponse {
   readonly expiresAt: string;
 }
 
-export interface Environment {
-  readonly id: string;
-  readonly name: string;
-  readonly type: string;
-  readonly dockerHost: string | null;
-  readonly isDefault: boolean;
-}
-
-export interface ApiKeySummary {
-  readonly id: string;
-  readonly name: string;
-  readonly keyPrefix: string;
-  readonly permissions: readonly string[];
-  readonly environmentId: string | null;
-  readonly expiresAt: string | null;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly isRevoked: boolean;
-  readonly revokedAt: string | null;
-}
-
-/** A key as `POST /api/api-keys` answers it: the only time `fullKey` is ever sent. */
-export interface CreatedApiKey {
-  readonly id: string;
-  readonly name: string;
-  readonly keyPrefix: string;
-  readonly fullKey: string;
-  readonly permissions: readonly string[];
-  readonly environmentId: string | null;
-  readonly expiresAt: string | null;
-  readonly createdAt: string;
-}
+/** The host's own declarations, where it has them: no copy to drift from what it sends. */
+export type { Environment } from '../../../core/environments/environment.js';
+export type { ApiKeySummary, CreatedApiKey } from '../../../core/api-keys/api-key.js';
 
 /** A catalog entry's parts may be names or objects carrying one. */
 export type Named = string | { readonly name?: string; readonly version?: string };

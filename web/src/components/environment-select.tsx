@@ -14,13 +14,22 @@ export function EnvironmentSelect({ id, environments, value, onChange }: Environ
     <div class="field field-inline">
       <label for={id}>Environment</label>
       <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
-        <option value="">All environments</option>
-        {environments.map((environment) => (
-          <option key={environment.id} value={environment.id}>
-            {environment.name}
-          </option>
-        ))}
+        <EnvironmentOptions environments={environments} />
       </select>
     </div>
+  );
+}
+
+/** The choices of an environment `<select>`: '' for all, then each environment by name. */
+export function EnvironmentOptions({ environments }: { readonly environments: readonly Environment[] }) {
+  return (
+    <>
+      <option value="">All environments</option>
+      {environments.map((environment) => (
+        <option key={environment.id} value={environment.id}>
+          {environment.name}
+        </option>
+      ))}
+    </>
   );
 }
