@@ -1,10 +1,12 @@
 /**
  * Items 1 and 2: the authenticated hook call that fails cheaply (unknown stack → 400), against
- * a bare Koa app answering the same JSON, and with a small vs a large key store. All three
- * servers run side by side in their own processes; each round loads them one after another
- * with the same tool and connections, in a mirrored order, so a ratio compares neighbours.
+ * a bare Koa app answering the same JSON and against the call's essential work written by hand
+ * (`essential-hook-server.ts`), and with a small vs a large key store. All four servers run
+ * side by side in their own processes; each round loads them one after another with the same
+ * tool and connections, in a mirrored order, so a ratio compares neighbours.
  */
 import type { BareKoaReport } from './bare-koa-server.js';
+import type { EssentialHookReport } from './essential-hook-server.js';
 import type { Figure } from './figure.js';
 import type { HookServerReport } from './hook-server.js';
 import { loadTest, meanOfRuns, type LoadRequest, type LoadResult } from './load-test.js';
@@ -37,10 +39,15 @@ export interface WebhookBenchResult {
   /** The answer every hook call got (checked before the load). */
   readonly hookAnswer: { readonly status: number; readonly code: string; readonly message: string };
   readonly bareKoa: TargetSummary;
+  readonly essentialWork: TargetSummary;
   readonly hookSmallStore: TargetSummary;
   readonly hookLargeStore: TargetSummary;
   /** Medians of the per-round ratios. */
   readonly throughputRatio: number;
+  /** Throughput of the essential work alone / bare Koa's: what the work itself leaves. */
+  readonly essentialThroughputRatio: number;
+  /** Throughput of the hook / of the essential work alone: what the host's structure costs. */
+  readonly hookVsEssentialRatio: number;
   /** Server CPU per request, hook / bare Koa: the same comparison, robust to a busy machine. */
   readonly cpuPerRequestRatio: number;
   readonly p50RatioLargeVsSmall: number;
@@ -50,7 +57,7 @@ export interface WebhookBenchResult {
 const HOOK_PATH = '/api/hooks/redeploy';
 
 interface Target {
-  readonly name: 'bareKoa' | 'hookSmallStore' | 'hookLargeStore';
+  readonly name: 'bareKoa' | 'essentialWork' | 'hookSmallStore' | 'hookLargeStore';
   readonly request: LoadRequest;
 }
 
@@ -72,6 +79,24 @@ function assertOnlyStatus(result: LoadResult, status: number, target: string): v
   }
 }
 
+/** The cheap failure every loaded call must get. */
+interface ProbeAnswer {
+  readonly answer: Response;
+  readonly answerText: string;
+  readonly answerBody: { readonly code: string; readonly message: string };
+}
+
+/** Checks that a server answers the probe with the cheap failure, and returns that answer. */
+async function probeAnswer(probe: LoadRequest, what: string): Promise<ProbeAnswer> {
+  const answer = await fetch(probe.url, { method: 'POST', headers: probe.headers, body: probe.body ?? null });
+  const answerText = await answer.text();
+  const answerBody = JSON.parse(answerText) as { code?: string; message?: string };
+  if (answer.status !== 400 || answerBody.code !== 'DEPLOYMENT_NOT_FOUND') {
+    throw new Error(`${what} answered ${answer.status} ${answerText}; expected 400 DEPLOYMENT_NOT_FOUND`);
+  }
+  return { answer, answerText, answerBody: { code: answerBody.code, message: answerBody.message ?? '' } };
+}
+
 export async function webhookBench(options: WebhookBenchOptions, log: (line: string) => void): Promise<WebhookBenchResult> {
   const children: BenchChild<unknown>[] = [];
   try {
@@ -83,7 +108,7 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
     children.push(large);
 
     // The call every round makes: the key's own environment, a stack that is not deployed.
-    const hookRequest = (server: HookServerReport, serverPid: number): LoadRequest => ({
+    const hookRequest = (server: Omit<HookServerReport, 'keys'>, serverPid: number): LoadRequest => ({
       url: server.url + HOOK_PATH,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey },
@@ -93,12 +118,14 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
       serverPid,
     });
     const probe = hookRequest(small.report, small.pid);
-    const answer = await fetch(probe.url, { method: 'POST', headers: probe.headers, body: probe.body ?? null });
-    const answerText = await answer.text();
-    const answerBody = JSON.parse(answerText) as { code?: string; message?: string };
-    if (answer.status !== 400 || answerBody.code !== 'DEPLOYMENT_NOT_FOUND') {
-      throw new Error(`the hook answered ${answer.status} ${answerText}; expected 400 DEPLOYMENT_NOT_FOUND`);
-    }
+    const { answer, answerText, answerBody } = await probeAnswer(probe, 'the hook');
+
+    const essential = await startBenchChild<EssentialHookReport>('essential-hook-server.ts', {
+      args: ['--keys', String(options.smallKeys), '--path', HOOK_PATH],
+    });
+    children.push(essential);
+    const essentialRequest = hookRequest(essential.report, essential.pid);
+    await probeAnswer(essentialRequest, 'the essential work');
 
     const bare = await startBenchChild<BareKoaReport>('bare-koa-server.ts', {
       args: ['--path', HOOK_PATH, '--status', String(answer.status), '--body', answerText],
@@ -107,6 +134,7 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
 
     const targets: Target[] = [
       { name: 'bareKoa', request: { ...probe, url: bare.report.url + HOOK_PATH, serverPid: bare.pid } },
+      { name: 'essentialWork', request: essentialRequest },
       { name: 'hookSmallStore', request: probe },
       { name: 'hookLargeStore', request: hookRequest(large.report, large.pid) },
     ];
@@ -116,9 +144,11 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
     }
     const results = new Map<Target['name'], LoadResult[]>(targets.map((t) => [t.name, []]));
     const throughputRatios: number[] = [];
+    const essentialRatios: number[] = [];
+    const hookVsEssentialRatios: number[] = [];
     const cpuRatios: number[] = [];
     const p50Ratios: number[] = [];
-    // Each round runs A B C C B A, every run for half the duration: a machine that speeds up or
+    // Each round runs A B C D D C B A, every run for half the duration: a machine that speeds up or
     // slows down during the round then weighs on all targets alike (the machines are shared).
     const mirrored = [...targets, ...[...targets].reverse()];
     for (let round = 0; round < options.rounds; round++) {
@@ -139,19 +169,27 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
         );
       }
       const bareRound = byName.get('bareKoa');
+      const essentialRound = byName.get('essentialWork');
       const smallRound = byName.get('hookSmallStore');
       const largeRound = byName.get('hookLargeStore');
       if (bareRound && smallRound) {
         throughputRatios.push(smallRound.requestsPerSecond / bareRound.requestsPerSecond);
         cpuRatios.push((smallRound.serverCpuMicrosPerRequest ?? Number.NaN) / (bareRound.serverCpuMicrosPerRequest ?? Number.NaN));
       }
+      if (bareRound && essentialRound && smallRound) {
+        essentialRatios.push(essentialRound.requestsPerSecond / bareRound.requestsPerSecond);
+        hookVsEssentialRatios.push(smallRound.requestsPerSecond / essentialRound.requestsPerSecond);
+      }
       if (smallRound && largeRound) p50Ratios.push(largeRound.p50Ms / smallRound.p50Ms);
     }
 
     const bareKoa = summary(results.get('bareKoa') ?? []);
+    const essentialWork = summary(results.get('essentialWork') ?? []);
     const hookSmallStore = summary(results.get('hookSmallStore') ?? []);
     const hookLargeStore = summary(results.get('hookLargeStore') ?? []);
     const throughputRatio = median(throughputRatios);
+    const essentialThroughputRatio = median(essentialRatios);
+    const hookVsEssentialRatio = median(hookVsEssentialRatios);
     const cpuPerRequestRatio = median(cpuRatios);
     const p50RatioLargeVsSmall = median(p50Ratios);
     const keysLabel = (n: number) => n.toLocaleString('en-US');
@@ -175,6 +213,22 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
         value: 1 / cpuPerRequestRatio,
         unit: 'ratio',
         note: 'the throughput ratio a CPU-bound server would reach; less affected by other load on the machine than throughput',
+      },
+      { item: 1, name: 'Essential work alone (hand-written): throughput', value: essentialWork.requestsPerSecond, unit: 'req/s' },
+      { item: 1, name: 'Essential work alone: server CPU per request', value: essentialWork.serverCpuMicrosPerRequest, unit: 'µs' },
+      {
+        item: 1,
+        name: 'Essential work alone / bare Koa throughput',
+        value: essentialThroughputRatio,
+        unit: 'ratio',
+        note: 'parsing the body, the key and deployment lookups, the log line and the audit event in one Koa handler: what the work alone leaves of bare Koa',
+      },
+      {
+        item: 1,
+        name: 'Hook throughput / essential work alone',
+        value: hookVsEssentialRatio,
+        unit: 'ratio',
+        note: "what the host's structure (middleware, hooks, plugins, typed errors) leaves of it",
       },
       { item: 2, name: `Hook call (${keysLabel(options.largeKeys)} keys): throughput`, value: hookLargeStore.requestsPerSecond, unit: 'req/s' },
       {
@@ -201,11 +255,14 @@ export async function webhookBench(options: WebhookBenchOptions, log: (line: str
     ];
     return {
       options,
-      hookAnswer: { status: answer.status, code: answerBody.code, message: answerBody.message ?? '' },
+      hookAnswer: { status: answer.status, ...answerBody },
       bareKoa,
+      essentialWork,
       hookSmallStore,
       hookLargeStore,
       throughputRatio,
+      essentialThroughputRatio,
+      hookVsEssentialRatio,
       cpuPerRequestRatio,
       p50RatioLargeVsSmall,
       figures,
