@@ -63,9 +63,10 @@ runBenchChild<EssentialHookReport>(async () => {
   const environmentId = randomUUID();
   const apiKey = generateApiKey();
   const addKey = db.prepare('insert into api_keys values (?, ?, ?, ?, null, 0)');
+  const permissions = JSON.stringify(['Hooks.Redeploy']);
   db.transaction(() => {
-    addKey.run(randomUUID(), hashApiKey(apiKey), JSON.stringify(['Hooks.Redeploy']), environmentId);
-    for (let i = 1; i < Number(values.keys); i++) addKey.run(randomUUID(), hashApiKey(generateApiKey()), JSON.stringify(['Hooks.Redeploy']), environmentId);
+    addKey.run(randomUUID(), hashApiKey(apiKey), permissions, environmentId);
+    for (let i = 1; i < Number(values.keys); i++) addKey.run(randomUUID(), hashApiKey(generateApiKey()), permissions, environmentId);
   })();
 
   const findKey = db.prepare('select * from api_keys where key_hash = ? limit 1');
@@ -106,9 +107,9 @@ runBenchChild<EssentialHookReport>(async () => {
     if (key.environment_id !== null && key.environment_id !== environment.toLowerCase()) {
       return refuse(ctx, 403, `API key is restricted to environment '${key.environment_id}'.`, 'ENVIRONMENT_SCOPE');
     }
-    if (findDeployment.get(environment, body.stackName.toLowerCase()) === undefined) {
-      refuse(ctx, 400, `No deployment found for stack '${body.stackName}' in environment '${environment}'.`, 'DEPLOYMENT_NOT_FOUND');
-    }
+    // Nothing is ever deployed here: the server stands for the cheap failure only.
+    if (findDeployment.get(environment, body.stackName.toLowerCase()) !== undefined) return refuse(ctx, 500, 'This server deploys nothing.', 'NOT_BENCHMARKED');
+    refuse(ctx, 400, `No deployment found for stack '${body.stackName}' in environment '${environment}'.`, 'DEPLOYMENT_NOT_FOUND');
     queued.push([new Date().toISOString(), 'hook.call', 'failure', ctx.status, key.id, ctx.ip, ctx.path, body.stackName, environment, Math.round(performance.now() - started), 'DEPLOYMENT_NOT_FOUND', null]);
     auditTimer ??= setTimeout(() => {
       auditTimer = null;
@@ -122,7 +123,7 @@ runBenchChild<EssentialHookReport>(async () => {
     const requestId = randomUUID();
     ctx.set('X-Request-Id', requestId);
     await next();
-    log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10, ip: ctx.ip }, 'request');
+    log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
   });
   app.use(koaBody({ jsonLimit: MAX_BODY_BYTES, multipart: false, urlencoded: false, text: false }));
   app.use(router.routes());
