@@ -21,7 +21,7 @@ import pino from 'pino';
 import { generateApiKey, hashApiKey } from '../core/api-keys/api-key-format.js';
 import { INVALID_CREDENTIALS_MESSAGE } from '../core/http/authorize.js';
 import { MAX_BODY_BYTES } from '../core/http/body-limit.js';
-import { isUuid } from '../core/http/json-body.js';
+import { isUuid } from '../core/json-body.js';
 import { runBenchChild } from './bench-child.js';
 
 export interface EssentialHookReport {

@@ -5,7 +5,7 @@ import { CatalogService } from '../core/catalog/catalog-service.js';
 import { validateConfig } from '../core/config/load-config.js';
 import { createHostHooks } from '../core/hooks/host-hooks.js';
 import { createLogger } from '../core/logger.js';
-import { loadPlugins } from '../core/plugins/plugin-loader.js';
+import { loadPlugins } from '../core/plugin-host/plugin-loader.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
 
 /** A catalog and the source plugins feeding it, without the rest of the host. */

@@ -3,16 +3,16 @@
  * Everything exported here is covered by PLUGIN_API_VERSION's compatibility promise
  * (docs/plugins.md, "Compatibility").
  */
-export { definePlugin, PLUGIN_API_VERSION } from './plugins/define-plugin.js';
-export type { PluginContext, PluginDefinition } from './plugins/define-plugin.js';
-export type { HostServices } from './plugins/host-services.js';
+export { definePlugin, PLUGIN_API_VERSION } from './plugin-host/define-plugin.js';
+export type { PluginContext, PluginDefinition } from './plugin-host/define-plugin.js';
+export type { HostServices } from './plugin-host/host-services.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
-export type { AuthRequest, Principal } from './auth/principal.js';
+export type { AuthRequest, Principal } from './hooks/principal.js';
 export type {
   DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
-} from './deploy/deploy-plan.js';
-export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog/catalog-source.js';
+} from './hooks/deploy-plan.js';
+export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
 export { inMemorySourceFiles } from './catalog/in-memory-source-files.js';

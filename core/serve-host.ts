@@ -2,7 +2,7 @@ import { loadConfig } from './config/load-config.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { createHost, type Host } from './host.js';
 import { createLogger } from './logger.js';
-import type { PluginDefinition } from './plugins/define-plugin.js';
+import type { PluginDefinition } from './plugin-host/define-plugin.js';
 
 export interface ServeHostOptions {
   readonly configPath: string;

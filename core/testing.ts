@@ -3,13 +3,13 @@
  * Like the process entry, this is a composition root and so may name the built-in plugins.
  */
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
-import { startTestHost as start, type TestHost, type TestHostOptions } from './testing/start-test-host.js';
+import { startTestHost as start, type TestHost, type TestHostOptions } from './test-kit/start-test-host.js';
 
-export type { TestHost, TestHostOptions, TestRequest, TestResponse } from './testing/start-test-host.js';
+export type { TestHost, TestHostOptions, TestRequest, TestResponse } from './test-kit/start-test-host.js';
 /** The host side of the hooks (`TestHost.hooks`): call them the way the host does. */
 export type { HostHooks } from './hooks/host-hooks.js';
 /** One entry of `GET /api/plugins`. */
-export type { PluginView } from './plugins/plugin-routes.js';
+export type { PluginView } from './http/routes/plugin-routes.js';
 
 /** Starts a host on a free loopback port with the built-ins plus `options.plugins`. */
 export function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {

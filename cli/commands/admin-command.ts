@@ -12,7 +12,7 @@ async function openConfiguredStore(configPath: string, env: NodeJS.ProcessEnv) {
   const [{ loadConfig }, { openStore, sqliteFilename }, { storeUnavailable }] = await Promise.all([
     import('../../core/config/load-config.js'),
     import('../../core/store/open-store.js'),
-    import('../../core/store/store-unavailable.js'),
+    import('../../core/to-host-error.js'),
   ]);
   const loaded = await loadConfig(configPath, env).catch((err: unknown) => {
     throw new CliError(err instanceof ConfigError ? err.message : errorMessage(err), ExitCode.failed, { code: 'CONFIG' });

@@ -1,4 +1,4 @@
-import { isUuid } from '../../core/http/json-body.js';
+import { isUuid } from '../../core/json-body.js';
 import { listField, objectField } from '../answer-fields.js';
 import type { DeploymentRecord, EnvironmentItem } from '../api-contract.js';
 import { CliError } from '../cli-error.js';

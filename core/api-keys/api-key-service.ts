@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EnvironmentService } from '../environments/environment-service.js';
 import { InputError, NotFoundError } from '../errors.js';
-import { isUuid } from '../http/json-body.js';
+import { isUuid } from '../json-body.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { rowLookup } from '../store/row-lookup.js';
-import { storeUnavailable } from '../store/store-unavailable.js';
+import { storeUnavailable } from '../to-host-error.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import type { ApiKeyCredential, ApiKeyDirectory, ApiKeySummary, CreatedApiKey } from './api-key.js';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from './api-key-format.js';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { isUuid, jsonObject, optionalString } from '../http/json-body.js';
+import { isUuid, jsonObject, optionalString } from '../json-body.js';
 
 /** Longest API key name. */
 export const MAX_API_KEY_NAME_LENGTH = 100;

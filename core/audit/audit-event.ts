@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../hooks/principal.js';
 
 /** What was done. Plugins may record their own actions (e.g. `auth.rejected`). */
 export type AuditAction =

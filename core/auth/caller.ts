@@ -1,4 +1,4 @@
-import type { Principal } from './principal.js';
+import type { Principal } from '../hooks/principal.js';
 
 /** Who asked for an operation, and in which request. */
 export interface Caller {

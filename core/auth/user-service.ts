@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
-import { storeUnavailable } from '../store/store-unavailable.js';
+import { storeUnavailable } from '../to-host-error.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword, type ScryptCost } from './password-hash.js';
 

@@ -1,6 +1,6 @@
 import type { CatalogProduct } from './catalog-service.js';
-import type { VariableDefinition } from './manifest-model.js';
-import { PASSWORD_MASK, mergeVariableDefinitions } from './validate-variables.js';
+import type { VariableDefinition } from '../manifests/manifest-model.js';
+import { PASSWORD_MASK, mergeVariableDefinitions } from '../manifests/validate-variables.js';
 
 /** A variable as the API shows it; a Password's default is masked. */
 export interface VariableView {

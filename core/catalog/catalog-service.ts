@@ -1,8 +1,8 @@
 import { errorMessage, PluginError } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
-import type { ProductManifest } from './manifest-model.js';
-import { compareVersions, normaliseVersion } from './product-version.js';
+import type { ProductManifest } from '../manifests/manifest-model.js';
+import { compareVersions, normaliseVersion } from '../manifests/product-version.js';
 import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { readSourceManifests, type ManifestWarning } from './read-source-manifests.js';
 import { runCatalogSources } from './run-catalog-sources.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { SourceFiles } from './catalog-source.js';
+import type { SourceFiles } from '../hooks/catalog-source.js';
 import { isLocalFileSystem } from './local-file-system.js';
 import { SourceFileRefusal } from './source-file-refusal.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { SourceFiles } from './catalog-source.js';
+import type { SourceFiles } from '../hooks/catalog-source.js';
 
 /** A manifest as text (YAML) or as the parsed value (a plain object, as JSON would give). */
 export type ManifestContent = string | Readonly<Record<string, unknown>>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ManifestFiles } from './manifest-file-loader.js';
-import type { ManifestLimits } from './manifest-limits.js';
-import type { ParsedProduct, ProductFileInput } from './parse-product-manifest.js';
+import type { ManifestFiles } from '../manifests/manifest-files.js';
+import type { ManifestLimits } from '../manifests/manifest-limits.js';
+import type { ParsedProduct, ProductFileInput } from '../manifests/parse-product-manifest.js';
 
 /** A product as a sync built it, and every file it read while being built. */
 interface BuiltProduct {

@@ -5,13 +5,13 @@
  */
 import { posix } from 'node:path';
 import { PluginError } from '../errors.js';
-import type { SourceFiles } from './catalog-source.js';
-import { formatManifestIssue } from './manifest-error.js';
+import type { SourceFiles } from '../hooks/catalog-source.js';
+import { formatManifestIssue } from '../manifests/manifest-error.js';
 import { ManifestFileLoader } from './manifest-file-loader.js';
-import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from './manifest-limits.js';
-import type { ProductManifest } from './manifest-model.js';
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from '../manifests/manifest-limits.js';
+import type { ProductManifest } from '../manifests/manifest-model.js';
 import { ParsedManifestCache } from './parsed-manifest-cache.js';
-import { parseProductManifest, type ParsedProduct, type ProductFileForm } from './parse-product-manifest.js';
+import { parseProductManifest, type ParsedProduct, type ProductFileForm } from '../manifests/parse-product-manifest.js';
 
 /** A file the catalog skipped or a problem worth telling its author, for the sync report. */
 export interface ManifestWarning {

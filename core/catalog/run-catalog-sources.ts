@@ -1,5 +1,5 @@
 import type { HostHooks } from '../hooks/host-hooks.js';
-import type { CatalogSourceResult } from './catalog-source.js';
+import type { CatalogSourceResult } from '../hooks/catalog-source.js';
 
 /** How one source answered a sync. */
 export type SourceOutcome = { readonly result: CatalogSourceResult } | { readonly error: unknown };

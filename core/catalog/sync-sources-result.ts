@@ -1,6 +1,13 @@
 import { InternalError } from '../errors.js';
-import type { SyncSourcesResult } from '../webhooks/webhook-handlers.js';
 import type { SyncReport } from './catalog-service.js';
+
+/** `POST /api/hooks/sync-sources` 200 body, without `success`. */
+export interface SyncSourcesResult {
+  readonly stacksLoaded: number;
+  readonly sourcesSynced: number;
+  readonly message: string;
+  readonly warnings?: readonly { readonly source: string; readonly file: string; readonly message: string }[];
+}
 
 /**
  * The answer of `POST /api/hooks/sync-sources` and `POST /api/catalog/sync` for a sync: the 200

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
-import { commandArgs } from '../catalog/command-line.js';
-import { imageWithTag } from '../catalog/image-reference.js';
-import type { HealthCheckManifest, ServiceManifest, StackManifest } from '../catalog/manifest-model.js';
-import { parsePortBinding } from '../catalog/port-binding.js';
-import { substituteServiceVariables } from '../catalog/substitute-variables.js';
-import { parseVolumeMount } from '../catalog/volume-mount.js';
-import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../deploy/deploy-plan.js';
+import { commandArgs } from '../manifests/command-line.js';
+import { imageWithTag } from '../manifests/image-reference.js';
+import type { HealthCheckManifest, ServiceManifest, StackManifest } from '../manifests/manifest-model.js';
+import { parsePortBinding } from '../manifests/port-binding.js';
+import { substituteServiceVariables } from '../manifests/substitute-variables.js';
+import { parseVolumeMount } from '../manifests/volume-mount.js';
+import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../hooks/deploy-plan.js';
 
 /** The labels the host puts on everything it creates; it finds its containers by them. */
 export const hostLabels = {

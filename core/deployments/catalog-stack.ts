@@ -1,6 +1,6 @@
 import type { CatalogProduct, CatalogService } from '../catalog/catalog-service.js';
-import type { StackManifest, VariableDefinition } from '../catalog/manifest-model.js';
-import { mergeVariableDefinitions } from '../catalog/validate-variables.js';
+import type { StackManifest, VariableDefinition } from '../manifests/manifest-model.js';
+import { mergeVariableDefinitions } from '../manifests/validate-variables.js';
 import { InputError } from '../errors.js';
 
 /** The catalog as deployments read it. */

@@ -1,4 +1,4 @@
-import type { DeployOperation, DeployProgress } from '../deploy/deploy-plan.js';
+import type { DeployOperation, DeployProgress } from '../hooks/deploy-plan.js';
 
 /** One step a runtime reported, numbered so that a poller can ask for what came after it. */
 export interface ProgressEvent extends DeployProgress {

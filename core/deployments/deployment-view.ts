@@ -1,4 +1,4 @@
-import { maskSecretValues } from '../catalog/validate-variables.js';
+import { maskSecretValues } from '../manifests/validate-variables.js';
 import type { Deployment, HistoryEntry, ProductDeployment } from './deployment.js';
 
 /**

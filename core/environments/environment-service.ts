@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '../errors.js';
-import type { PlanEnvironment } from '../deploy/deploy-plan.js';
+import type { PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { Store } from '../store/open-store.js';
 import type { Environment } from './environment.js';
 

@@ -1,7 +1,7 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook } from 'tapable';
-import type { AuthRequest, Principal } from '../auth/principal.js';
-import type { CatalogSourceRequest, CatalogSourceResult } from '../catalog/catalog-source.js';
-import type { DeployContext, DeployOutcome, DeployPlan, DeployResult } from '../deploy/deploy-plan.js';
+import type { AuthRequest, Principal } from './principal.js';
+import type { CatalogSourceRequest, CatalogSourceResult } from './catalog-source.js';
+import type { DeployContext, DeployOutcome, DeployPlan, DeployResult } from './deploy-plan.js';
 
 /** Gathers each catalog source's answer (or failure) during one sync. */
 export interface CatalogSyncRun {

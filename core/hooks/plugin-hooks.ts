@@ -1,5 +1,5 @@
-import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from '../catalog/catalog-source.js';
-import type { DeployContext } from '../deploy/deploy-plan.js';
+import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog-source.js';
+import type { DeployContext } from './deploy-plan.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../hooks/principal.js';
 import { AuthenticationError, ForbiddenError } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { AppContext, RequestState } from './request-state.js';

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { HostError, InputError, InternalError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PluginError, errorMessage } from '../errors.js';
+import { HostError, InputError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { storeUnavailable } from '../store/store-unavailable.js';
+import { toHostError } from '../to-host-error.js';
 import type { RequestState } from './request-state.js';
 
 /**
@@ -16,7 +16,7 @@ function malformedJsonMessage(err: unknown): string {
 
 /** Maps errors thrown by body parsing and routing libraries (http-errors) to our classes. */
 function fromHttpError(err: unknown): HostError | null {
-  if (err === null || typeof err !== 'object') return null;
+  if (err === null || typeof err !== 'object' || err instanceof HostError) return null;
   const status = (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   if (typeof status !== 'number' || status >= 500) return null;
   const type = (err as { type?: unknown }).type;
@@ -26,12 +26,6 @@ function fromHttpError(err: unknown): HostError | null {
   }
   if (status === 404) return new NotFoundError(errorMessage(err), { cause: err });
   return new InputError(errorMessage(err), { cause: err });
-}
-
-/** Whatever was thrown, as a HostError; unknown throws become a 500 that reveals nothing. */
-export function toHostError(err: unknown): HostError {
-  if (err instanceof HostError) return err;
-  return storeUnavailable(err) ?? fromHttpError(err) ?? new InternalError(errorMessage(err), { cause: err });
 }
 
 /**
@@ -52,7 +46,7 @@ export function errorMapper(log: Logger): Middleware<RequestState> {
         }
       }
     } catch (thrown) {
-      const err = toHostError(thrown);
+      const err = fromHttpError(thrown) ?? toHostError(thrown);
       const requestId = ctx.state.requestId;
       if (err.status >= 500) {
         const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;

@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from 'koa';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../hooks/principal.js';
 
 /** What middleware keeps on `ctx.state` for one request. */
 export interface RequestState {

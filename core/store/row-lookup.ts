@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { Store } from './open-store.js';
 
 /** The parts of a better-sqlite3 connection a lookup uses. */
 export interface SqliteConnection {
@@ -9,10 +8,10 @@ export interface SqliteConnection {
 }
 
 /** The SQLite connection behind each store that has one, as its pool currently holds it. */
-const sqliteConnections = new WeakMap<Store, () => SqliteConnection | undefined>();
+const sqliteConnections = new WeakMap<Knex, () => SqliteConnection | undefined>();
 
 /** Lets lookups on `store` read through its SQLite connection directly; see {@link rowLookup}. */
-export function registerSqliteConnection(store: Store, current: () => SqliteConnection | undefined): void {
+export function registerSqliteConnection(store: Knex, current: () => SqliteConnection | undefined): void {
   sqliteConnections.set(store, current);
 }
 
@@ -30,8 +29,8 @@ const placeholder = (index: number) => `\u0000rsgo-lookup-argument-${index}\u000
  * yet) the query runs through knex as usual.
  */
 export function rowLookup<Args extends string[], Row extends object>(
-  store: Store,
-  build: (db: Store, ...args: Args) => Knex.QueryBuilder,
+  store: Knex,
+  build: (db: Knex, ...args: Args) => Knex.QueryBuilder,
 ): (...args: Args) => Promise<Row | undefined> {
   // The limit is written into the SQL: SQLite compiles a statement anew on every run whose
   // `LIMIT ?` is bound again, which tripled the cost of a lookup.

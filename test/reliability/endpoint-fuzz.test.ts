@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hookPermissions } from '../../core/webhooks/webhook-endpoints.js';
+import { hookPermissions } from '../../core/triggers/webhook-endpoints.js';
 import { createKey, useAuthHost, type AuthTestHost } from '../support/api-keys.js';
 import { servedRoutes, type ServedRoute } from '../support/served-routes.js';
 

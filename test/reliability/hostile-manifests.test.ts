@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { substituteServiceVariables } from '../../core/catalog/substitute-variables.js';
+import { substituteServiceVariables } from '../../core/manifests/substitute-variables.js';
 import type { TestHost, TestResponse } from '../../core/testing.js';
 import { useTestHost } from '../support/test-host.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { loadConfig } from '../../core/config/load-config.js';
-import { mergeVariableDefinitions, resolveVariables } from '../../core/catalog/validate-variables.js';
+import { mergeVariableDefinitions, resolveVariables } from '../../core/manifests/validate-variables.js';
 import { useTestHost } from '../support/test-host.js';
 
 test('The default config loads the shipped example catalog without a single warning', async (t) => {

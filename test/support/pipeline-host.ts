@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { WebhookHandlers } from '../../core/webhooks/webhook-handlers.js';
+import type { WebhookHandlers } from '../../core/triggers/webhook-handlers.js';
 import { createKey, defaultEnvironmentId, useAuthHost, type AuthTestHost } from './api-keys.js';
 import { emptyHandlers, type HookCall } from './recording-webhook-handlers.js';
 

@@ -1,5 +1,5 @@
-import { emptyWebhookHandlers } from '../../core/webhooks/empty-webhook-handlers.js';
-import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../core/webhooks/webhook-handlers.js';
+import { emptyWebhookHandlers } from '../../core/triggers/empty-webhook-handlers.js';
+import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../core/triggers/webhook-handlers.js';
 
 /** What a redeploy or upgrade handler was asked, in order. */
 export type HookCall = RedeployInput | UpgradeInput;

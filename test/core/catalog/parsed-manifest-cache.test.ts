@@ -1,7 +1,7 @@
 import test from 'ava';
-import { DEFAULT_MANIFEST_LIMITS } from '../../../core/catalog/manifest-limits.js';
+import { DEFAULT_MANIFEST_LIMITS } from '../../../core/manifests/manifest-limits.js';
 import { inMemorySourceFiles } from '../../../core/catalog/in-memory-source-files.js';
-import type { ProductManifest } from '../../../core/catalog/manifest-model.js';
+import type { ProductManifest } from '../../../core/manifests/manifest-model.js';
 import { ParsedManifestCache } from '../../../core/catalog/parsed-manifest-cache.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { mergeVariableDefinitions } from '../../../core/catalog/validate-variables.js';
+import { mergeVariableDefinitions } from '../../../core/manifests/validate-variables.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
-import { tempSource } from './temp-source-files.js';
+import { tempSource } from '../../support/temp-source-files.js';
 
 const platform = `metadata:
   name: Acme Platform

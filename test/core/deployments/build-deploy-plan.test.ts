@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import type { StackManifest } from '../../../core/catalog/manifest-model.js';
+import type { StackManifest } from '../../../core/manifests/manifest-model.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 import { buildDeployPlan, teardownPlan } from '../../../core/deployments/build-deploy-plan.js';
 import { productStackName } from '../../../core/deployments/product-stack-name.js';
 import type { PlanEnvironment } from '../../../core/plugin-api.js';
-import { tempSource } from '../catalog/temp-source-files.js';
+import { tempSource } from '../../support/temp-source-files.js';
 
 const environment: PlanEnvironment = { id: 'env-1', name: 'local', type: 'docker', dockerHost: null, tls: null };
 

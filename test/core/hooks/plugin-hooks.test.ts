@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { CatalogSourceRequest, CatalogSourceResult } from '../../../core/catalog/catalog-source.js';
+import type { CatalogSourceRequest, CatalogSourceResult } from '../../../core/hooks/catalog-source.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 import { ForbiddenError, PluginError, errorMessage } from '../../../core/errors.js';
 import { createLogger } from '../../../core/logger.js';

@@ -1,7 +1,0 @@
-import type { AppContext } from '../http/request-state.js';
-import type { AuditEventInput } from './audit-event.js';
-
-/** The audit fields every request gives: who (if anyone was authenticated), from where, what. */
-export function requestAuditFields(ctx: AppContext): Pick<AuditEventInput, 'actor' | 'clientIp' | 'endpoint'> {
-  return { actor: ctx.state.principal ?? null, clientIp: ctx.ip, endpoint: `${ctx.method} ${ctx.path}` };
-}

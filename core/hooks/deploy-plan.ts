@@ -1,0 +1,137 @@
+import type { Principal } from './principal.js';
+import type { Logger } from '../logger.js';
+import type { HealthCheck } from '../manifests/manifest-model.js';
+import type { PortBinding } from '../manifests/port-binding.js';
+
+export type { HealthCheck, PortBinding };
+
+/** What a deploy plan asks a runtime to do. `remove` tears the stack down; `inspect` only reports. */
+export type DeployOperation = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove' | 'inspect';
+
+/** The environment a plan targets, as a runtime needs it. */
+export interface PlanEnvironment {
+  readonly id: string;
+  readonly name: string;
+  /** Runtime type; `docker-runtime` serves `docker`. */
+  readonly type: string;
+  /** `unix:///path`, `tcp://host:port`, or `null` for the runtime's default socket. */
+  readonly dockerHost: string | null;
+  /** PEM client certificates for `tcp://` with TLS. */
+  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string } | null;
+}
+
+export type Mount =
+  | { readonly type: 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean }
+  | { readonly type: 'bind'; readonly source: string; readonly target: string; readonly readOnly: boolean };
+
+/** One service with every variable already substituted. */
+export interface PlannedService {
+  /** The manifest's service key. */
+  readonly name: string;
+  readonly containerName: string;
+  /** Image reference with a tag (`latest` when the manifest had none). */
+  readonly image: string;
+  /** `init` containers run once before the services and must exit 0. */
+  readonly lifecycle: 'service' | 'init';
+  readonly initTimeoutSeconds: number;
+  readonly command: readonly string[] | null;
+  readonly entrypoint: readonly string[] | null;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports: readonly PortBinding[];
+  readonly mounts: readonly Mount[];
+  /** Full network names; the container joins each with its service name as alias. */
+  readonly networks: readonly string[];
+  /** Service names that must be started first. */
+  readonly dependsOn: readonly string[];
+  readonly workingDir: string | null;
+  readonly user: string | null;
+  readonly restart: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  /** Manifest labels plus the host's `rsgo.*` labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly healthCheck: HealthCheck | null;
+}
+
+export interface PlannedResource {
+  /** Full name on the engine (`<stackName>_<name>` unless external). */
+  readonly name: string;
+  readonly external: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything a runtime needs to make an environment run one stack of one version. */
+export interface DeployPlan {
+  readonly operation: DeployOperation;
+  readonly deploymentId: string;
+  readonly environment: PlanEnvironment;
+  /** The deployment's stack name (`acme-api`); prefix of container, volume and network names. */
+  readonly stackName: string;
+  /** The product's groupId. */
+  readonly productId: string;
+  readonly version: string;
+  /** The host's labels, put on everything the runtime creates. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** In manifest order; the runtime starts them in `dependsOn` order. Empty for `remove`. */
+  readonly services: readonly PlannedService[];
+  readonly volumes: readonly PlannedResource[];
+  readonly networks: readonly PlannedResource[];
+  /** `remove` only: also delete the stack's named volumes. */
+  readonly removeVolumes: boolean;
+}
+
+/** A container as the runtime left it. */
+export interface DeployedService {
+  readonly serviceName: string;
+  readonly containerId: string;
+  readonly containerName: string;
+  readonly image: string;
+  readonly imageId: string;
+  /** Engine state: `running`, `exited`, `created`... */
+  readonly status: string;
+  readonly lifecycle: 'service' | 'init';
+}
+
+/** What a runtime returns for a plan it carried out. */
+export interface DeployResult {
+  /** The runtime instance that carried the plan out. */
+  readonly runtime: string;
+  readonly services: readonly DeployedService[];
+}
+
+/**
+ * A step a runtime reports while it works, for live progress: per service `pull` (starting a
+ * pull, and the engine's status lines), `pulled`, `create`, `start`, `wait` (for it to run and
+ * be healthy), then `healthy` (it runs) or `failed`; also `init`, `stop` and `remove`.
+ * `pulled`, `wait` and `failed` are new in plugin API 1.1.
+ */
+export interface DeployProgress {
+  /** The service the step is about; `null` for the stack's networks and volumes. */
+  readonly service: string | null;
+  readonly step: 'pull' | 'pulled' | 'create' | 'start' | 'wait' | 'healthy' | 'failed' | 'stop' | 'remove' | 'init';
+  readonly message: string;
+}
+
+/** Passed to every deploy-phase tap with the plan. */
+export interface DeployContext {
+  /** Aborted when the deploy's deadline passes; runtimes must honour it. */
+  readonly signal: AbortSignal;
+  /** Who triggered the operation; `null` for the host itself (crash recovery). */
+  readonly principal: Principal | null;
+  /**
+   * The id of the request that triggered it (`X-Request-Id`); `null` for the host itself. Since
+   * plugin API 1.2; the host always sets it.
+   */
+  readonly requestId?: string | null;
+  readonly log: Logger;
+  /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
+  progress(event: DeployProgress): void;
+}
+
+/** What `afterDeploy` taps receive: the plan and how it ended. */
+export interface DeployOutcome {
+  readonly plan: DeployPlan;
+  readonly success: boolean;
+  readonly result: DeployResult | null;
+  /** The failure's message and code when `success` is false. */
+  readonly error: { readonly message: string; readonly code: string } | null;
+  readonly durationMs: number;
+}

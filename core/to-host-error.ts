@@ -1,0 +1,35 @@
+import { HostError, InternalError, UnavailableError, errorMessage } from './errors.js';
+
+/** Driver error codes that mean "the database cannot be reached", not "the query is wrong". */
+const connectionCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_ACCESS_DENIED_ERROR',
+  'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY',
+]);
+
+/** A 503 for an error that says the database is unreachable; null for any other error. */
+export function storeUnavailable(err: unknown): UnavailableError | null {
+  if (err === null || typeof err !== 'object') return null;
+  const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
+  // knex says "Unable to acquire a connection" once its pool is gone (the host is stopping).
+  const lostPool =
+    name === 'KnexTimeoutError' ||
+    (typeof message === 'string' && (message.includes('Connection lost') || message.startsWith('Unable to acquire a connection')));
+  if ((typeof code === 'string' && connectionCodes.has(code)) || lostPool) {
+    return new UnavailableError('The database is unavailable; try again shortly.', {
+      code: 'DATABASE_UNAVAILABLE',
+      cause: err,
+      headers: { 'Retry-After': '5' },
+    });
+  }
+  return null;
+}
+
+/**
+ * Whatever was thrown, as a HostError: host errors as they are, a lost database as a 503, and
+ * anything else as a 500 that reveals nothing.
+ */
+export function toHostError(err: unknown): HostError {
+  if (err instanceof HostError) return err;
+  return storeUnavailable(err) ?? new InternalError(errorMessage(err), { cause: err });
+}

@@ -1,0 +1,111 @@
+import test from 'ava';
+import { ManifestError } from '../../../core/manifests/manifest-error.js';
+import { DEFAULT_MANIFEST_LIMITS } from '../../../core/manifests/manifest-limits.js';
+import { parseManifestYaml } from '../../../core/manifests/manifest-yaml.js';
+import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
+import { tempSource } from '../../support/temp-source-files.js';
+
+const billionLaughs = `metadata: { name: Lol, productVersion: "1.0.0" }
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+services:
+  web: { image: x }
+`;
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ManifestError) return err.issues.map((issue) => issue.message).join('; ');
+    throw err;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+test('A billion-laughs file is rejected instead of expanded', async (t) => {
+  const source = await tempSource(t, { 'lol.yaml': billionLaughs });
+  const { products, warnings } = await readSourceManifests('src', source.files);
+  t.deepEqual(products, []);
+  t.deepEqual(warnings, [{ file: 'lol.yaml', message: 'too many alias expansions (is this a "billion laughs" file?)' }]);
+});
+
+test('A file over the size limit is rejected', async (t) => {
+  const big = `metadata: { name: Big, productVersion: "1.0.0" }\nservices:\n  web: { image: x }\n# ${'x'.repeat(DEFAULT_MANIFEST_LIMITS.maxFileBytes)}\n`;
+  const source = await tempSource(t, { 'big.yaml': big });
+  const { warnings } = await readSourceManifests('src', source.files);
+  t.deepEqual(warnings, [{ file: 'big.yaml', message: 'file is larger than 1048576 bytes' }]);
+});
+
+test('The size limit counts UTF-8 bytes, not characters', (t) => {
+  const text = `a: "${'é'.repeat(60)}"`; // 60 characters, 120 bytes
+  t.is(messageOf(() => parseManifestYaml(text, 'f.yaml', { ...DEFAULT_MANIFEST_LIMITS, maxFileBytes: 100 })), 'file is larger than 100 bytes');
+});
+
+test('Deeply nested flow collections are rejected before they are built', (t) => {
+  const text = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  t.is(messageOf(() => parseManifestYaml(text, 'f.yaml')), 'nesting is deeper than 64 levels');
+});
+
+test('Deeply nested compact block sequences are rejected before they are built', (t) => {
+  t.is(messageOf(() => parseManifestYaml(`${'- '.repeat(50_000)}x`, 'f.yaml')), 'nesting is deeper than 64 levels');
+});
+
+test('Nesting within the limit is accepted', (t) => {
+  const text = `${'['.repeat(30)}1${']'.repeat(30)}`;
+  t.notThrows(() => parseManifestYaml(text, 'f.yaml'));
+});
+
+test('A file that was not valid UTF-8 is rejected with a clear message', async (t) => {
+  const bytes = Buffer.concat([Buffer.from('metadata: { name: Bad, productVersion: "1.0.0" }\n# '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\n')]);
+  const source = await tempSource(t, { 'bad.yaml': bytes });
+  const { warnings } = await readSourceManifests('src', source.files);
+  t.deepEqual(warnings, [{ file: 'bad.yaml', message: 'file is not valid UTF-8' }]);
+});
+
+test('A file the source cannot read is reported without a host path', async (t) => {
+  const source = await tempSource(t, { 'a.yaml': 'x: 1\n' });
+  const files = { ...source.files, files: ['gone.yaml'] };
+  const { warnings } = await readSourceManifests('src', files);
+  t.deepEqual(warnings, [{ file: 'gone.yaml', message: 'cannot be read (ENOENT)' }]);
+});
+
+test('Duplicate keys are rejected with their line', (t) => {
+  t.is(messageOf(() => parseManifestYaml('a: 1\nb: 2\na: 3\n', 'f.yaml')), 'invalid YAML at line 3, column 1: Map keys must be unique');
+});
+
+test('A file with several YAML documents is rejected', (t) => {
+  t.is(messageOf(() => parseManifestYaml('a: 1\n---\nb: 2\n', 'f.yaml')), 'file holds several YAML documents; a manifest is one document');
+});
+
+test('A byte-order mark at the start is accepted', (t) => {
+  t.deepEqual(parseManifestYaml('\uFEFFa: b\n', 'f.yaml'), new Map([['a', 'b']]));
+});
+
+test('Maps become Map objects so a __proto__ key stays an ordinary key', (t) => {
+  const parsed = parseManifestYaml('__proto__: { polluted: true }\n', 'f.yaml');
+  t.true(parsed instanceof Map);
+  t.true(parsed instanceof Map && parsed.get('__proto__') instanceof Map);
+  t.is(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+test('Scalars keep their text: numbers stay strings, booleans and null stay typed', (t) => {
+  t.deepEqual(
+    parseManifestYaml('a: 1.10\nb: 0755\nc: true\nd: ~\ne: "1.0"\n', 'f.yaml'),
+    new Map<string, unknown>([
+      ['a', '1.10'],
+      ['b', '0755'],
+      ['c', true],
+      ['d', null],
+      ['e', '1.0'],
+    ]),
+  );
+});
+
+test('An empty file parses to null', (t) => {
+  t.is(parseManifestYaml('', 'f.yaml'), null);
+});
