@@ -19,8 +19,10 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
-import { DeploymentService } from './operations/deployment-service.js';
-import { deploymentWebhookHandlers } from './operations/deployment-webhook-handlers.js';
+import { OperationRunner } from './operations/operation-runner.js';
+import { DeploymentRecovery } from './operations/recover-deployments.js';
+import { redeploy } from './operations/redeploy.js';
+import { upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
@@ -36,7 +38,6 @@ import type { PluginDefinition } from './plugin-host/define-plugin.js';
 import { loadPlugins, type PluginSet } from './plugin-host/plugin-loader.js';
 import { pluginRoutes } from './http/routes/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
-import { emptyWebhookHandlers } from './triggers/empty-webhook-handlers.js';
 import { hookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from './triggers/webhook-handlers.js';
 import { webhookRoutes } from './triggers/webhook-routes.js';
@@ -51,7 +52,7 @@ export interface HostOptions {
   readonly log?: Logger;
   /** Where `RSGO_ADMIN_USER` and `RSGO_ADMIN_PASSWORD` are read; `process.env` by default. */
   readonly env?: NodeJS.ProcessEnv;
-  /** The work behind `/api/hooks/*`; a host without deployments or sources answers as empty. */
+  /** Replaces the work behind `/api/hooks/*` (the operations and the catalog sync), for tests. */
   readonly webhookHandlers?: WebhookHandlers;
   /** scrypt cost of new password hashes; the strong default unless a test needs speed. */
   readonly passwordCost?: ScryptCost;
@@ -71,7 +72,8 @@ export interface Host {
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
   readonly audit: AuditLog;
-  readonly deployments: DeploymentService;
+  /** Runs every operation on deployments and keeps their records. */
+  readonly operations: OperationRunner;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -84,6 +86,9 @@ export interface Host {
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config, configDir } = options;
   const log = options.log ?? createLogger({ level: config.log.level });
+  if (config.hooks.timeoutMs.deploy !== undefined || config.plugins.some((entry) => entry.timeoutMs?.deploy !== undefined)) {
+    log.warn({}, 'hooks.timeoutMs.deploy is no longer used: deployments.timeoutSeconds is the one deadline of a deploy');
+  }
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
@@ -121,15 +126,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const deployments = new DeploymentService({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  const operations = new OperationRunner({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
-  void deployments.startRecovery();
-  const webhookHandlers: WebhookHandlers = {
-    ...emptyWebhookHandlers,
-    ...deploymentWebhookHandlers(deployments),
+  const recovery = new DeploymentRecovery(operations);
+  void recovery.start();
+  const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
+    redeploy: (input, caller) => redeploy(operations, input, caller),
+    upgrade: (input, caller) => upgrade(operations, input, caller),
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
-    ...options.webhookHandlers,
   };
 
   const app = createApp({
@@ -143,7 +148,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
-      deploymentRoutes(hooks, deployments, audit),
+      deploymentRoutes(hooks, operations, audit),
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, plugins.plugins),
       catalogRoutes(hooks, catalog, audit),
@@ -179,7 +184,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     users,
     apiKeys,
     audit,
-    deployments,
+    operations,
     log,
     dataDir,
     listen: () =>
@@ -197,7 +202,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     close: () => {
       closing ??= (async () => {
         if (server) await stopServer(server);
-        await deployments.close();
+        await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
         await plugins.close();

@@ -3,7 +3,8 @@ import { z } from 'zod';
 const hookTimeoutsMs = z.strictObject({
   authenticate: z.number().int().positive().default(5_000),
   beforeDeploy: z.number().int().positive().default(30_000),
-  deploy: z.number().int().positive().default(900_000),
+  /** No longer used: `deployments.timeoutSeconds` is the one deadline of a deploy (start warns). */
+  deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().default(30_000),
   catalogSource: z.number().int().positive().default(300_000),
 });
@@ -12,6 +13,7 @@ const hookTimeoutsMs = z.strictObject({
 const hookTimeoutOverrides = z.strictObject({
   authenticate: z.number().int().positive().optional(),
   beforeDeploy: z.number().int().positive().optional(),
+  /** No longer used, as `hooks.timeoutMs.deploy`. */
   deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().optional(),
   catalogSource: z.number().int().positive().optional(),
@@ -82,7 +84,7 @@ export const configSchema = z.strictObject({
   auth: authSchema.prefault({}),
   deployments: z
     .strictObject({
-      /** A whole deploy (pulls, init containers, starts, health checks) before it is given up. */
+      /** The one deadline of an operation: pulls, init containers, starts, health checks. */
       timeoutSeconds: z.number().int().positive().default(600),
       /** How long an operation waits for another one on the same stack before a 409. */
       lockWaitSeconds: z.number().int().min(0).default(120),

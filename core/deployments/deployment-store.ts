@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { NotFoundError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import { rowLookup } from '../store/row-lookup.js';
 import type {
@@ -98,6 +99,12 @@ export interface OperationEnd {
   readonly commit?: CommittedChange;
 }
 
+/** A product deployment with its stacks in manifest order. */
+export interface ProductDeploymentState {
+  readonly product: ProductDeployment;
+  readonly stacks: readonly Deployment[];
+}
+
 /** A product deployment about to be created: the store sets the times, and no error yet. */
 export type NewProductDeployment = Omit<ProductDeployment, 'errorMessage' | 'createdAt' | 'updatedAt'>;
 
@@ -174,6 +181,20 @@ export class DeploymentStore {
   async get(id: string): Promise<Deployment | null> {
     const row = await this.#db<DeploymentRow>('deployments').where({ id }).first();
     return row ? toDeployment(row) : null;
+  }
+
+  /** @throws NotFoundError when there is no deployment with this id. */
+  async require(id: string): Promise<Deployment> {
+    const deployment = await this.get(id);
+    if (!deployment) throw new NotFoundError(`Deployment '${id}' not found.`, { code: 'DEPLOYMENT_NOT_FOUND' });
+    return deployment;
+  }
+
+  /** @throws NotFoundError when there is no product deployment with this id. */
+  async requireProduct(id: string): Promise<ProductDeploymentState> {
+    const product = await this.getProduct(id);
+    if (!product) throw new NotFoundError(`Product deployment '${id}' not found.`, { code: 'PRODUCT_DEPLOYMENT_NOT_FOUND' });
+    return { product, stacks: await this.productStacks(id) };
   }
 
   /** The live (not Removed) deployment of a stack name in an environment; names match case-insensitively. */

@@ -4,8 +4,18 @@ import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
 
+/** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
+export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
+export type TimedHookName = (typeof timedHookNames)[number];
+
 /** Per-hook deadline for one tap, in milliseconds. */
-export type HookTimeouts = Readonly<Record<HookName, number>>;
+export type HookTimeouts = Readonly<Record<TimedHookName, number>>;
+
+/**
+ * How long a runtime may take to wind down once the operation's deadline passed (and report
+ * why it stopped) before the host stops waiting for it.
+ */
+export const DEPLOY_GRACE_MS = 5_000;
 
 /** Run-time health of one plugin instance, as `GET /api/plugins` shows it. */
 export interface PluginStats {
@@ -42,6 +52,28 @@ async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTime
 }
 
 /**
+ * Races `call` against the operation's deadline: `graceMs` after `signal` aborts, the host
+ * stops waiting. A runtime that honours the signal answers first, with its own reason.
+ */
+async function untilAborted<R>(call: () => Promise<R>, signal: AbortSignal, graceMs: number, onTimeout: () => Error): Promise<R> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cutOff = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(onTimeout()), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(call), cutOff]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
  * Records a failure of the plugin: a 5xx (a defect, a timeout) counts against its health and is
  * logged as an error naming plugin, hook and the request being served, if any; a 4xx is the
  * plugin answering on purpose (bad key, veto) and is only noted.
@@ -70,14 +102,26 @@ function defectOf(who: Attribution, hook: HookName, thrown: unknown): PluginErro
   return new PluginError(who.plugin, hook, `it threw ${kind}; the host's log has the details`, { cause: thrown });
 }
 
+/** What cuts a tap off: the hook's own timeout, or the operation's deadline (a `deploy` tap). */
+type TapBound = { readonly timeoutMs: number } | { readonly operation: AbortSignal };
+
 /**
- * Runs one tap call under the plugin's name: counts it, cuts it off at the hook's deadline,
- * and turns anything but a deliberate HostError into a PluginError naming plugin and hook.
+ * Runs one tap call under the plugin's name: counts it, cuts it off at its deadline (the hook's
+ * timeout, or for `deploy` the operation's signal plus a grace period), and turns anything but
+ * a deliberate HostError into a PluginError naming plugin and hook.
  */
-async function runTap<R>(who: Attribution, hook: HookName, requestId: string | null, call: () => Promise<R>): Promise<R> {
+async function runTap<R>(who: Attribution, hook: HookName, requestId: string | null, call: () => Promise<R>, bound: TapBound): Promise<R> {
   who.stats.calls += 1;
-  const timeoutMs = who.timeouts[hook];
   try {
+    if ('operation' in bound) {
+      const { operation } = bound;
+      return await untilAborted(call, operation, DEPLOY_GRACE_MS, () =>
+        new PluginError(who.plugin, hook, `did not stop within ${DEPLOY_GRACE_MS} ms after the operation's deadline (${errorMessage(operation.reason)})`, {
+          code: 'PLUGIN_TIMEOUT',
+        }),
+      );
+    }
+    const { timeoutMs } = bound;
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
     const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
@@ -180,19 +224,21 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId ?? null, () => fn(request))),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId ?? null, () => fn(request), { timeoutMs: timeouts.authenticate })),
     },
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)));
+          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)), {
+            timeoutMs: timeouts.beforeDeploy,
+          });
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.deploy))),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }),
         ),
     },
     afterDeploy: {
@@ -200,7 +246,9 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy))).catch(() => undefined);
+          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy)), {
+            timeoutMs: timeouts.afterDeploy,
+          }).catch(() => undefined);
         }),
     },
     catalogSource: {
@@ -211,7 +259,9 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
           const deadlineAt = Date.now() + timeouts.catalogSource;
           const request = { ...given, signal: untilDeadline(given.signal, timeouts.catalogSource) };
           try {
-            const result = await runTap(who, 'catalogSource', run.requestId, async () => checkedSourceResult(who, await fn(request), request));
+            const result = await runTap(who, 'catalogSource', run.requestId, async () => checkedSourceResult(who, await fn(request), request), {
+              timeoutMs: timeouts.catalogSource,
+            });
             run.settle(plugin, { result: 'unchanged' in result ? result : guardedReads(who, result, request.signal, deadlineAt, run.requestId) });
           } catch (error) {
             run.settle(plugin, { error });

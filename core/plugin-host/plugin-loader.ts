@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import type { PluginEntry } from '../config/config-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { createPluginHooks, createPluginStats, type HookTimeouts, type PluginStats } from '../hooks/plugin-hooks.js';
-import { hookNames, type HookName, type HostHooks } from '../hooks/host-hooks.js';
+import { createPluginHooks, createPluginStats, timedHookNames, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
 import type { HostServices } from './host-services.js';
@@ -153,8 +153,8 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
   for (const { entry, index, resolved, name, parsedOptions } of prepared) {
     const { definition } = resolved;
     const stats = createPluginStats();
-    const timeouts: Record<HookName, number> = { ...options.timeouts };
-    for (const hook of hookNames) timeouts[hook] = entry.timeoutMs?.[hook] ?? options.timeouts[hook];
+    const timeouts: Record<TimedHookName, number> = { ...options.timeouts };
+    for (const hook of timedHookNames) timeouts[hook] = entry.timeoutMs?.[hook] ?? options.timeouts[hook];
     const dataDir = join(options.dataDir, 'plugins', name);
     try {
       await mkdir(dataDir, { recursive: true, mode: 0o700 });

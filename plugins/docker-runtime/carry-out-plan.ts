@@ -27,17 +27,12 @@ export async function carryOutPlan(
     case 'redeploy':
     case 'upgrade':
     case 'rollback': {
-      const deadline = new DeployDeadline(context.signal, options.deployTimeoutSeconds);
-      try {
-        await deployStack(engine, plan, scoped, deadline, {
-          pull: options.pull,
-          stopTimeoutSeconds: options.stopTimeoutSeconds,
-          settleMs: options.settleSeconds * 1000,
-          allowedBindRoots: options.allowedBindRoots,
-        });
-      } finally {
-        deadline.dispose();
-      }
+      await deployStack(engine, plan, scoped, new DeployDeadline(context.signal), {
+        pull: options.pull,
+        stopTimeoutSeconds: options.stopTimeoutSeconds,
+        settleMs: options.settleSeconds * 1000,
+        allowedBindRoots: options.allowedBindRoots,
+      });
       break;
     }
     case 'remove':

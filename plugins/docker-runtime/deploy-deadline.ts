@@ -9,39 +9,28 @@ export interface LimitedSignal {
 }
 
 /**
- * The time one plan may take: the runtime's own `deployTimeoutSeconds`, cut short when the host
- * aborts the deploy through the context's signal. Every wait of the runtime goes through it.
+ * The time one plan may take: the operation's one deadline, which the host hands over as the
+ * deploy context's signal. Every wait of the runtime goes through it.
  */
 export class DeployDeadline {
-  readonly timeoutSeconds: number;
   readonly #host: AbortSignal;
-  readonly #own: LimitedSignal;
 
-  constructor(hostSignal: AbortSignal, timeoutSeconds: number) {
+  constructor(hostSignal: AbortSignal) {
     this.#host = hostSignal;
-    this.timeoutSeconds = timeoutSeconds;
-    this.#own = limitSignal(hostSignal, timeoutSeconds * 1000);
   }
 
-  /** Aborts when either the host aborts or the runtime's timeout passes. */
+  /** Aborts when the host aborts the operation (its deadline passed, or the host is stopping). */
   get signal(): AbortSignal {
-    return this.#own.signal;
+    return this.#host;
   }
 
   get expired(): boolean {
-    return this.signal.aborted;
-  }
-
-  /** Whether it ended because `deployTimeoutSeconds` passed (rather than the host aborting). */
-  get timedOut(): boolean {
-    return this.signal.aborted && !this.#host.aborted;
+    return this.#host.aborted;
   }
 
   /** Why the deadline ended, as the end of a sentence. */
   get reason(): string {
-    return this.#host.aborted
-      ? `the deploy was aborted (${errorMessage(this.#host.reason)})`
-      : `the deploy did not finish within ${this.timeoutSeconds}s`;
+    return `the deploy was aborted (${errorMessage(this.#host.reason)})`;
   }
 
   /** The failure to report when the deadline ends during `what` (e.g. `Pulling image 'x'`). */
@@ -67,11 +56,6 @@ export class DeployDeadline {
     } catch {
       return false;
     }
-  }
-
-  /** Frees the deadline's timer once the plan is carried out. */
-  dispose(): void {
-    this.#own.release();
   }
 }
 

@@ -24,8 +24,11 @@ export const dockerRuntimeOptions = z.strictObject({
    * as started. 0: as soon as the engine reports it running (a crash a moment later goes unseen).
    */
   settleSeconds: z.number().min(0).max(600).default(2),
-  /** Upper bound for one whole plan: pulls, init containers, starts and health checks. */
-  deployTimeoutSeconds: z.number().int().positive().default(300),
+  /**
+   * No longer used: the host's `deployments.timeoutSeconds` is the one deadline of a deploy.
+   * Still accepted so that existing config files start; setup warns about it.
+   */
+  deployTimeoutSeconds: z.number().int().positive().optional(),
   /**
    * Host folders a stack may bind-mount; a bind anywhere else fails the deploy before anything
    * changes. Absent: any path (a manifest author can then mount `/` or the Docker socket).

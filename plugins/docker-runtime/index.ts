@@ -17,6 +17,9 @@ export default definePlugin({
       if (plan.environment.type !== 'docker') return undefined;
       return carryOutPlan(plan, context, ctx.name, ctx.options);
     });
+    if (ctx.options.deployTimeoutSeconds !== undefined) {
+      ctx.log.warn({}, "option deployTimeoutSeconds is no longer used: the host's deployments.timeoutSeconds is the one deadline of a deploy");
+    }
     ctx.log.info(
       {
         socketPath: ctx.options.socketPath,

@@ -69,9 +69,7 @@ export async function waitUntilReady(
     if (!(await deadline.pause(pauseMs))) break;
   }
   const what = last.health ? 'did not become healthy' : 'did not start';
-  const reason = deadline.timedOut
-    ? `Service '${service.name}' ${what} within ${deadline.timeoutSeconds}s${lastCheck(last)}`
-    : `Service '${service.name}' ${what}: ${deadline.reason}`;
+  const reason = `Service '${service.name}' ${what}: ${deadline.reason}${lastCheck(last)}`;
   throw await containerFailure(engine, last.id, reason);
 }
 

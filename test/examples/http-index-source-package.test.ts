@@ -45,7 +45,7 @@ test('an operator enables the installed package by name; a sync through the webh
       deployments: { timeoutSeconds: 300, lockWaitSeconds: 300, leaseSeconds: 5 },
       plugins: [
         { use: 'api-key-auth' },
-        { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 240 } },
+        { use: 'docker-runtime', options: { stopTimeoutSeconds: 2 } },
         { use: 'rsgo-plugin-http-index-source', name: 'published', options: { url: server.indexUrl } },
       ],
     },

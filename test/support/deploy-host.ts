@@ -66,7 +66,7 @@ export async function useDeployHost(t: ExecutionContext, options: DeployHostOpti
       ...options.config,
     },
     extraPlugins: [
-      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 240, ...options.runtimeOptions } },
+      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, ...options.runtimeOptions } },
       { use: 'local-directory-source', name: 'stacks', options: { path: catalogDir } },
       ...(options.extraPlugins ?? []),
     ],

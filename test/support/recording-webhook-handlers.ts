@@ -1,4 +1,4 @@
-import { emptyWebhookHandlers } from '../../core/triggers/empty-webhook-handlers.js';
+import { emptyWebhookHandlers } from './empty-webhook-handlers.js';
 import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../core/triggers/webhook-handlers.js';
 
 /** What a redeploy or upgrade handler was asked, in order. */

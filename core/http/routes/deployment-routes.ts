@@ -9,7 +9,10 @@ import { toHostError } from '../../to-host-error.js';
 import { isUuid, jsonObject, optionalString, optionalStringMap, type JsonObject } from '../../json-body.js';
 import { queryInteger } from '../query-integer.js';
 import type { AppContext, RequestState } from '../request-state.js';
-import type { DeploymentService } from '../../operations/deployment-service.js';
+import { deployProduct } from '../../operations/deploy-product.js';
+import { deployStack } from '../../operations/deploy-stack.js';
+import type { OperationRunner } from '../../operations/operation-runner.js';
+import { removeDeployment } from '../../operations/remove.js';
 import { deploymentView, productDeploymentView } from '../../deployments/deployment-view.js';
 
 /** The signed-in user and the request, for the operation's record and progress. */
@@ -51,25 +54,27 @@ async function audited(ctx: AppContext, audit: AuditRecorder, action: string, wo
  * The deployments API for signed-in users: first deploys of a stack or a whole product, the
  * records with their history (Password values masked), and removal.
  */
-export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentService, audit: AuditRecorder): Router<RequestState> {
+export function deploymentRoutes(hooks: HostHooks, operations: OperationRunner, audit: AuditRecorder): Router<RequestState> {
   const router = new Router<RequestState>();
   const signedIn = requireUser(hooks);
 
   router.get('/api/deployments', signedIn, async (ctx) => {
     const environmentId = typeof ctx.query['environmentId'] === 'string' && ctx.query['environmentId'] !== '' ? environmentIdOf(ctx.query['environmentId']) : undefined;
-    ctx.body = { deployments: (await deployments.list(environmentId)).map((deployment) => deploymentView(deployment)) };
+    ctx.body = { deployments: (await operations.records.list(environmentId)).map((deployment) => deploymentView(deployment)) };
   });
 
   router.get('/api/deployments/:id', signedIn, async (ctx) => {
     const id = ctx.params['id'] ?? '';
-    const deployment = await deployments.get(id);
-    ctx.body = { deployment: deploymentView(deployment, await deployments.history(id)) };
+    const deployment = await operations.records.require(id);
+    ctx.body = { deployment: deploymentView(deployment, await operations.records.history(id)) };
   });
 
   // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
   router.get('/api/deployments/:id/progress', signedIn, async (ctx) => {
     const afterSeq = queryInteger(ctx.query['after'], 'after', { fallback: 0, min: 0 });
-    ctx.body = { progress: await deployments.progress(ctx.params['id'] ?? '', afterSeq) };
+    const id = ctx.params['id'] ?? '';
+    await operations.records.require(id);
+    ctx.body = { progress: operations.progress.view(id, afterSeq) };
   });
 
   router.post('/api/deployments', signedIn, (ctx) =>
@@ -79,7 +84,8 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
       const stackName = requiredString(body, 'stackName');
       note.target = stackName;
       note.environmentId = environmentId;
-      const deployment = await deployments.deploy(
+      const deployment = await deployStack(
+        operations,
         {
           environmentId,
           stackName,
@@ -98,7 +104,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
   router.delete('/api/deployments/:id', signedIn, (ctx) =>
     audited(ctx, audit, 'deployment.remove', async (note) => {
       const removeVolumes = ctx.query['volumes'] === 'true';
-      const removed = await deployments.remove(ctx.params['id'] ?? '', removeVolumes, callerOf(ctx));
+      const removed = await removeDeployment(operations, ctx.params['id'] ?? '', removeVolumes, callerOf(ctx));
       note.target = removed.stackName;
       note.environmentId = removed.environmentId;
       ctx.body = {
@@ -117,7 +123,8 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
       const productId = requiredString(body, 'productId');
       note.target = productId;
       note.environmentId = environmentId;
-      const { product, stacks } = await deployments.deployProduct(
+      const { product, stacks } = await deployProduct(
+        operations,
         {
           environmentId,
           productId,
@@ -134,7 +141,7 @@ export function deploymentRoutes(hooks: HostHooks, deployments: DeploymentServic
   );
 
   router.get('/api/product-deployments/:id', signedIn, async (ctx) => {
-    const { product, stacks } = await deployments.getProduct(ctx.params['id'] ?? '');
+    const { product, stacks } = await operations.records.requireProduct(ctx.params['id'] ?? '');
     ctx.body = { productDeployment: productDeploymentView(product, stacks) };
   });
 

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import faulty, { FAULT_DETAIL, faults, type Fault } from '../../fixtures/plugins/faulty-plugin.js';
 import { useTestHost } from '../../support/test-host.js';
 
-/** The faulty plugin's own deadline (the others keep the defaults): short, so a hang costs little. */
+/**
+ * The faulty plugin's own deadline (the others keep the defaults): short, so a hang costs little.
+ * A `deploy` tap has the operation's deadline instead, set to a second for that hook.
+ */
 const HOOK_TIMEOUT_MS = 300;
 
 /** What the healthy plugins beside the faulty one saw. */
@@ -63,9 +66,10 @@ async function faultyHost(t: ExecutionContext, hook: HookName, fault: Fault): Pr
   const seen: Witness = { operations: [], outcomes: [] };
   const host = await useTestHost(t, {
     config: {
+      ...(hook === 'deploy' ? { deployments: { timeoutSeconds: 1 } } : {}),
       plugins: [
         { use: 'api-key-auth' },
-        { use: 'faulty', options: { hook, fault }, timeoutMs: { [hook]: HOOK_TIMEOUT_MS } },
+        { use: 'faulty', options: { hook, fault }, ...(hook === 'deploy' ? {} : { timeoutMs: { [hook]: HOOK_TIMEOUT_MS } }) },
         { use: 'fine-runtime' },
         { use: 'witness' },
         { use: 'fine-source' },
@@ -153,7 +157,9 @@ for (const fault of faults) {
       const requestId = res.headers.get('x-request-id');
       t.is(res.status, 400, res.text);
       const thrown = fault === 'throw' ? 'TypeError' : 'Error';
-      const reason = fault === 'hang' ? `did not answer within ${HOOK_TIMEOUT_MS} ms` : `it threw ${thrown}; the host's log has the details`;
+      // A deploy tap has no deadline of its own: the operation's (1 s here) and a grace period.
+      const hung = hook === 'deploy' ? "did not stop within 5000 ms after the operation's deadline (the host's deploy timeout of 1s passed)" : `did not answer within ${HOOK_TIMEOUT_MS} ms`;
+      const reason = fault === 'hang' ? hung : `it threw ${thrown}; the host's log has the details`;
       t.like(res.body, { success: false, message: `Deployment failed: Plugin 'faulty' failed in hook '${hook}': ${reason}`, code: expectedCode(fault), requestId });
       t.false(res.text.includes('internal detail'), 'what the plugin threw stays in the log');
       t.false(seen.operations.includes('deploy'), 'the failing plugin came first, so nothing was deployed');

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomUUID } from 'node:crypto';
-import { emptyWebhookHandlers } from '../../../core/triggers/empty-webhook-handlers.js';
+import { emptyWebhookHandlers } from '../../support/empty-webhook-handlers.js';
 import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../../core/triggers/webhook-handlers.js';
 import { hookPermissions, webhookEndpoints } from '../../../core/triggers/webhook-endpoints.js';
 import { assertInvalidKey, createKey, defaultEnvironmentId, useAuthHost, type AuthTestHost } from '../../support/api-keys.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../../core/errors.js';
 import type { Caller } from '../../../core/auth/caller.js';
-import { emptyWebhookHandlers } from '../../../core/triggers/empty-webhook-handlers.js';
+import { emptyWebhookHandlers } from '../../support/empty-webhook-handlers.js';
 import type { WebhookHandlers } from '../../../core/triggers/webhook-handlers.js';
 import { assertInvalidKey, createKey, defaultEnvironmentId, useAuthHost } from '../../support/api-keys.js';
 import { databaseEngines } from '../../support/databases.js';

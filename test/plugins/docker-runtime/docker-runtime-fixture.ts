@@ -32,7 +32,7 @@ export interface DockerRuntimeFixture {
 export async function startDockerRuntime(t: ExecutionContext, options: Record<string, unknown> = {}): Promise<DockerRuntimeFixture> {
   const harness = await startPlugin(dockerRuntime, {
     name: 'docker-test',
-    options: { stopTimeoutSeconds: 2, deployTimeoutSeconds: 240, ...options },
+    options: { stopTimeoutSeconds: 2, ...options },
   });
   t.teardown(() => harness.close());
   const cleaned = new Set<string>();

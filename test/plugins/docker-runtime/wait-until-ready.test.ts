@@ -38,18 +38,19 @@ async function startedButNotHealthy(t: ExecutionContext, line: string) {
 
 test('a service that never becomes healthy fails when the deploy deadline passes, with its last log lines', async (t) => {
   const { engine, service, container } = await startedButNotHealthy(t, 'waiting for the cache');
-  const deadline = new DeployDeadline(new AbortController().signal, 2);
-  t.teardown(() => deadline.dispose());
+  const host = new AbortController();
+  const timer = setTimeout(() => host.abort(new Error("the host's deploy timeout of 2s passed")), 2000);
+  t.teardown(() => clearTimeout(timer));
+  const deadline = new DeployDeadline(host.signal);
 
   await t.throwsAsync(waitUntilReady(engine, service, container, deadline, { settleMs: 0 }), {
-    message: /^Service 'api' did not become healthy within 2s\. Last log lines:\n\s+waiting for the cache$/,
+    message: /^Service 'api' did not become healthy: the deploy was aborted \(the host's deploy timeout of 2s passed\)\. Last log lines:\n\s+waiting for the cache$/,
   });
 });
 
 test('a cancelled wait ends quietly: another service already failed the deploy', async (t) => {
   const { engine, service, container } = await startedButNotHealthy(t, 'idle');
-  const deadline = new DeployDeadline(new AbortController().signal, 60);
-  t.teardown(() => deadline.dispose());
+  const deadline = new DeployDeadline(new AbortController().signal);
   const cancel = new AbortController();
 
   const wait = waitUntilReady(engine, service, container, deadline, { settleMs: 0, cancel: cancel.signal });

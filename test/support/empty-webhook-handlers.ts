@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js';
-import type { RedeployTarget, WebhookHandlers } from './webhook-handlers.js';
+import { InputError } from '../../core/errors.js';
+import type { RedeployTarget, WebhookHandlers } from '../../core/triggers/webhook-handlers.js';
 
 /** The spec's "nothing deployed there" answer for a redeploy or upgrade target. */
 export function noDeploymentError(target: RedeployTarget, environmentId: string): InputError {

@@ -1,0 +1,300 @@
+import { join } from 'node:path';
+import type { Caller } from '../auth/caller.js';
+import type { EnvironmentService } from '../environments/environment-service.js';
+import { buildDeployPlan, teardownPlan, type PlanTarget } from '../deployments/build-deploy-plan.js';
+import type { CatalogLookup, CatalogStack } from '../deployments/catalog-stack.js';
+import { productStatusOf, type Deployment, type OperationKind, type PendingChange, type ServiceRecord } from '../deployments/deployment.js';
+import { DeploymentProgress } from '../deployments/deployment-progress.js';
+import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductDeploymentState } from '../deployments/deployment-store.js';
+import { sameContainers } from '../deployments/reconcile-deployment.js';
+import { StackLocks } from '../deployments/stack-locks.js';
+import { InputError, errorMessage, type HostError } from '../errors.js';
+import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { HostHooks } from '../hooks/host-hooks.js';
+import type { Principal } from '../hooks/principal.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/open-store.js';
+import { toHostError } from '../to-host-error.js';
+import { stateUnknown } from './operation-failure.js';
+import { runDeployPipeline } from './run-deploy-pipeline.js';
+
+/** Time limits of deployment operations. */
+export interface DeploymentSettings {
+  /** The one deadline of an operation: pulls, init containers, starts and health checks. */
+  readonly timeoutSeconds: number;
+  /** How long an operation waits for another one on the same stack before a 409. */
+  readonly lockWaitSeconds: number;
+  /** How long a stack stays locked by a host that died during an operation. */
+  readonly leaseSeconds: number;
+}
+
+export interface OperationRunnerOptions {
+  readonly store: Store;
+  readonly hooks: HostHooks;
+  readonly log: Logger;
+  readonly catalog: CatalogLookup;
+  readonly environments: EnvironmentService;
+  /** Relative bind mounts of a stack resolve below `<dataDir>/stacks/<stackName>`. */
+  readonly dataDir: string;
+  readonly settings: DeploymentSettings;
+}
+
+/** How one operation on a deployment ended: the record afterwards, and the failure if any. */
+export interface OperationResult {
+  readonly deployment: Deployment;
+  readonly failure: HostError | null;
+  /** A failed operation left the recorded containers running as they were. */
+  readonly untouched: boolean;
+}
+
+/** What the record becomes when an operation's plan was carried out, or was not. */
+export interface OperationOutcomes {
+  /**
+   * Status, history message and (optionally) the target taken over, once the runtime succeeded;
+   * the containers recorded are those the runtime reported unless it says otherwise.
+   */
+  readonly success: (services: readonly ServiceRecord[]) => Omit<OperationEnd, 'outcome'>;
+  /** The change recorded when the plan failed too (a failed first deploy shows its target). */
+  readonly commitOnFailure?: CommittedChange;
+  /**
+   * The record before the operation when it had containers that may have been left alone
+   * (redeploy, upgrade, rollback, remove); `null` for a first deploy.
+   */
+  readonly previous: Deployment | null;
+  /** A removal that fails leaves the status as it was, whatever the engine shows. */
+  readonly keepStatusOnFailure?: boolean;
+  /** Turns the failure's message into the history's (e.g. `Removal failed: ...`). */
+  readonly failureMessage?: (failure: HostError) => string;
+}
+
+/** How long a look at what runs may take. */
+const INSPECT_TIMEOUT_MS = 30_000;
+
+/** The containers a runtime reported, as a deployment records them. */
+export function serviceRecords(services: readonly DeployedService[]): ServiceRecord[] {
+  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle }) => ({
+    serviceName,
+    containerId,
+    containerName,
+    image,
+    status,
+    lifecycle,
+  }));
+}
+
+/** `apiKey:<name>`, `user:<name>`, or `host` for what the host does on its own. */
+export const triggeredBy = (principal: Principal | null): string => (principal ? `${principal.kind}:${principal.name}` : 'host');
+
+/** The runtime's view of a recorded deployment. */
+export function deploymentTarget(deployment: Deployment, environment: PlanEnvironment): PlanTarget {
+  return { deploymentId: deployment.id, environment, stackName: deployment.stackName, productId: deployment.productId, version: deployment.stackVersion };
+}
+
+/** What an operation in flight will make of the deployment, for recovery after a crash. */
+export function pendingChange(operation: OperationKind, commit: CommittedChange, plan: DeployPlan): PendingChange {
+  return {
+    operation,
+    stackId: commit.stackId,
+    version: commit.version,
+    variables: commit.variables,
+    secretVariables: commit.secretVariables,
+    services: plan.services
+      .filter((service) => service.lifecycle === 'service')
+      .map((service) => ({ serviceName: service.name, containerName: service.containerName, image: service.image })),
+  };
+}
+
+/**
+ * Runs every operation on deployments: it owns the stack locks, the one deadline of each plan
+ * (an AbortSignal handed to every plugin and through them to every engine call), the record of
+ * each operation (start, progress, outcome, history) and the single failure path: what is
+ * recorded and what the caller gets when a plan fails. The operations (one module each) decide
+ * what to run; the runner decides how.
+ */
+export class OperationRunner {
+  readonly records: DeploymentStore;
+  readonly progress = new DeploymentProgress();
+  readonly catalog: CatalogLookup;
+  readonly environments: EnvironmentService;
+  readonly log: Logger;
+  readonly locks: StackLocks;
+  readonly leaseMs: number;
+  readonly #hooks: HostHooks;
+  readonly #dataDir: string;
+  readonly #lockWaitMs: number;
+  readonly #timeoutMs: number;
+
+  constructor(options: OperationRunnerOptions) {
+    const { settings } = options;
+    this.records = new DeploymentStore(options.store);
+    this.leaseMs = settings.leaseSeconds * 1000;
+    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs });
+    this.catalog = options.catalog;
+    this.environments = options.environments;
+    this.log = options.log.child({ area: 'deployments' });
+    this.#hooks = options.hooks;
+    this.#dataDir = options.dataDir;
+    this.#lockWaitMs = settings.lockWaitSeconds * 1000;
+    this.#timeoutMs = settings.timeoutSeconds * 1000;
+  }
+
+  /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
+  async locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
+    const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Finds the live deployment of a stack name and runs `work` on its fresh record, holding its
+   * lock; `notFound` is the error for a name that has none.
+   */
+  async lockedDeployment<T>(environmentId: string, stackName: string, notFound: () => HostError, work: (current: Deployment) => Promise<T>): Promise<T> {
+    const found = await this.records.findActive(environmentId, stackName);
+    if (!found) throw notFound();
+    return this.locked(environmentId, found.stackName, `stack '${found.stackName}'`, async () => {
+      // Another operation may have changed it while this one waited.
+      const current = await this.records.get(found.id);
+      if (!current || current.status === 'Removed') throw notFound();
+      return work(current);
+    });
+  }
+
+  /** The environment a request names, as plans carry it. */
+  async environment(id: string): Promise<PlanEnvironment> {
+    const environment = await this.environments.find(id);
+    if (!environment) throw new InputError(`Environment '${id}' not found.`, { code: 'ENVIRONMENT_NOT_FOUND' });
+    return this.environments.planEnvironment(environment.id);
+  }
+
+  /** The plan that makes the deployment at `at` run `target` with `variables`. */
+  stackPlan(
+    operation: 'deploy' | 'redeploy' | 'upgrade' | 'rollback',
+    at: { id: string; environment: PlanEnvironment; stackName: string },
+    target: CatalogStack,
+    variables: Readonly<Record<string, string>>,
+  ): DeployPlan {
+    return buildDeployPlan({
+      operation,
+      deploymentId: at.id,
+      environment: at.environment,
+      stackName: at.stackName,
+      productId: target.product.groupId,
+      version: target.product.version,
+      stack: target.stack,
+      variables,
+      bindRoot: join(this.#dataDir, 'stacks', at.stackName),
+    });
+  }
+
+  /**
+   * Carries out `plan` for the operation whose history entry `entry` was started, and records
+   * how it ended. Only the runtime's work can take the failure path: once the runtime succeeded,
+   * the success is recorded (an error while writing it is the store's, and says so). On failure
+   * the runtime is asked what runs: the recorded containers untouched → the status stands; the
+   * engine unable to say → the last known state stands and the caller gets a 503; else `Failed`.
+   */
+  async carryOut(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes): Promise<OperationResult> {
+    const id = plan.deploymentId;
+    const progress = this.progress.begin(id, plan.operation, caller.requestId);
+    try {
+      let result: DeployResult;
+      try {
+        result = await this.#pipeline(plan, caller, progress.report);
+      } catch (err) {
+        return await this.#recordFailure(plan, entry, caller, outcomes, toHostError(err));
+      }
+      const services = serviceRecords(result.services);
+      await this.records.finishOperation(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
+      this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
+      return { deployment: await this.#get(id), failure: null, untouched: false };
+    } finally {
+      progress.finish();
+    }
+  }
+
+  async #recordFailure(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes, cause: HostError): Promise<OperationResult> {
+    const id = plan.deploymentId;
+    const found = await this.inspect(planTarget(plan), caller.requestId);
+    const services = 'services' in found ? found.services : undefined;
+    const { previous } = outcomes;
+    const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
+    // The engine went away during the operation and cannot say what runs: there is nothing to
+    // go by, so the last known state stands and the answer is a 503. Marking it Failed would
+    // refuse the very retry a 503 invites ("only running deployments can be redeployed"), and
+    // a redeploy replaces whatever it finds anyway.
+    const unknown = previous !== null && 'error' in found && !outcomes.keepStatusOnFailure;
+    const failure = unknown && 'error' in found ? stateUnknown(cause, found.error, previous) : cause;
+    const described = outcomes.failureMessage?.(failure) ?? failure.message;
+    const keep = previous !== null && (untouched || unknown || outcomes.keepStatusOnFailure === true);
+    await this.records.finishOperation(id, entry, {
+      status: keep ? previous.status : 'Failed',
+      outcome: 'Failed',
+      message: untouched && !outcomes.keepStatusOnFailure ? `${described} Nothing was changed: version ${previous.stackVersion} keeps running.` : described,
+      errorMessage: previous !== null && (untouched || outcomes.keepStatusOnFailure) ? previous.errorMessage : described,
+      ...(services === undefined ? {} : { services }),
+      ...(outcomes.commitOnFailure === undefined ? {} : { commit: outcomes.commitOnFailure }),
+    });
+    this.log.warn({ deploymentId: id, stack: plan.stackName, operation: plan.operation, code: failure.code, reason: failure.message }, 'operation failed');
+    return { deployment: await this.#get(id), failure, untouched };
+  }
+
+  /**
+   * What runs for the deployment now (by label); `{ error }` when the runtime cannot tell.
+   * `requestId` is the request the inspection is part of, if any.
+   */
+  async inspect(target: PlanTarget, requestId: string | null): Promise<{ services: ServiceRecord[] } | { error: string }> {
+    try {
+      const result = await this.#withDeadline(teardownPlan('inspect', target), { principal: null, requestId }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
+      return { services: serviceRecords(result.services) };
+    } catch (err) {
+      return { error: errorMessage(err) };
+    }
+  }
+
+  /** Sets a product deployment's status from its stacks' and returns it with its stacks. */
+  async settleProduct(productDeploymentId: string, failures: readonly string[]): Promise<ProductDeploymentState> {
+    const stacks = await this.records.productStacks(productDeploymentId);
+    const status = productStatusOf(stacks.map((stack) => stack.status));
+    await this.records.setProductStatus(productDeploymentId, status, failures.length > 0 ? failures.join('; ') : null);
+    return this.records.requireProduct(productDeploymentId);
+  }
+
+  #get(id: string): Promise<Deployment> {
+    return this.records.require(id);
+  }
+
+  /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
+  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
+    return this.#withDeadline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
+  }
+
+  async #withDeadline(plan: DeployPlan, caller: Caller, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
+    const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
+    const context: DeployContext = {
+      signal: controller.signal,
+      principal: caller.principal,
+      requestId: caller.requestId,
+      log,
+      progress: (event) => {
+        log.debug({ service: event.service, step: event.step }, event.message);
+        report(event);
+      },
+    };
+    try {
+      return (await runDeployPipeline(this.#hooks, plan, context)).result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Who and where a plan is for. */
+function planTarget(plan: DeployPlan): PlanTarget {
+  return { deploymentId: plan.deploymentId, environment: plan.environment, stackName: plan.stackName, productId: plan.productId, version: plan.version };
+}
