@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { compareVersions } from '../catalog/product-version.js';
-import { requireValidVariables, resolveVariables, secretVariableNames, type VariableProblem } from '../catalog/validate-variables.js';
+import {
+  checkRequestedVariables, requireValidVariables, resolveVariables, secretVariableNames, variablesOf, type VariableProblem,
+} from '../catalog/validate-variables.js';
 import type { DeployPlan, PlanEnvironment } from '../deploy/deploy-plan.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
 import {
@@ -14,7 +16,9 @@ import { toHostError } from '../http/error-mapper.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { buildDeployPlan, teardownPlan, type PlanTarget } from './build-deploy-plan.js';
-import { availableVersions, catalogStack, findProductVersion, findStack, type CatalogLookup, type CatalogStack } from './catalog-stack.js';
+import {
+  availableVersions, catalogStack, findProductVersion, findStack, productStacks, type CatalogLookup, type CatalogStack,
+} from './catalog-stack.js';
 import {
   productStatusOf, type Deployment, type HistoryEntry, type OperationKind, type PendingChange, type ProductDeployment,
 } from './deployment.js';
@@ -216,7 +220,7 @@ export class DeploymentService {
     const environment = await this.#environment(request.environmentId);
     const stackName = checkStackName(request.stackName, 'stackName');
     const target = findStack(findProductVersion(this.#catalog, request.productId, request.version), request.stackDefinitionName);
-    const variables = requireValidVariables(target.variables, [request.variables]);
+    const variables = requireValidVariables(target, request.variables);
     const deployed = await this.#locked(environment.id, stackName, `stack '${stackName}'`, async () => {
       const existing = await this.#store.findActive(environment.id, stackName);
       if (existing && existing.status !== 'Failed') {
@@ -248,9 +252,10 @@ export class DeploymentService {
     const product = findProductVersion(this.#catalog, request.productId, request.version);
     const stacks = product.manifest.stacks.map((stack) => catalogStack(product, stack));
 
+    checkRequestedVariables(request.variables, stacks);
     const problems: Array<VariableProblem & { stack: string }> = [];
     const values = stacks.map((target) => {
-      const resolved = resolveVariables(target.variables, [request.variables]);
+      const resolved = resolveVariables(target.variables, [variablesOf(target, request.variables)]);
       problems.push(...resolved.problems.map((problem) => ({ ...problem, stack: target.stack.name })));
       return resolved.values;
     });
@@ -404,6 +409,8 @@ export class DeploymentService {
       const wanted = stackDefinitionName?.toLowerCase();
       const targets = wanted === undefined ? stacks : stacks.filter((stack) => stack.stackDefinitionName.toLowerCase() === wanted);
       if (targets.length === 0) throw new InputError(`Stack '${stackDefinitionName}' not found in this product deployment.`, { code: 'STACK_NOT_FOUND' });
+      // A name any of the product's stacks uses may be sent; each stack takes the ones it uses.
+      checkRequestedVariables(variables, targets.flatMap((stack) => productStacks(this.#catalog, stack.productId, stack.stackVersion)));
 
       await this.#store.setProductStatus(product.id, 'Redeploying', null);
       const failures: string[] = [];
@@ -411,7 +418,7 @@ export class DeploymentService {
         try {
           await this.#lockedDeployment(environmentId, stack.stackName, async (current) => {
             if (current.status !== 'Running') throw notRunning(current.status);
-            const { failure } = await this.#redeploy(current, variables, caller);
+            const { failure } = await this.#redeploy(current, variables, caller, 'product');
             if (failure) throw failure;
           });
         } catch (err) {
@@ -459,7 +466,7 @@ export class DeploymentService {
       if (order < 0) throw new InputError(`Downgrade from ${current.stackVersion} to ${product.version} is not supported.`, { code: 'DOWNGRADE' });
       // A single-stack product's stack is named after the product, and a new version may rename it.
       const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
-      const merged = requireValidVariables(target.variables, [variables, current.variables]);
+      const merged = requireValidVariables(target, variables, current.variables);
 
       const upgraded = await this.#replace(current, 'upgrade', target, merged, caller);
       const fields = { deploymentId: current.id };
@@ -484,11 +491,15 @@ export class DeploymentService {
     });
   }
 
-  /** Redeploys `current` (locked, Running) with its stored version and merged variables. */
-  async #redeploy(current: Deployment, variables: Readonly<Record<string, string>>, caller: Caller): Promise<OperationResult> {
+  /**
+   * Redeploys `current` (locked, Running) with its stored version and merged variables. For a
+   * product redeploy the names were checked against the whole product, so the stack takes only
+   * those it uses.
+   */
+  async #redeploy(current: Deployment, variables: Readonly<Record<string, string>>, caller: Caller, scope: 'stack' | 'product' = 'stack'): Promise<OperationResult> {
     const product = findProductVersion(this.#catalog, current.productId, current.stackVersion);
     const target = findStack(product, current.stackDefinitionName);
-    const merged = requireValidVariables(target.variables, [variables, current.variables]);
+    const merged = requireValidVariables(target, scope === 'product' ? variablesOf(target, variables) : variables, current.variables);
     return this.#replace(current, 'redeploy', target, merged, caller);
   }
 
