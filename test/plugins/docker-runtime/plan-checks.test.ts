@@ -53,7 +53,7 @@ test('what the engine would refuse only at create or start fails the redeploy be
   t.is(await container(`${first.stackName}_app`), before);
 });
 
-test("a volume labelled as another deployment's is never taken over; the deploy fails before anything changes", async (t) => {
+test("a volume labelled as another stack's is never taken over; the deploy fails before anything changes", async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
   const owner = testPlan({ volumes: ['data'], services: { app: { image: image.ref, command: idle('echo mine > /data/owner') } } });
@@ -71,7 +71,7 @@ test("a volume labelled as another deployment's is never taken over; the deploy 
   };
   await t.throwsAsync(runtime.run(planned), {
     code: 'VOLUME_NAME_CONFLICT',
-    message: `Volume '${owner.stackName}_data' belongs to deployment ${owner.deploymentId}: a stack never takes over another deployment's volume.`,
+    message: `Volume '${owner.stackName}_data' belongs to stack '${owner.stackName}', deployment ${owner.deploymentId}: a stack never takes over another stack's volume.`,
   });
   t.is(await docker('container', 'ls', '--all', '--quiet', '--filter', `label=rsgo.deployment=${intruder.deploymentId}`), '');
 });
