@@ -121,3 +121,23 @@ test.serial('a value with a control character is refused before anything stops; 
   t.is(fine.status, 200, fine.text);
   t.is(await docker('exec', `${stackName}_app`, 'sh', '-c', 'printf %s "$GREETING"'), 'one\r\n\ttwo');
 });
+
+test.serial("stacks whose names and volume names would once have collided get volumes of their own", async (t) => {
+  const image = await images.push('app');
+  const product = (id: string, volume: string) => `metadata: { name: ${id}, productId: com.example.${id}, productVersion: "1.0.0" }
+services:
+  app:
+    image: ${image.ref}
+    command: ${idleCommand(`test -f /data/owner || echo ${id} > /data/owner`)}
+    volumes: ["${volume}:/data"]
+`;
+  const host = await useDeployHost(t, { manifests: { 'a.yaml': product('alpha', 'db_data'), 'b.yaml': product('beta', 'data') } });
+  const shop = `shop${randomBytes(4).toString('hex')}`;
+  for (const [stackName, productId] of [[shop, 'com.example.alpha'], [`${shop}_db`, 'com.example.beta']]) {
+    const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId });
+    t.is(res.status, 201, res.text);
+  }
+  t.is(await docker('exec', `${shop}_app`, 'cat', '/data/owner'), 'alpha');
+  t.is(await docker('exec', `${shop}_db_app`, 'cat', '/data/owner'), 'beta');
+  t.is(await docker('container', 'inspect', '--format', '{{range .Mounts}}{{.Name}}{{end}}', `${shop}_db_app`), `${shop}__db_data`);
+});
