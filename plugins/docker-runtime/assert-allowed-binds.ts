@@ -57,9 +57,9 @@ async function judge(mount: BindMount, roots: readonly string[], local: boolean)
 }
 
 /**
- * Checks every bind of the plan's services, before anything is pulled or changed, and again
- * right before each container is created, and returns them with each bind source replaced by
- * the path that was checked, which is what the engine is given. A source the manifest gave
+ * Checks every bind of the plan's services (before anything is pulled or changed, and again
+ * right before each container is created and started) and returns them with each bind source
+ * replaced by the path that was checked, which is what the engine is given. A source the manifest gave
  * relative to the stack (`stackFolder` set) must stay inside that folder; any other must lie
  * under one of `roots` (the operator's `allowedBindRoots`; none by default). On a local engine
  * the roots' own links are followed, but a path that crosses a symbolic link below a root is

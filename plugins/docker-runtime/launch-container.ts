@@ -18,10 +18,11 @@ export interface LaunchOptions {
 }
 
 /**
- * Creates and starts the container of one service. Its binds are checked once more right
- * before: the deploy's first check may lie minutes back (pulls), and a bind folder may have
- * been swapped for a link meanwhile. Engine refusals become deploy failures that name the
- * service; a host port that is taken is named as such.
+ * Creates and starts the container of one service. Its binds are checked again before the
+ * create and once more right before the start, when the engine resolves bind paths: the deploy's
+ * first check may lie minutes back (pulls), and a bind folder may have been swapped for a link
+ * meanwhile. Engine refusals become deploy failures that name the service; a host port that is
+ * taken is named as such.
  */
 export async function launchContainer(
   engine: DockerEngine,
@@ -38,6 +39,7 @@ export async function launchContainer(
     throw serviceFailure(service, 'could not be created', err);
   }
   progress({ service: service.name, step: 'start', message: `Starting container ${service.containerName}` });
+  await assertAllowedBinds(plan, [service], bindRoots);
   const launchedAt = new Date();
   try {
     await engine.startContainer(id);

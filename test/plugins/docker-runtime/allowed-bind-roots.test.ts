@@ -131,20 +131,22 @@ test("a source relative to the stack is mounted inside the stack's folder and ma
   t.deepEqual(await mountedSources(hostile.deploymentId), []);
 });
 
-test('a bind folder swapped for a link after the first check is refused before its container is created', async (t) => {
+/**
+ * Deploys a service binding `<root>/data` and swaps that folder for a link to `/etc` when the
+ * runtime reports `step`; resolves the deploy's failure.
+ */
+async function swapDuring(t: ExecutionContext, step: 'pulled' | 'start') {
   const { root } = await tempFolders(t);
   const data = join(root, 'data');
   await mkdir(data);
   const runtime = await startDockerRuntime(t, { allowedBindRoots: [root] });
   const image = await images.push('app');
   const plan = testPlan({ services: { app: { image: image.ref, command: idle(), mounts: [bind(data, '/data')] } } });
-
-  // The pull lies between the deploy's first check and the container's creation.
   let swapped = false;
   const error = await t.throwsAsync(
     runtime.run(plan, {
       onProgress: (event) => {
-        if (event.step !== 'pulled' || swapped) return;
+        if (event.step !== step || swapped) return;
         swapped = true;
         rmSync(data, { recursive: true });
         symlinkSync('/etc', data);
@@ -154,5 +156,16 @@ test('a bind folder swapped for a link after the first check is refused before i
   t.true(swapped);
   t.like(error, { code: 'BIND_NOT_ALLOWED' });
   t.regex(error?.message ?? '', /crosses the symbolic link/);
+  return plan;
+}
+
+test('a bind folder swapped for a link during the pull is refused before its container is created', async (t) => {
+  const plan = await swapDuring(t, 'pulled');
   t.deepEqual(await mountedSources(plan.deploymentId), []);
+});
+
+test('a bind folder swapped for a link after the container was created is refused before it starts', async (t) => {
+  const plan = await swapDuring(t, 'start');
+  const states = await docker('container', 'ls', '--all', '--format', '{{.State}}', '--filter', `label=rsgo.deployment=${plan.deploymentId}`);
+  t.is(states, 'created', 'the container never ran');
 });
