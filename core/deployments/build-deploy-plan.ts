@@ -1,10 +1,11 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { commandArgs } from '../manifests/command-line.js';
 import { imageWithTag } from '../manifests/image-reference.js';
 import type { HealthCheckManifest, ServiceManifest, StackManifest } from '../manifests/manifest-model.js';
 import { parsePortBinding } from '../manifests/port-binding.js';
 import { substituteServiceVariables } from '../manifests/substitute-variables.js';
 import { parseVolumeMount } from '../manifests/volume-mount.js';
+import { InputError } from '../errors.js';
 import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../hooks/deploy-plan.js';
 
 /** The labels the host puts on everything it creates; it finds its containers by them. */
@@ -35,7 +36,7 @@ export interface StackPlanInput extends PlanTarget {
   readonly stack: StackManifest;
   /** Resolved and validated values for every `${NAME}`. */
   readonly variables: Readonly<Record<string, string>>;
-  /** Folder that relative bind-mount sources (`./data`) resolve against. */
+  /** The host's folder for the stack: relative bind-mount sources (`./data`) resolve against it and stay inside it. */
   readonly bindRoot: string;
 }
 
@@ -47,6 +48,18 @@ function planLabels(target: PlanTarget): Record<string, string> {
     [hostLabels.product]: target.productId,
     [hostLabels.version]: target.version,
   };
+}
+
+/**
+ * The engine name of a stack's own volume: `<stackName>_<name>`, with each `_` of the stack name
+ * doubled. Volume names start with a letter or digit, so the first odd run of `_` ends the stack
+ * name and two stacks never share a volume (`shop` + `db_data` → `shop_db_data`, `shop_db` +
+ * `data` → `shop__db_data`). Stack names without `_` keep the names they always had.
+ */
+function stackVolume(stackName: string, name: string): PlannedResource {
+  const engineName = `${stackName.replaceAll('_', '__')}_${name}`;
+  const formerName = `${stackName}_${name}`;
+  return { name: engineName, external: false, labels: {}, ...(formerName === engineName ? {} : { formerName }) };
 }
 
 /** A plan that carries no services: `remove` (tear down) or `inspect` (report what runs). */
@@ -76,10 +89,11 @@ function plannedHealthCheck(check: HealthCheckManifest | null): HealthCheck | nu
 /**
  * Turns a manifest stack and its resolved variables into the plan a runtime carries out:
  * every placeholder substituted, container names `<stackName>_<service>` unless the manifest
- * names them, volumes and networks `<stackName>_<name>` unless external, a
+ * names them, networks `<stackName>_<name>` and volumes as {@link stackVolume} unless external, a
  * `<stackName>_default` network for services that name none, and the host's `rsgo.*` labels
  * on the plan and on every service.
- * @throws InputError when a substituted port or volume entry is malformed.
+ * @throws InputError when a substituted port or volume entry is malformed, or a relative bind
+ * source leaves the stack's folder (`BIND_NOT_ALLOWED`).
  */
 export function buildDeployPlan(input: StackPlanInput): DeployPlan {
   const { stackName, stack } = input;
@@ -87,19 +101,27 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
   const defaultNetwork = `${stackName}_default`;
   const networkNames = new Map(stack.networks.map((n) => [n.name, n.external ? n.name : `${stackName}_${n.name}`]));
   const volumes = new Map<string, PlannedResource>(
-    stack.volumes.map((v) => [v.name, { name: v.external ? v.name : `${stackName}_${v.name}`, external: v.external, labels: {} }]),
+    stack.volumes.map((v) => [v.name, v.external ? { name: v.name, external: true, labels: {} } : stackVolume(stackName, v.name)]),
   );
   let usesDefaultNetwork = false;
 
   const mountOf = (spec: string): Mount => {
     const mount = parseVolumeMount(spec);
     if (mount.type === 'bind') {
-      return { ...mount, type: 'bind', source: isAbsolute(mount.source) ? mount.source : resolve(input.bindRoot, mount.source) };
+      if (isAbsolute(mount.source)) return { ...mount, type: 'bind', source: mount.source };
+      const source = resolve(input.bindRoot, mount.source);
+      const rel = relative(input.bindRoot, source);
+      if (rel === '..' || rel.startsWith(`..${sep}`)) {
+        throw new InputError(`Bind mount not allowed: '${mount.source}' leaves the stack's folder ${input.bindRoot}. Nothing was changed.`, {
+          code: 'BIND_NOT_ALLOWED',
+        });
+      }
+      return { ...mount, type: 'bind', source, stackFolder: input.bindRoot };
     }
     // A volume a service mounts without declaring it belongs to the stack, like a declared one.
     let volume = volumes.get(mount.source);
     if (volume === undefined) {
-      volume = { name: `${stackName}_${mount.source}`, external: false, labels: {} };
+      volume = stackVolume(stackName, mount.source);
       volumes.set(mount.source, volume);
     }
     return { ...mount, type: 'volume', source: volume.name };

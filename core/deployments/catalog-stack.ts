@@ -1,13 +1,14 @@
 import type { CatalogProduct, CatalogService } from '../catalog/catalog-service.js';
 import type { StackManifest, VariableDefinition } from '../manifests/manifest-model.js';
-import { mergeVariableDefinitions } from '../manifests/validate-variables.js';
+import { servicesVariableNames } from '../manifests/substitute-variables.js';
+import { mergeVariableDefinitions, type StackVariables } from '../manifests/validate-variables.js';
 import { InputError } from '../errors.js';
 
 /** The catalog as deployments read it. */
 export type CatalogLookup = Pick<CatalogService, 'find' | 'versions'>;
 
 /** One stack of one product version, with what a deploy needs from the catalog. */
-export interface CatalogStack {
+export interface CatalogStack extends StackVariables {
   readonly product: CatalogProduct;
   readonly stack: StackManifest;
   /** `<product id>:<stack name>`: the product's catalog id plus the stack. */
@@ -63,12 +64,16 @@ export function findStack(product: CatalogProduct, stackName: string | null): Ca
   return catalogStack(product, stack);
 }
 
-/** A product's stack with its catalog id and merged variable definitions. */
+/** A product's stack with its catalog id, merged variable definitions and the names a request may set. */
 export function catalogStack(product: CatalogProduct, stack: StackManifest): CatalogStack {
-  return {
-    product,
-    stack,
-    stackId: `${product.id}:${stack.name}`,
-    variables: mergeVariableDefinitions(product.manifest.sharedVariables, stack.variables),
-  };
+  const variables = mergeVariableDefinitions(product.manifest.sharedVariables, stack.variables);
+  const variableNames = servicesVariableNames(stack.services);
+  for (const definition of variables) variableNames.add(definition.name);
+  return { product, stack, stackId: `${product.id}:${stack.name}`, variables, variableNames };
+}
+
+/** Every stack of a product version, or none when the catalog no longer has that version. */
+export function productStacks(catalog: CatalogLookup, productId: string, version: string): CatalogStack[] {
+  const product = catalog.find(productId, version);
+  return product === null ? [] : product.manifest.stacks.map((stack) => catalogStack(product, stack));
 }

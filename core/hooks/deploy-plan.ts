@@ -22,7 +22,19 @@ export interface PlanEnvironment {
 
 export type Mount =
   | { readonly type: 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean }
-  | { readonly type: 'bind'; readonly source: string; readonly target: string; readonly readOnly: boolean };
+  | {
+      readonly type: 'bind';
+      /** Absolute host path. */
+      readonly source: string;
+      readonly target: string;
+      readonly readOnly: boolean;
+      /**
+       * Set when the manifest gave the source relative to the stack (`./data`): the host's folder
+       * for the stack, which the source must not leave. Absent for an absolute source, which a
+       * runtime checks against its own allowed folders.
+       */
+      readonly stackFolder?: string;
+    };
 
 /** One service with every variable already substituted. */
 export interface PlannedService {
@@ -54,6 +66,11 @@ export interface PlannedService {
 export interface PlannedResource {
   /** Full name on the engine (`<stackName>_<name>` unless external). */
   readonly name: string;
+  /**
+   * A volume's name before names were made unambiguous, when it differs (stack names with `_`):
+   * a volume of that name that the deployment already owns is the one to keep using.
+   */
+  readonly formerName?: string;
   readonly external: boolean;
   readonly labels: Readonly<Record<string, string>>;
 }

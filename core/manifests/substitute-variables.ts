@@ -109,41 +109,59 @@ export function referencedVariables(text: string): string[] {
   return names;
 }
 
-function substituteRecord(record: Readonly<Record<string, string>>, values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, substituteVariables(value, values)]));
+type Template = (text: string) => string;
+
+function mapRecord(record: Readonly<Record<string, string>>, map: Template): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }
 
-function substituteCommand(command: CommandManifest | null, values: Readonly<Record<string, string>>): CommandManifest | null {
+function mapCommand(command: CommandManifest | null, map: Template): CommandManifest | null {
   if (command === null) return null;
-  if (typeof command === 'string') return substituteVariables(command, values);
-  return command.map((arg) => substituteVariables(arg, values));
+  if (typeof command === 'string') return map(command);
+  return command.map(map);
 }
 
-function substituteHealthCheck(check: HealthCheckManifest | null, values: Readonly<Record<string, string>>): HealthCheckManifest | null {
+function mapHealthCheck(check: HealthCheckManifest | null, map: Template): HealthCheckManifest | null {
   if (check === null || check.type === 'none') return check;
-  if (check.type === 'docker') return { ...check, test: check.test.map((part) => substituteVariables(part, values)) };
-  return { ...check, path: substituteVariables(check.path, values) };
+  if (check.type === 'docker') return { ...check, test: check.test.map(map) };
+  return { ...check, path: map(check.path) };
 }
 
 /**
- * A copy of `service` with every free-text field substituted: image, containerName, ports,
+ * A copy of `service` with `map` applied to every free-text field: image, containerName, ports,
  * environment values, volumes, command, entrypoint, workingDir, user, label values and the
  * health check's test and path. Names (service, networks, dependsOn, keys) are not templates.
  */
-export function substituteServiceVariables(service: ServiceManifest, values: Readonly<Record<string, string>>): ServiceManifest {
-  const sub = (text: string): string => substituteVariables(text, values);
+function mapServiceTemplates(service: ServiceManifest, map: Template): ServiceManifest {
   return {
     ...service,
-    image: sub(service.image),
-    containerName: service.containerName === null ? null : sub(service.containerName),
-    ports: service.ports.map(sub),
-    environment: substituteRecord(service.environment, values),
-    volumes: service.volumes.map(sub),
-    command: substituteCommand(service.command, values),
-    entrypoint: substituteCommand(service.entrypoint, values),
-    workingDir: service.workingDir === null ? null : sub(service.workingDir),
-    user: service.user === null ? null : sub(service.user),
-    labels: substituteRecord(service.labels, values),
-    healthCheck: substituteHealthCheck(service.healthCheck, values),
+    image: map(service.image),
+    containerName: service.containerName === null ? null : map(service.containerName),
+    ports: service.ports.map(map),
+    environment: mapRecord(service.environment, map),
+    volumes: service.volumes.map(map),
+    command: mapCommand(service.command, map),
+    entrypoint: mapCommand(service.entrypoint, map),
+    workingDir: service.workingDir === null ? null : map(service.workingDir),
+    user: service.user === null ? null : map(service.user),
+    labels: mapRecord(service.labels, map),
+    healthCheck: mapHealthCheck(service.healthCheck, map),
   };
+}
+
+/** A copy of `service` with every template field (see {@link mapServiceTemplates}) substituted. */
+export function substituteServiceVariables(service: ServiceManifest, values: Readonly<Record<string, string>>): ServiceManifest {
+  return mapServiceTemplates(service, (text) => substituteVariables(text, values));
+}
+
+/** Every variable name the template fields of `services` refer to, fallbacks included. */
+export function servicesVariableNames(services: readonly ServiceManifest[]): Set<string> {
+  const names = new Set<string>();
+  for (const service of services) {
+    mapServiceTemplates(service, (text) => {
+      for (const name of referencedVariables(text)) names.add(name);
+      return text;
+    });
+  }
+  return names;
 }

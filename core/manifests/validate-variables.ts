@@ -18,6 +18,13 @@ export interface ResolvedVariables {
   readonly problems: readonly VariableProblem[];
 }
 
+/** What a stack lets a request set: its merged definitions and every name its manifest declares or uses. */
+export interface StackVariables {
+  readonly variables: readonly VariableDefinition[];
+  /** Declared names plus every `${NAME}` its services use. */
+  readonly variableNames: ReadonlySet<string>;
+}
+
 /** What `maskPasswords` shows instead of a password. */
 export const PASSWORD_MASK = '********';
 
@@ -144,15 +151,56 @@ export function resolveVariables(
   return { values: Object.fromEntries(values), problems };
 }
 
+/** Control characters a value may not hold: every one but tab, LF and CR (the engine refuses NUL). */
+const controlCharacter = /(?![\t\n\r])\p{Cc}/u;
+
 /**
- * {@link resolveVariables} for a deploy: the values, or an InputError listing every problem
- * in `fields.problems`.
+ * Refuses what a request may not set: names that none of `stacks` declares or uses (a caller
+ * must not steer a placeholder the manifest did not expose, nor store values no manifest
+ * reads), and values with control characters, which the engine would refuse only after the old
+ * containers are gone.
+ * @throws InputError `VARIABLE_UNKNOWN` listing the unknown names, else `VARIABLE_INVALID`
+ * naming the variables whose values hold a control character.
+ */
+export function checkRequestedVariables(requested: Readonly<Record<string, string>>, stacks: readonly StackVariables[]): void {
+  const unknown = Object.keys(requested).filter((name) => !stacks.some((stack) => stack.variableNames.has(name)));
+  if (unknown.length > 0) {
+    throw new InputError(`Unknown variables: ${unknown.join(', ')}.`, { code: 'VARIABLE_UNKNOWN', fields: { variables: unknown } });
+  }
+  assertNoControlCharacters(requested);
+}
+
+/** @throws InputError `VARIABLE_INVALID` naming every variable whose value holds a control character. */
+export function assertNoControlCharacters(values: Readonly<Record<string, string>>): void {
+  const invalid = Object.entries(values).filter(([, value]) => controlCharacter.test(value)).map(([name]) => name);
+  if (invalid.length > 0) {
+    throw new InputError(`Variable values may not hold control characters other than tab, LF and CR: ${invalid.join(', ')}.`, {
+      code: 'VARIABLE_INVALID',
+      fields: { variables: invalid },
+    });
+  }
+}
+
+/** Only the values of `requested` that `stack` declares or uses. */
+export function variablesOf(stack: StackVariables, requested: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(requested).filter(([name]) => stack.variableNames.has(name)));
+}
+
+/**
+ * {@link resolveVariables} for a deploy of one stack: `requested` (checked by
+ * {@link checkRequestedVariables}) over `stored`. Every resolved value is checked for control
+ * characters too, stored ones and defaults included.
+ * @throws InputError as {@link checkRequestedVariables}, or listing every definition problem in
+ * `fields.problems`.
  */
 export function requireValidVariables(
-  defs: readonly VariableDefinition[],
-  layers: readonly Readonly<Record<string, string>>[],
+  stack: StackVariables,
+  requested: Readonly<Record<string, string>>,
+  stored: Readonly<Record<string, string>> = {},
 ): Readonly<Record<string, string>> {
-  const { values, problems } = resolveVariables(defs, layers);
+  checkRequestedVariables(requested, [stack]);
+  const { values, problems } = resolveVariables(stack.variables, [requested, stored]);
+  assertNoControlCharacters(values);
   if (problems.length > 0) {
     throw new InputError(`Invalid variables: ${problems.map((problem) => problem.message).join('; ')}`, {
       fields: { problems },

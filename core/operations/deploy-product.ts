@@ -7,7 +7,7 @@ import type { ProductDeploymentState } from '../deployments/deployment-store.js'
 import { productStackName } from '../deployments/product-stack-name.js';
 import { ConflictError, DeploymentFailedError, InputError } from '../errors.js';
 import type { PlanEnvironment } from '../hooks/deploy-plan.js';
-import { resolveVariables, type VariableProblem } from '../manifests/validate-variables.js';
+import { checkRequestedVariables, resolveVariables, variablesOf, type VariableProblem } from '../manifests/validate-variables.js';
 import { toHostError } from '../to-host-error.js';
 import { installStack } from './install-stack.js';
 import type { OperationRunner } from './operation-runner.js';
@@ -47,9 +47,11 @@ function installable(existing: Deployment | null, productDeploymentId: string, s
 
 /** Resolves every stack's variables and deployment name; all variable problems are reported together. */
 function productStacks(request: DeployProductRequest, deploymentName: string, targets: readonly CatalogStack[], productName: string): ProductStack[] {
+  checkRequestedVariables(request.variables, targets);
   const problems: Array<VariableProblem & { stack: string }> = [];
   const values = targets.map((target) => {
-    const resolved = resolveVariables(target.variables, [request.variables]);
+    // A name any of the product's stacks uses may be sent; each stack takes the ones it uses.
+    const resolved = resolveVariables(target.variables, [variablesOf(target, request.variables)]);
     problems.push(...resolved.problems.map((problem) => ({ ...problem, stack: target.stack.name })));
     return resolved.values;
   });

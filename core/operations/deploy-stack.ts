@@ -29,7 +29,7 @@ export async function deployStack(runner: OperationRunner, request: DeployStackR
   const environment = await runner.environment(request.environmentId);
   const stackName = checkStackName(request.stackName, 'stackName');
   const target = findStack(findProductVersion(runner.catalog, request.productId, request.version), request.stackDefinitionName);
-  const variables = requireValidVariables(target.variables, [request.variables]);
+  const variables = requireValidVariables(target, request.variables);
   const deployed = await runner.locked(environment.id, stackName, `stack '${stackName}'`, async () => {
     const existing = await runner.records.findActive(environment.id, stackName);
     if (existing && existing.status !== 'Failed') {

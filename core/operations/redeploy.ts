@@ -1,9 +1,9 @@
 import type { Caller } from '../auth/caller.js';
-import { findProductVersion, findStack } from '../deployments/catalog-stack.js';
+import { findProductVersion, findStack, productStacks } from '../deployments/catalog-stack.js';
 import type { Deployment } from '../deployments/deployment.js';
 import type { ProductDeploymentState } from '../deployments/deployment-store.js';
 import { DeploymentFailedError, InputError, type HostError } from '../errors.js';
-import { requireValidVariables } from '../manifests/validate-variables.js';
+import { checkRequestedVariables, requireValidVariables, variablesOf } from '../manifests/validate-variables.js';
 import { toHostError } from '../to-host-error.js';
 import { failureAnswer, noDeployment, noProductDeployment, notRunning } from './operation-failure.js';
 import type { OperationResult, OperationRunner } from './operation-runner.js';
@@ -44,13 +44,21 @@ export interface RedeployResult {
 /**
  * Redeploys `current` (locked) with its stored version and `variables` merged over its stored
  * values: every image is pulled before anything stops, then the containers are replaced (same
- * deployment id and container names, new containers); the merged set is stored.
+ * deployment id and container names, new containers); the merged set is stored. For a product
+ * redeploy the names were checked against the whole product, so the stack takes only those it
+ * uses.
  * @throws InputError when it is not `Running` or a variable is invalid.
  */
-async function redeployLocked(runner: OperationRunner, current: Deployment, variables: Readonly<Record<string, string>>, caller: Caller): Promise<OperationResult> {
+async function redeployLocked(
+  runner: OperationRunner,
+  current: Deployment,
+  variables: Readonly<Record<string, string>>,
+  caller: Caller,
+  scope: 'stack' | 'product',
+): Promise<OperationResult> {
   if (current.status !== 'Running') throw notRunning(current.status);
   const target = findStack(findProductVersion(runner.catalog, current.productId, current.stackVersion), current.stackDefinitionName);
-  const merged = requireValidVariables(target.variables, [variables, current.variables]);
+  const merged = requireValidVariables(target, scope === 'product' ? variablesOf(target, variables) : variables, current.variables);
   return replaceContainers(runner, current, 'redeploy', target, merged, caller);
 }
 
@@ -77,6 +85,8 @@ async function redeployProduct(
     const wanted = target.stackDefinitionName?.toLowerCase();
     const chosen = wanted === undefined ? stacks : stacks.filter((stack) => stack.stackDefinitionName.toLowerCase() === wanted);
     if (chosen.length === 0) throw new InputError(`Stack '${target.stackDefinitionName}' not found in this product deployment.`, { code: 'STACK_NOT_FOUND' });
+    // A name any of the product's stacks uses may be sent; each stack takes the ones it uses.
+    checkRequestedVariables(variables, chosen.flatMap((stack) => productStacks(runner.catalog, stack.productId, stack.stackVersion)));
 
     await runner.records.setProductStatus(product.id, 'Redeploying', null);
     const failures: string[] = [];
@@ -84,7 +94,7 @@ async function redeployProduct(
       let failure: HostError | null;
       try {
         ({ failure } = await runner.lockedDeployment(environmentId, stack.stackName, () => noDeployment(stack.stackName, environmentId), (current) =>
-          redeployLocked(runner, current, variables, caller),
+          redeployLocked(runner, current, variables, caller, 'product'),
         ));
       } catch (err) {
         failure = toHostError(err);
@@ -107,7 +117,7 @@ async function redeployProduct(
 export async function redeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput, caller: Caller): Promise<RedeployResult> {
   if (target.kind === 'stack') {
     const { deployment, failure } = await runner.lockedDeployment(environmentId, target.stackName, () => noDeployment(target.stackName, environmentId), (current) =>
-      redeployLocked(runner, current, variables, caller),
+      redeployLocked(runner, current, variables, caller, 'stack'),
     );
     if (failure) throw failureAnswer(failure, { deploymentId: deployment.id, status: deployment.status });
     return {

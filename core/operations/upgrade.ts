@@ -57,7 +57,7 @@ export async function upgrade(runner: OperationRunner, input: UpgradeInput, call
     const product = checkUpgrade(runner, current, targetVersion);
     // A single-stack product's stack is named after the product, and a new version may rename it.
     const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
-    const merged = requireValidVariables(target.variables, [variables, current.variables]);
+    const merged = requireValidVariables(target, variables, current.variables);
 
     const upgraded = await replaceContainers(runner, current, 'upgrade', target, merged, caller);
     const fields = { deploymentId: current.id };

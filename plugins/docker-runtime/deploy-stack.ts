@@ -1,5 +1,6 @@
 import { DeploymentFailedError, errorMessage, type DeployContext, type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
 import { assertAllowedBinds } from './assert-allowed-binds.js';
+import { assertCreatable } from './assert-creatable.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { DockerEngine } from './docker-engine.js';
 import { removeDeploymentContainers, stopDeploymentContainers, type StopOptions } from './deployment-containers.js';
@@ -8,6 +9,7 @@ import { ensureStackResources } from './ensure-stack-resources.js';
 import { launchContainer, type LaunchedContainer } from './launch-container.js';
 import { pullImages, type PullPolicy } from './pull-images.js';
 import { removeUnusedNetworks } from './remove-unused-networks.js';
+import { settleStackVolumes } from './stack-volumes.js';
 import { runInitService } from './run-init-service.js';
 import { startOrder } from './start-order.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -18,15 +20,15 @@ export interface DeploySettings {
   readonly stopTimeoutSeconds: number;
   /** How long a service without a health check must be seen running to count as started. */
   readonly settleMs: number;
-  /** `undefined`: any host path. */
-  readonly allowedBindRoots: readonly string[] | undefined;
+  /** Host folders absolute bind sources must lie under. */
+  readonly allowedBindRoots: readonly string[];
 }
 
 /**
  * Makes the environment run exactly the plan's services (deploy, redeploy, upgrade, rollback).
- * Everything that can fail without side effects comes first: binds must stay in the allowed
- * roots, the engine must answer, every image is pulled and no container name may belong to
- * something else. Only then are the
+ * Everything that can fail without side effects comes first: the engine must be able to create
+ * every container as planned, binds must stay in the allowed folders, the engine must answer,
+ * every image is pulled, and no container name or volume may belong to something else. Only then are the
  * deployment's old containers replaced: init services run to completion, services start in
  * `dependsOn` order, and the deploy waits until each runs and is healthy. When starting fails,
  * the new containers are stopped (kept for their logs) and the failure names the service.
@@ -39,19 +41,21 @@ export async function deployStack(
   settings: DeploySettings,
 ): Promise<void> {
   const stop: StopOptions = { stopTimeoutSeconds: settings.stopTimeoutSeconds, progress: context.progress };
-  await assertAllowedBinds(plan, settings.allowedBindRoots);
+  assertCreatable(plan);
+  const checked = { ...plan, services: await assertAllowedBinds(plan, plan.services, settings.allowedBindRoots) };
   await engine.ping();
   await pullImages(engine, plan.services, { policy: settings.pull, deadline, progress: context.progress });
   await assertNoNameClashes(engine, plan);
+  const settled = await settleStackVolumes(engine, checked);
   deadline.check('Deploy stopped before replacing any container');
-  await ensureStackResources(engine, plan, context.progress);
+  await ensureStackResources(engine, settled, context.progress);
 
   // The point of no return: from here on the old containers are gone.
   await removeDeploymentContainers(engine, plan.deploymentId, stop);
   const planNetworks = new Set(plan.networks.filter((n) => !n.external).map((n) => n.name));
   await removeUnusedNetworks(engine, plan.deploymentId, planNetworks, context);
   try {
-    await startServices(engine, plan, context, deadline, settings.settleMs);
+    await startServices(engine, settled, context, deadline, settings);
   } catch (err) {
     try {
       await stopDeploymentContainers(engine, plan.deploymentId, stop);
@@ -82,11 +86,12 @@ async function startServices(
   plan: DeployPlan,
   context: DeployContext,
   deadline: DeployDeadline,
-  settleMs: number,
+  settings: DeploySettings,
 ): Promise<void> {
   const { progress } = context;
+  const launching = { progress, bindRoots: settings.allowedBindRoots };
   for (const init of startOrder(plan.services.filter((s) => s.lifecycle === 'init'))) {
-    await runInitService(engine, plan, init, deadline, progress);
+    await runInitService(engine, plan, init, deadline, launching);
   }
 
   const services = startOrder(plan.services.filter((s) => s.lifecycle === 'service'));
@@ -115,7 +120,7 @@ async function startServices(
         );
         if (failed.signal.aborted || upstream.includes(null)) return null;
         deadline.check(`Service '${service.name}' was not started`);
-        return reportingFailure(service, progress, () => launchContainer(engine, plan, service, progress));
+        return reportingFailure(service, progress, () => launchContainer(engine, plan, service, launching));
       })();
       launches.set(service.name, launched);
     }
@@ -132,7 +137,7 @@ async function startServices(
         if (container === null || failed.signal.aborted) return;
         progress({ service: service.name, step: 'wait', message: `Waiting for ${service.containerName} to run${service.healthCheck ? ' and be healthy' : ''}` });
         const state = await reportingFailure(service, progress, () =>
-          waitUntilReady(engine, service, container, deadline, { settleMs, cancel: failed.signal }),
+          waitUntilReady(engine, service, container, deadline, { settleMs: settings.settleMs, cancel: failed.signal }),
         );
         if (state) progress({ service: service.name, step: 'healthy', message: `${service.containerName} is ${state.health ? 'healthy' : 'running'}` });
       } catch (err) {

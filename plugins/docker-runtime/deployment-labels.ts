@@ -4,6 +4,9 @@
  */
 export const deploymentLabels = {
   deployment: 'rsgo.deployment',
+  /** Set by the host (in the plan's labels): the stack name and environment a deployment runs as. */
+  stack: 'rsgo.stack',
+  environment: 'rsgo.environment',
   service: 'rsgo.service',
   lifecycle: 'rsgo.lifecycle',
 } as const;

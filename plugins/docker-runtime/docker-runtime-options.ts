@@ -30,11 +30,11 @@ export const dockerRuntimeOptions = z.strictObject({
    */
   deployTimeoutSeconds: z.number().int().positive().optional(),
   /**
-   * Host folders a stack may bind-mount; a bind anywhere else fails the deploy before anything
-   * changes. Absent: any path (a manifest author can then mount `/` or the Docker socket).
-   * `[]`: no bind mounts at all, named volumes only.
+   * Host folders a stack may bind-mount by absolute path; any other absolute bind (`/`, the
+   * Docker socket) fails the deploy before anything changes. Empty by default: named volumes
+   * and sources inside the stack's own folder (`./data`) only.
    */
-  allowedBindRoots: z.array(z.string().refine(isAbsolute, 'must be an absolute path')).optional(),
+  allowedBindRoots: z.array(z.string().refine(isAbsolute, 'must be an absolute path')).default([]),
 });
 
 /** The validated options with defaults applied. */

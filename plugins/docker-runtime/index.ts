@@ -26,7 +26,7 @@ export default definePlugin({
         pull: ctx.options.pull,
         settleSeconds: ctx.options.settleSeconds,
         registries: ctx.options.registries.map((r) => r.host),
-        allowedBindRoots: ctx.options.allowedBindRoots ?? 'any path',
+        allowedBindRoots: ctx.options.allowedBindRoots,
       },
       'docker runtime ready',
     );

@@ -1,6 +1,7 @@
 import {
   DeploymentFailedError, UnavailableError, errorMessage, type DeployContext, type DeployPlan, type PlannedService,
 } from '../../core/plugin-api.js';
+import { assertAllowedBinds } from './assert-allowed-binds.js';
 import { containerSpec } from './container-spec.js';
 import { DockerEngineError, type DockerEngine } from './docker-engine.js';
 
@@ -10,17 +11,27 @@ export interface LaunchedContainer {
   readonly launchedAt: Date;
 }
 
+/** Where a launch reports, and the host folders absolute bind sources must lie under. */
+export interface LaunchOptions {
+  readonly progress: DeployContext['progress'];
+  readonly bindRoots: readonly string[];
+}
+
 /**
- * Creates and starts the container of one service. Engine refusals become deploy failures that
- * name the service; a host port that is taken is named as such.
+ * Creates and starts the container of one service. Its binds are checked again before the
+ * create and once more right before the start, when the engine resolves bind paths: the deploy's
+ * first check may lie minutes back (pulls), and a bind folder may have been swapped for a link
+ * meanwhile. Engine refusals become deploy failures that name the service; a host port that is
+ * taken is named as such.
  */
 export async function launchContainer(
   engine: DockerEngine,
   plan: DeployPlan,
-  service: PlannedService,
-  progress: DeployContext['progress'],
+  planned: PlannedService,
+  { progress, bindRoots }: LaunchOptions,
 ): Promise<LaunchedContainer> {
-  progress({ service: service.name, step: 'create', message: `Creating container ${service.containerName}` });
+  progress({ service: planned.name, step: 'create', message: `Creating container ${planned.containerName}` });
+  const [service = planned] = await assertAllowedBinds(plan, [planned], bindRoots);
   let id: string;
   try {
     id = await engine.createContainer(containerSpec(plan, service));
@@ -28,6 +39,7 @@ export async function launchContainer(
     throw serviceFailure(service, 'could not be created', err);
   }
   progress({ service: service.name, step: 'start', message: `Starting container ${service.containerName}` });
+  await assertAllowedBinds(plan, [service], bindRoots);
   const launchedAt = new Date();
   try {
     await engine.startContainer(id);

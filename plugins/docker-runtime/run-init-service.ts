@@ -1,8 +1,8 @@
-import { type DeployContext, type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
+import { type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
 import { containerFailure } from './container-failure.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { DockerEngine } from './docker-engine.js';
-import { launchContainer } from './launch-container.js';
+import { launchContainer, type LaunchOptions } from './launch-container.js';
 
 /**
  * Runs one `lifecycle: init` service to completion: it must exit 0 within its
@@ -14,10 +14,11 @@ export async function runInitService(
   plan: DeployPlan,
   service: PlannedService,
   deadline: DeployDeadline,
-  progress: DeployContext['progress'],
+  launching: LaunchOptions,
 ): Promise<void> {
+  const { progress } = launching;
   progress({ service: service.name, step: 'init', message: `Running init container ${service.containerName}` });
-  const { id } = await launchContainer(engine, plan, service, progress);
+  const { id } = await launchContainer(engine, plan, service, launching);
   const limit = deadline.within(service.initTimeoutSeconds * 1000);
   let exitCode: number;
   try {

@@ -67,7 +67,7 @@ volumes:
   });
   t.deepEqual(api?.mounts, [
     { type: 'volume', source: 'shop_data', target: '/var/lib/api', readOnly: false },
-    { type: 'bind', source: '/var/rsgo/stacks/shop/conf', target: '/etc/api', readOnly: true },
+    { type: 'bind', source: '/var/rsgo/stacks/shop/conf', target: '/etc/api', readOnly: true, stackFolder: '/var/rsgo/stacks/shop' },
     { type: 'bind', source: '/srv/logs', target: '/logs', readOnly: false },
   ]);
   t.deepEqual(api?.labels, { team: 'shop', ...hostLabels, 'rsgo.service': 'api', 'rsgo.lifecycle': 'service' });
@@ -111,6 +111,29 @@ volumes:
     ],
   );
   t.deepEqual(plan.services.map((s) => s.networks), [['shop_backend', 'shared'], ['shop_default']]);
+});
+
+test('volume names never collide: a stack name with _ gets it doubled, and the former name is kept to find old volumes', async (t) => {
+  const manifest = (volume: string) =>
+    stackOf(t, `metadata: { name: Shop, productVersion: "2.0.0" }\nservices:\n  db:\n    image: db\n    volumes: ["${volume}:/data"]\n`);
+  const shop = buildDeployPlan({ ...target, stackName: 'shop', operation: 'deploy', stack: await manifest('db_data'), variables: {}, bindRoot: '/x' });
+  const shopDb = buildDeployPlan({ ...target, stackName: 'shop_db', operation: 'deploy', stack: await manifest('data'), variables: {}, bindRoot: '/x' });
+  t.deepEqual(shop.volumes, [{ name: 'shop_db_data', external: false, labels: {} }]);
+  t.deepEqual(shopDb.volumes, [{ name: 'shop__db_data', external: false, labels: {}, formerName: 'shop_db_data' }]);
+  t.deepEqual(shopDb.services[0]?.mounts, [{ type: 'volume', source: 'shop__db_data', target: '/data', readOnly: false }]);
+});
+
+test("a relative bind source that leaves the stack's folder after substitution is refused", async (t) => {
+  const stack = await stackOf(t, `metadata: { name: Shop, productVersion: "2.0.0" }\nservices:\n  api:\n    image: api\n    volumes: ["\${DIR:-./data}:/data"]\n`);
+  const plan = (DIR: string) => buildDeployPlan({ ...target, operation: 'deploy', stack, variables: { DIR }, bindRoot: '/var/rsgo/stacks/shop' });
+  t.like(plan('./a/../b').services[0]?.mounts[0], { source: '/var/rsgo/stacks/shop/b', stackFolder: '/var/rsgo/stacks/shop' });
+  t.like(plan('.').services[0]?.mounts[0], { source: '/var/rsgo/stacks/shop' });
+  for (const DIR of ['..', '../shop-other', './a/../../..']) {
+    t.throws(() => plan(DIR), {
+      name: 'InputError',
+      message: `Bind mount not allowed: '${DIR}' leaves the stack's folder /var/rsgo/stacks/shop. Nothing was changed.`,
+    });
+  }
 });
 
 test('a malformed port after substitution is a 400 naming the binding', async (t) => {

@@ -3,6 +3,7 @@ import type { ServiceManifest } from '../../../core/manifests/manifest-model.js'
 import {
   maskVariables,
   referencedVariables,
+  servicesVariableNames,
   substituteServiceVariables,
   substituteVariables,
 } from '../../../core/manifests/substitute-variables.js';
@@ -108,6 +109,16 @@ test('Every free-text field of a service is substituted', (t) => {
     labels: { owner: 'shop' },
     healthCheck: { type: 'docker', test: ['CMD', 'curl', 'localhost:8080'], intervalMs: 1, timeoutMs: 1, retries: 1, startPeriodMs: 0 },
   });
+});
+
+test('servicesVariableNames lists every name any template field uses, fallbacks included', (t) => {
+  const base: ServiceManifest = {
+    name: 'w', image: 'x:${TAG}', containerName: null, ports: [], environment: { A: '${ENV_A}' }, volumes: ['${DATA_VOL:-${ROOT}/data}:/data'],
+    networks: ['${NOT_A_TEMPLATE}'], dependsOn: [], command: ['run', '${ARG}'], entrypoint: null, workingDir: null, user: '${UID}', restart: 'no',
+    labels: { team: '${TEAM}' }, lifecycle: 'service', initTimeoutSeconds: 1,
+    healthCheck: { type: 'http', port: 80, path: '/${HEALTH}', intervalMs: 1, timeoutMs: 1, retries: 1, startPeriodMs: 0 },
+  };
+  t.deepEqual([...servicesVariableNames([base, { ...base, image: '$${LITERAL}' }])].sort(), ['ARG', 'DATA_VOL', 'ENV_A', 'HEALTH', 'ROOT', 'TAG', 'TEAM', 'UID']);
 });
 
 test('An http health check path is substituted', (t) => {

@@ -5,10 +5,12 @@ import { ManifestReader } from '../../../core/manifests/manifest-reader.js';
 import { parseManifestYaml } from '../../../core/manifests/manifest-yaml.js';
 import { parseVariableDefinitions } from '../../../core/manifests/parse-variable-definitions.js';
 import {
+  checkRequestedVariables,
   maskPasswords,
   mergeVariableDefinitions,
   requireValidVariables,
   resolveVariables,
+  type StackVariables,
 } from '../../../core/manifests/validate-variables.js';
 
 /** Definitions parsed from a `variables:` YAML body, the way a manifest declares them. */
@@ -17,6 +19,12 @@ function defs(yaml: string): VariableDefinition[] {
   const parsed = parseVariableDefinitions(parseManifestYaml(yaml, 'vars.yaml'), [], reader);
   if (reader.sink.issues.length > 0) throw new Error(JSON.stringify(reader.sink.issues));
   return parsed;
+}
+
+/** A stack that declares `yaml`'s variables and uses `used` in its services. */
+function stackOf(yaml: string, used: readonly string[] = []): StackVariables {
+  const variables = defs(yaml);
+  return { variables, variableNames: new Set([...variables.map((def) => def.name), ...used]) };
 }
 
 function problemsFor(yaml: string, values: Record<string, string>): string[] {
@@ -118,7 +126,7 @@ test('Undeclared names from the layers are passed through', (t) => {
 });
 
 test('requireValidVariables throws an InputError listing every problem', (t) => {
-  const err = t.throws(() => requireValidVariables(defs('A: {}\nB: { type: Port }'), [{ B: 'x' }]), { instanceOf: InputError });
+  const err = t.throws(() => requireValidVariables(stackOf('A: {}\nB: { type: Port }'), { B: 'x' }), { instanceOf: InputError });
   t.deepEqual(err?.fields['problems'], [
     { name: 'A', message: 'A is required' },
     { name: 'B', message: 'B must be a port number from 1 to 65535' },
@@ -126,7 +134,31 @@ test('requireValidVariables throws an InputError listing every problem', (t) => 
 });
 
 test('requireValidVariables returns the values when all are valid', (t) => {
-  t.deepEqual(requireValidVariables(defs('A: { default: x }'), [{}]), { A: 'x' });
+  t.deepEqual(requireValidVariables(stackOf('A: { default: x }'), {}), { A: 'x' });
+});
+
+test('requireValidVariables takes the request over the stored values, and names the stack only uses', (t) => {
+  const stack = stackOf('A: { default: x }\nB: {}', ['DATA_VOL']);
+  t.deepEqual(requireValidVariables(stack, { B: 'new', DATA_VOL: './d' }, { B: 'old', GONE: 'kept' }), { A: 'x', B: 'new', DATA_VOL: './d', GONE: 'kept' });
+});
+
+test('a name the stack neither declares nor uses is refused, every one named, stored ones not', (t) => {
+  const stack = stackOf('A: {}', ['USED']);
+  const err = t.throws(() => requireValidVariables(stack, { A: 'a', NOPE: '1', USED: 'u', ALSO: '2' }, { STORED_ONLY: 'x' }), { instanceOf: InputError });
+  t.like(err, { code: 'VARIABLE_UNKNOWN', message: 'Unknown variables: NOPE, ALSO.', fields: { variables: ['NOPE', 'ALSO'] } });
+  t.throws(() => checkRequestedVariables({ B: '1' }, [stackOf('A: {}')]), { message: 'Unknown variables: B.' });
+  t.notThrows(() => checkRequestedVariables({ A: '1', B: '2' }, [stackOf('A: {}'), stackOf('B: {}')]), 'a product knows the names of all its stacks');
+});
+
+test('a value with a control character other than tab, LF and CR is refused naming the variable, not the value', (t) => {
+  const stack = stackOf('A: {}\nB: {}\nC: {}');
+  for (const bad of ['\u0000', 'x\u0001', '\u001f', '\u007f', '\u0085']) {
+    const err = t.throws(() => requireValidVariables(stack, { A: 'fine', B: bad }), { instanceOf: InputError });
+    t.like(err, { code: 'VARIABLE_INVALID', message: 'Variable values may not hold control characters other than tab, LF and CR: B.' });
+  }
+  t.deepEqual(requireValidVariables(stack, { A: 'a\tb', B: 'a\nb', C: 'c\r\n' }), { A: 'a\tb', B: 'a\nb', C: 'c\r\n' });
+  t.notThrows(() => requireValidVariables(stack, { A: 'x', B: 'y', C: 'z' }, { A: 'old\u0000' }), 'a request value replaces the stored one');
+  t.throws(() => requireValidVariables(stack, {}, { A: 'a', B: 'b', C: '\u0000' }), { code: 'VARIABLE_INVALID', message: /: C\.$/ }, 'stored values are checked too');
 });
 
 test('maskPasswords hides Password values and keeps the others', (t) => {

@@ -10,7 +10,8 @@ const images = testImages('deployments-product-redeploy');
 /**
  * Product `Acme` (com.example.acme) 3.1.0 with stacks `API` and `Worker`, deployed as
  * `acme<random>`. The worker's image tag is `${WORKER_TAG}` and it fails at start when
- * `WORKER_FAIL` is `yes`, so a test can make one stack's redeploy fail either way.
+ * `WORKER_FAIL` is `yes`, so a test can make one stack's redeploy fail either way. Only the
+ * worker uses `${WORKER_NOTE}`.
  */
 async function acmeHost(t: ExecutionContext) {
   const image = await images.push('app');
@@ -34,7 +35,7 @@ stacks:
       worker:
         image: ${repository}:\${WORKER_TAG}
         command: ${idleCommand('test "$WORKER_FAIL" != yes')}
-        environment: { WORKER_FAIL: "\${WORKER_FAIL}" }
+        environment: { WORKER_FAIL: "\${WORKER_FAIL}", NOTE: "\${WORKER_NOTE:-none}" }
 `,
     },
   });
@@ -93,6 +94,26 @@ test.serial('a product redeploy of one stack, named in any case, leaves the othe
   const unknown = await redeploy(host, key, { productId: 'com.example.acme', stackDefinitionName: 'Billing' });
   t.is(unknown.status, 400);
   t.is(unknown.body['message'], "Stack 'Billing' not found in this product deployment.");
+});
+
+test.serial('a product redeploy accepts a name one of its stacks uses, gives it to that stack only, and refuses unknown names', async (t) => {
+  const { host, name, key, productDeploymentId } = await acmeHost(t);
+  const before = await ids(name);
+  const deployments = async () => (await host.admin('GET', '/api/deployments')).body['deployments'] as Array<Record<string, unknown>>;
+  const historyBefore = (await product(host, productDeploymentId))['stacks'];
+
+  const refused = await redeploy(host, key, { productId: 'com.example.acme', variables: { WORKER_NOTE: 'hi', NOPE: 'x' } });
+  t.is(refused.status, 400, refused.text);
+  t.like(refused.body, { code: 'VARIABLE_UNKNOWN', message: 'Unknown variables: NOPE.' });
+  t.deepEqual(await ids(name), before);
+  t.like(await product(host, productDeploymentId), { status: 'Running', stacks: historyBefore });
+
+  const res = await redeploy(host, key, { productId: 'com.example.acme', variables: { WORKER_NOTE: 'hi' } });
+  t.is(res.status, 200, res.text);
+  t.is(await docker('exec', `${name}-worker_worker`, 'sh', '-c', 'echo $NOTE'), 'hi');
+  const stored = Object.fromEntries((await deployments()).map((d) => [d['stackName'], d['variables']]));
+  t.like(stored[`${name}-worker`], { WORKER_NOTE: 'hi' });
+  t.false('WORKER_NOTE' in (stored[`${name}-api`] as Record<string, string>), 'the API stack does not use it');
 });
 
 test.serial('a stack whose image cannot be pulled is reported while the others are redeployed; the product keeps running', async (t) => {

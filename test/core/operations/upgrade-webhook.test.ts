@@ -22,7 +22,7 @@ ${extra.variables ?? ''}services:
 }
 
 /**
- * Versions 1.0.0, 1.2.0, 1.10.0 (adds COLOR, default blue) and 2.0.0 (exits at start), plus
+ * Versions 1.0.0, 1.2.0, 1.10.0 (adds COLOR, default blue, and EXTRA) and 2.0.0 (exits at start), plus
  * 3.0.0 (an image that was never pushed); stack `web-<random>` deployed at 1.0.0.
  */
 async function upgradeHost(t: ExecutionContext) {
@@ -32,7 +32,10 @@ async function upgradeHost(t: ExecutionContext) {
     manifests: {
       'web-1.0.0.yaml': webVersion('1.0.0', v1.ref),
       'web-1.2.0.yaml': webVersion('1.2.0', v1.ref),
-      'web-1.10.0.yaml': webVersion('1.10.0', v110.ref, { variables: '  COLOR: { default: blue }\n', environment: ', COLOR: "${COLOR}"' }),
+      'web-1.10.0.yaml': webVersion('1.10.0', v110.ref, {
+        variables: '  COLOR: { default: blue }\n  EXTRA: { default: "" }\n',
+        environment: ', COLOR: "${COLOR}", EXTRA: "${EXTRA}"',
+      }),
       'web-2.0.0.yaml': webVersion('2.0.0', v110.ref, { command: JSON.stringify(['sh', '-c', 'echo "schema too new" >&2; exit 3']) }),
       'web-3.0.0.yaml': webVersion('3.0.0', images.unpushed('app')),
     },

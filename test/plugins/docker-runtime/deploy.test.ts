@@ -24,13 +24,14 @@ interface ContainerInspect {
 }
 
 test('deploys a service with every field of the plan, labelled, on its own network and volume', async (t) => {
-  const runtime = await startDockerRuntime(t);
   const image = await images.push('app');
   const [tcpPort, udpPort] = [await freePort(), await freePort()];
   const hostFolder = await mkdtemp(join(tmpdir(), 'rsgo-bind-'));
   t.teardown(() => rm(hostFolder, { recursive: true, force: true }));
   await chmod(hostFolder, 0o755); // the service runs as nobody
   await writeFile(join(hostFolder, 'settings.txt'), 'from the host\n');
+  // Absolute binds need an allowed root; the default allows none.
+  const runtime = await startDockerRuntime(t, { allowedBindRoots: [hostFolder] });
 
   const stack = uniqueStackName();
   const plan = testPlan({
