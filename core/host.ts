@@ -38,7 +38,7 @@ import type { PluginDefinition } from './plugin-host/define-plugin.js';
 import { loadPlugins, type PluginSet } from './plugin-host/plugin-loader.js';
 import { pluginRoutes } from './http/routes/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
-import { hookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
+import { webhookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from './triggers/webhook-handlers.js';
 import { webhookRoutes } from './triggers/webhook-routes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -104,7 +104,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
-    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, hookPermissions);
+    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, webhookPermissions);
     plugins = await loadPlugins({
       entries: config.plugins,
       builtins: options.builtins,
@@ -146,7 +146,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
       healthRoutes(store),
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
-      apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
+      apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
       auditRoutes(hooks, audit),

@@ -7,7 +7,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import { createHost, type Host } from '../host.js';
 import { createLogger } from '../logger.js';
 import type { PluginDefinition } from '../plugin-host/define-plugin.js';
-import { hookPermissions } from '../triggers/webhook-endpoints.js';
+import { webhookPermissions } from '../triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from '../triggers/webhook-handlers.js';
 import { httpExchange } from './http-exchange.js';
 
@@ -122,7 +122,7 @@ export async function startTestHost(
       if (res.status !== 200 || typeof res.body['token'] !== 'string') throw new Error(`sign-in failed with ${res.status}: ${res.text}`);
       return res.body['token'];
     },
-    async createApiKey(permissions = hookPermissions) {
+    async createApiKey(permissions = webhookPermissions) {
       const token = await testHost.signIn();
       const name = `test-key-${randomBytes(6).toString('hex')}`;
       const res = await testHost.request('POST', '/api/api-keys', { token, body: { name, permissions } });

@@ -82,4 +82,4 @@ const syncSources: WebhookEndpoint = {
 export const webhookEndpoints: readonly WebhookEndpoint[] = [redeploy, upgrade, syncSources];
 
 /** The permissions an API key may hold: exactly those of the served webhooks. */
-export const hookPermissions: readonly string[] = webhookEndpoints.map((endpoint) => endpoint.permission);
+export const webhookPermissions: readonly string[] = webhookEndpoints.map((endpoint) => endpoint.permission);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hookPermissions } from '../../core/triggers/webhook-endpoints.js';
+import { webhookPermissions } from '../../core/triggers/webhook-endpoints.js';
 import { createKey, useAuthHost, type AuthTestHost } from '../support/api-keys.js';
 import { servedRoutes, type ServedRoute } from '../support/served-routes.js';
 
@@ -77,7 +77,7 @@ async function fuzzHost(t: ExecutionContext): Promise<FuzzHost> {
     pluginOptions: { maxFailures: 1_000_000 },
     config: { auth: { loginBrake: { maxFailures: 1_000_000, windowSeconds: 1, lockoutSeconds: 1 } } },
   });
-  const key = await createKey(t, auth, { name: 'fuzz', permissions: [...hookPermissions] });
+  const key = await createKey(t, auth, { name: 'fuzz', permissions: [...webhookPermissions] });
   const routes = servedRoutes(auth.host.host.app);
   return { auth, apiKey: key.fullKey, routes };
 }

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { randomUUID } from 'node:crypto';
 import { emptyWebhookHandlers } from '../../support/empty-webhook-handlers.js';
 import type { RedeployInput, UpgradeInput, WebhookHandlers } from '../../../core/triggers/webhook-handlers.js';
-import { hookPermissions, webhookEndpoints } from '../../../core/triggers/webhook-endpoints.js';
+import { webhookPermissions, webhookEndpoints } from '../../../core/triggers/webhook-endpoints.js';
 import { assertInvalidKey, createKey, defaultEnvironmentId, useAuthHost, type AuthTestHost } from '../../support/api-keys.js';
 import { databaseEngines, type DatabaseEngine } from '../../support/databases.js';
 
@@ -24,8 +24,8 @@ async function setup(t: ExecutionContext, engine: DatabaseEngine) {
   const environmentA = await defaultEnvironmentId(auth);
   const created = await auth.host.request('POST', '/api/environments', { token: auth.token, body: { name: 'staging' } });
   const environmentB = String((created.body['environment'] as { id: string }).id);
-  const allHooks = await createKey(t, auth, { name: 'all', permissions: [...hookPermissions] });
-  const scopedToA = await createKey(t, auth, { name: 'scoped', permissions: [...hookPermissions], environmentId: environmentA });
+  const allHooks = await createKey(t, auth, { name: 'all', permissions: [...webhookPermissions] });
+  const scopedToA = await createKey(t, auth, { name: 'scoped', permissions: [...webhookPermissions], environmentId: environmentA });
   const hook = (name: string, apiKey: string | undefined, body?: unknown) =>
     auth.host.request('POST', `/api/hooks/${name}`, { ...(apiKey === undefined ? {} : { apiKey }), ...(body === undefined ? {} : { body }) });
   return { auth, calls, environmentA, environmentB, allHooks, scopedToA, hook };
@@ -34,7 +34,7 @@ async function setup(t: ExecutionContext, engine: DatabaseEngine) {
 const noDeployment = (stack: string, environmentId: string) => `No deployment found for stack '${stack}' in environment '${environmentId}'.`;
 
 test('the hook permissions a key may hold are those of the served endpoints', (t) => {
-  t.deepEqual(hookPermissions, ['Hooks.Redeploy', 'Hooks.Upgrade', 'Hooks.SyncSources']);
+  t.deepEqual(webhookPermissions, ['Hooks.Redeploy', 'Hooks.Upgrade', 'Hooks.SyncSources']);
   t.deepEqual(webhookEndpoints.map((e) => e.path), ['/api/hooks/redeploy', '/api/hooks/upgrade', '/api/hooks/sync-sources']);
 });
 
