@@ -134,7 +134,7 @@ export function substituteServiceVariables(service: ServiceManifest, values: Rea
   const sub = (text: string): string => substituteVariables(text, values);
   return {
     ...service,
-    image: sub(service.image),
+    image: service.image === null ? null : sub(service.image),
     containerName: service.containerName === null ? null : sub(service.containerName),
     ports: service.ports.map(sub),
     environment: substituteRecord(service.environment, values),

@@ -6,17 +6,8 @@ import { parsePortBinding } from '../catalog/port-binding.js';
 import { substituteServiceVariables } from '../catalog/substitute-variables.js';
 import { parseVolumeMount } from '../catalog/volume-mount.js';
 import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../deploy/deploy-plan.js';
-
-/** The labels the host puts on everything it creates; it finds its containers by them. */
-export const hostLabels = {
-  stack: 'rsgo.stack',
-  service: 'rsgo.service',
-  deployment: 'rsgo.deployment',
-  environment: 'rsgo.environment',
-  product: 'rsgo.product',
-  version: 'rsgo.version',
-  lifecycle: 'rsgo.lifecycle',
-} as const;
+import { InputError } from '../errors.js';
+import { hostLabels } from './host-labels.js';
 
 /** Who and where a plan is for, independent of what it runs. */
 export interface PlanTarget {
@@ -79,11 +70,11 @@ function plannedHealthCheck(check: HealthCheckManifest | null): HealthCheck | nu
  * names them, volumes and networks `<stackName>_<name>` unless external, a
  * `<stackName>_default` network for services that name none, and the host's `rsgo.*` labels
  * on the plan and on every service.
- * @throws InputError when a substituted port or volume entry is malformed.
+ * @throws InputError when a service has no image, or a substituted port or volume entry is malformed.
  */
 export function buildDeployPlan(input: StackPlanInput): DeployPlan {
   const { stackName, stack } = input;
-  const labels = planLabels(input);
+  const labels = { ...planLabels(input), [hostLabels.stackDefinition]: stack.name };
   const defaultNetwork = `${stackName}_default`;
   const networkNames = new Map(stack.networks.map((n) => [n.name, n.external ? n.name : `${stackName}_${n.name}`]));
   const volumes = new Map<string, PlannedResource>(
@@ -107,6 +98,8 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
 
   const planService = (manifest: ServiceManifest): PlannedService => {
     const service = substituteServiceVariables(manifest, input.variables);
+    // Planning changes nothing yet, so a deploy of such a stack is refused before anything changes.
+    if (service.image === null) throw new InputError(`Service '${service.name}' has no image.`, { code: 'SERVICE_WITHOUT_IMAGE' });
     const networks = service.networks.map((name) => networkNames.get(name) ?? `${stackName}_${name}`);
     if (networks.length === 0) {
       usesDefaultNetwork = true;
@@ -129,7 +122,13 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
       user: service.user,
       restart: service.restart,
       // The host's labels win over the manifest's: they are how the host finds its containers.
-      labels: { ...service.labels, ...labels, [hostLabels.service]: service.name, [hostLabels.lifecycle]: service.lifecycle },
+      labels: {
+        ...service.labels,
+        ...labels,
+        [hostLabels.service]: service.name,
+        [hostLabels.context]: service.name,
+        [hostLabels.lifecycle]: service.lifecycle,
+      },
       healthCheck: plannedHealthCheck(service.healthCheck),
     };
   };

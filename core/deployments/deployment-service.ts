@@ -22,6 +22,7 @@ import { DeploymentProgress, type OperationProgress } from './deployment-progres
 import { DeploymentStore, type CommittedChange } from './deployment-store.js';
 import { PlanExecutor, serviceRecords } from './plan-executor.js';
 import { productStackName } from './product-stack-name.js';
+import { productStackOrder } from './product-stack-order.js';
 import { interruptedOperation, reconcileDeployment, sameContainers } from './reconcile-deployment.js';
 import { StackLocks } from './stack-locks.js';
 
@@ -237,7 +238,7 @@ export class DeploymentService {
   }
 
   /**
-   * Deploys every stack of a product in manifest order, as deployments named
+   * Deploys every stack of a product (in manifest order, each after the stacks it depends on), as deployments named
    * `<deploymentName>-<stack>`. Variables of all stacks are validated before anything starts;
    * a stack that fails does not stop the others, and the answer says which failed.
    */
@@ -246,7 +247,7 @@ export class DeploymentService {
     const deploymentName = request.deploymentName.trim();
     if (productStackName(deploymentName, 'x') === 'x') throw new InputError('deploymentName must contain a letter or digit.');
     const product = findProductVersion(this.#catalog, request.productId, request.version);
-    const stacks = product.manifest.stacks.map((stack) => catalogStack(product, stack));
+    const stacks = productStackOrder(product.manifest.stacks).map((stack) => catalogStack(product, stack));
 
     const problems: Array<VariableProblem & { stack: string }> = [];
     const values = stacks.map((target) => {

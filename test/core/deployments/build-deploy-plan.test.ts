@@ -49,7 +49,7 @@ volumes:
   );
   const plan = buildDeployPlan({ ...target, operation: 'deploy', stack, variables: { TAG: '7', PORT: '9000', USER: 'app' }, bindRoot: '/var/rsgo/stacks/shop' });
 
-  t.deepEqual(plan.labels, hostLabels);
+  t.deepEqual(plan.labels, { ...hostLabels, 'rsgo.stack.name': 'Shop' });
   t.deepEqual(plan.networks, [{ name: 'shop_default', external: false, labels: {} }]);
   t.deepEqual(plan.volumes, [{ name: 'shop_data', external: false, labels: {} }]);
   const [api, db] = plan.services;
@@ -70,7 +70,14 @@ volumes:
     { type: 'bind', source: '/var/rsgo/stacks/shop/conf', target: '/etc/api', readOnly: true },
     { type: 'bind', source: '/srv/logs', target: '/logs', readOnly: false },
   ]);
-  t.deepEqual(api?.labels, { team: 'shop', ...hostLabels, 'rsgo.service': 'api', 'rsgo.lifecycle': 'service' });
+  t.deepEqual(api?.labels, {
+    team: 'shop',
+    ...hostLabels,
+    'rsgo.stack.name': 'Shop',
+    'rsgo.service': 'api',
+    'rsgo.context': 'api',
+    'rsgo.lifecycle': 'service',
+  });
   t.like(db, { containerName: 'shop-database', image: 'postgres:latest', lifecycle: 'init', labels: { 'rsgo.lifecycle': 'init' } });
   t.deepEqual(db?.healthCheck, { type: 'docker', test: ['NONE'], intervalMs: 0, timeoutMs: 0, retries: 0, startPeriodMs: 0 });
 });
