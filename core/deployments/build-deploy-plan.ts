@@ -18,6 +18,8 @@ export interface PlanTarget {
   /** The product's groupId. */
   readonly productId: string;
   readonly version: string;
+  /** The network of the product deployment the stack belongs to; null or absent for none. */
+  readonly productNetwork?: string | null;
 }
 
 /** A plan that makes the environment run `stack` with `variables`. */
@@ -54,6 +56,7 @@ export function teardownPlan(operation: 'remove' | 'inspect', target: PlanTarget
     volumes: [],
     networks: [],
     removeVolumes,
+    productNetwork: target.productNetwork ?? null,
   };
 }
 
@@ -149,5 +152,6 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
     volumes: [...volumes.values()],
     networks,
     removeVolumes: false,
+    productNetwork: input.productNetwork ?? null,
   };
 }

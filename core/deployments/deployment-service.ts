@@ -21,6 +21,7 @@ import {
 import { DeploymentProgress, type OperationProgress } from './deployment-progress.js';
 import { DeploymentStore, type CommittedChange } from './deployment-store.js';
 import { PlanExecutor, serviceRecords } from './plan-executor.js';
+import { productNetworkName } from './product-network-name.js';
 import { productStackName } from './product-stack-name.js';
 import { productStackOrder } from './product-stack-order.js';
 import { interruptedOperation, reconcileDeployment, sameContainers } from './reconcile-deployment.js';
@@ -224,7 +225,8 @@ export class DeploymentService {
         throw new ConflictError(`Stack '${stackName}' already exists in environment '${environment.id}'.`, { code: 'STACK_EXISTS' });
       }
       const id = existing?.id ?? randomUUID();
-      const plan = this.#stackPlan('deploy', { id, environment, stackName }, target, variables);
+      const productNetwork = await this.#productNetwork(existing?.productDeploymentId ?? null);
+      const plan = this.#stackPlan('deploy', { id, environment, stackName, productNetwork }, target, variables);
       const { deployment, failure } = await this.#install(
         { existing, id, plan, target, variables, productDeploymentId: existing?.productDeploymentId ?? null, stackOrder: null },
         caller,
@@ -282,7 +284,8 @@ export class DeploymentService {
         }
         const id = existing?.id ?? randomUUID();
         const variables = values[index] ?? {};
-        const plan = this.#stackPlan('deploy', { id, environment, stackName }, target, variables);
+        const at = { id, environment, stackName, productNetwork: productNetworkName(deploymentName) };
+        const plan = this.#stackPlan('deploy', at, target, variables);
         installations.push({ existing, id, plan, target, variables, productDeploymentId, stackOrder: index });
       }
 
@@ -508,7 +511,8 @@ export class DeploymentService {
     rollback: { from: string; previousVersion: string | null } | null = null,
   ): Promise<OperationResult> {
     const environment = await this.#environments.planEnvironment(current.environmentId);
-    const plan = this.#stackPlan(operation, { id: current.id, environment, stackName: current.stackName }, target, variables);
+    const productNetwork = await this.#productNetwork(current.productDeploymentId);
+    const plan = this.#stackPlan(operation, { id: current.id, environment, stackName: current.stackName, productNetwork }, target, variables);
     const commit: CommittedChange = {
       stackId: target.stackId,
       version: target.product.version,
@@ -605,7 +609,7 @@ export class DeploymentService {
       const current = await this.get(id);
       if (current.status === 'Removed') throw new ConflictError(`Deployment '${id}' is already removed.`, { code: 'ALREADY_REMOVED' });
       const environment = await this.#environments.planEnvironment(current.environmentId);
-      const target = deploymentTarget(current, environment);
+      const target = { ...deploymentTarget(current, environment), productNetwork: await this.#productNetwork(current.productDeploymentId) };
       const entry = await this.#store.startOperation(id, {
         operation: 'remove',
         status: current.status,
@@ -765,9 +769,16 @@ export class DeploymentService {
     return this.#environments.planEnvironment(environment.id);
   }
 
+  /** The network of a product deployment, for the plans of its stacks; null for a stack on its own. */
+  async #productNetwork(productDeploymentId: string | null): Promise<string | null> {
+    if (productDeploymentId === null) return null;
+    const product = await this.#store.getProduct(productDeploymentId);
+    return product === null ? null : productNetworkName(product.deploymentName);
+  }
+
   #stackPlan(
     operation: 'deploy' | 'redeploy' | 'upgrade' | 'rollback',
-    at: { id: string; environment: PlanEnvironment; stackName: string },
+    at: { id: string; environment: PlanEnvironment; stackName: string; productNetwork: string | null },
     target: CatalogStack,
     variables: Readonly<Record<string, string>>,
   ): DeployPlan {
@@ -781,6 +792,7 @@ export class DeploymentService {
       stack: target.stack,
       variables,
       bindRoot: join(this.#dataDir, 'stacks', at.stackName),
+      productNetwork: at.productNetwork,
     });
   }
 }
