@@ -3,54 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { createKey } from '../../support/api-keys.js';
 import { docker, dockerInspect } from '../../support/docker-cli.js';
 import { idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
+import { readyStackGoShapedCatalog, shapedCatalogWarnings } from '../../support/ready-stack-go-shaped-catalog.js';
 import { testImages } from '../../support/test-images.js';
 
 const images = testImages('deployments-existing-catalogs');
 
-/**
- * Catalog shapes written for ReadyStackGo. `Ledger` is a folder product: its `Business` stack
- * (written first) calls `cachedata` and `eventstore` of its `Infra` stack (an include) by
- * service name and names one of them in compose-style depends_on; it carries ReadyStackGo's
- * `maintenance:` and `edge:` blocks and `rsgo.*` labels. `Ping` is another product. `Builder`
- * has a service with only `build:`.
- */
+/** The catalog with services that serve their image's variant on port 8080 (or idle). */
 async function catalog(): Promise<Record<string, string>> {
   const cache = await images.push('app', { variant: 'cache-answer' });
   const events = await images.push('events', { variant: 'events-answer' });
-  const serve = idleCommand('httpd -p 8080 -h /www');
-  return {
-    'ledger/stack.yaml': `metadata: { name: Ledger, productId: com.example.ledger, productVersion: "1.0.0" }
-maintenance:
-  observer: { type: http, url: "http://status.example/ledger" }
-edge:
-  enabled: false
-stacks:
-  business:
-    metadata: { name: Business }
-    services:
-      api:
-        image: ${cache.ref}
-        command: ${idleCommand()}
-        depends_on: [cachedata]
-        labels: { rsgo.role: api, rsgo.redeploy: ignore }
-  infra:
-    include: infra.yaml
-`,
-    'ledger/infra.yaml': `metadata: { name: Infra }
-services:
-  cachedata: { image: ${cache.ref}, command: ${serve} }
-  eventstore: { image: ${events.ref}, command: ${serve} }
-`,
-    'ping.yaml': `metadata: { name: Ping, productId: com.example.ping, productVersion: "1.0.0" }
-services:
-  probe: { image: ${cache.ref}, command: ${idleCommand()} }
-`,
-    'builder.yaml': `metadata: { name: Builder, productId: com.example.builder, productVersion: "1.0.0" }
-services:
-  web: { image: ${cache.ref}, command: ${idleCommand()} }
-  compiler: { build: ./compiler }
-`,
-  };
+  return readyStackGoShapedCatalog({ cache: cache.ref, events: events.ref, serve: idleCommand('httpd -p 8080 -h /www'), idle: idleCommand() });
 }
 
 async function deployProduct(t: ExecutionContext, host: DeployTestHost, productId: string): Promise<{ name: string; body: Record<string, unknown> }> {
@@ -81,22 +43,7 @@ test.serial('the sync answer reports what a ReadyStackGo catalog carries that th
 
   t.is(res.status, 200, res.text);
   t.like(res.body, { success: true, stacksLoaded: 3 });
-  t.deepEqual(res.body['warnings'], [
-    {
-      source: 'stacks',
-      file: 'builder.yaml',
-      message:
-        'services.compiler.build: not supported: the service has no image, so its stack cannot be deployed until it names one (build it and push it to a registry)',
-    },
-    { source: 'stacks', file: 'ledger/stack.yaml', message: "maintenance: ReadyStackGo's maintenance mode (observer, setter) is not supported; ignored" },
-    { source: 'stacks', file: 'ledger/stack.yaml', message: "edge: ReadyStackGo's edge maintenance proxy is not supported; ignored" },
-    {
-      source: 'stacks',
-      file: 'ledger/stack.yaml',
-      message:
-        'stacks.business.services.api.depends_on[0]: "cachedata" is a service of stack "Infra": that stack is deployed first; this service does not wait for it to be ready',
-    },
-  ]);
+  t.deepEqual(res.body['warnings'], shapedCatalogWarnings.map((warning) => ({ source: 'stacks', ...warning })));
 });
 
 test.serial("a product's stacks reach each other by service name on the product network; another product cannot", async (t) => {
