@@ -21,7 +21,7 @@ import {
 import { parseVariableDefinitions } from './parse-variable-definitions.js';
 import { normaliseVersion } from './product-version.js';
 import { mergeVariableDefinitions } from './validate-variables.js';
-import { warnUnknownKeys } from './warn-unknown-keys.js';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 
 /**
  * How the file was found: a file with `metadata.productVersion`, a folder's `stack.yaml`, or a

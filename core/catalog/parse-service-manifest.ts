@@ -2,7 +2,7 @@
  * One entry of `services:`. Our camelCase spellings and compose's snake_case ones are both
  * accepted, because most users arrive with a compose file.
  */
-import { reservedLabelKeys } from '../deployments/host-labels.js';
+import { reservedLabelKeys } from '../manifests/host-labels.js';
 import { InputError } from '../errors.js';
 import { splitCommandLine } from './command-line.js';
 import type { ManifestPath } from './manifest-error.js';
@@ -18,7 +18,7 @@ import { parseHealthCheck } from './parse-health-check.js';
 import { checkPortSyntax } from './port-binding.js';
 import { maskVariables } from './substitute-variables.js';
 import { checkVolumeSyntax, isBindSource } from './volume-mount.js';
-import { warnUnknownKeys } from './warn-unknown-keys.js';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 
 /** A parsed service and the key its `dependsOn` was spelled with, for messages about it. */
 export interface ParsedService {

@@ -7,7 +7,7 @@ import { substituteServiceVariables } from '../catalog/substitute-variables.js';
 import { parseVolumeMount } from '../catalog/volume-mount.js';
 import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../deploy/deploy-plan.js';
 import { InputError } from '../errors.js';
-import { hostLabels } from './host-labels.js';
+import { hostLabels } from '../manifests/host-labels.js';
 
 /** Who and where a plan is for, independent of what it runs. */
 export interface PlanTarget {

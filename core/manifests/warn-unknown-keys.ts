@@ -1,5 +1,5 @@
-import type { ManifestPath } from './manifest-error.js';
-import type { ManifestMapping, ManifestReader } from './manifest-reader.js';
+import type { ManifestPath } from '../catalog/manifest-error.js';
+import type { ManifestMapping, ManifestReader } from '../catalog/manifest-reader.js';
 
 /** ReadyStackGo features a catalog may still carry, and what becomes of them here. */
 const READYSTACKGO_FEATURES: Readonly<Record<string, string>> = {
