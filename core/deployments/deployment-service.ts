@@ -240,9 +240,10 @@ export class DeploymentService {
   }
 
   /**
-   * Deploys every stack of a product (in manifest order, each after the stacks it depends on), as deployments named
-   * `<deploymentName>-<stack>`. Variables of all stacks are validated before anything starts;
-   * a stack that fails does not stop the others, and the answer says which failed.
+   * Deploys every stack of a product in manifest order (each after the stacks it depends on),
+   * as deployments named `<deploymentName>-<stack>` on the product's network. Variables of all
+   * stacks are validated before anything starts; a stack that fails does not stop the others,
+   * and the answer says which failed.
    */
   async deployProduct(request: DeployProductRequest, caller: Caller): Promise<ProductDeploymentState> {
     const environment = await this.#environment(request.environmentId);
