@@ -180,7 +180,8 @@ async function parseStackEntry(key: string, value: unknown, ctx: StackEntryConte
  * Resolves each stack's dependencies on services it does not hold: one of another stack of the
  * product orders the stacks (with a warning, since the service itself does not wait for it);
  * anything else is an unknown service. Stacks that depend on each other in a cycle deploy in
- * the order written.
+ * the order written. A service name used by two stacks is reported: the product network cannot
+ * tell them apart.
  */
 function linkStacks(parsed: readonly ParsedStack[], reader: ManifestReader): StackManifest[] {
   const stacks = parsed.map(({ stack, foreignDependencies }) => {
@@ -201,6 +202,15 @@ function linkStacks(parsed: readonly ParsedStack[], reader: ManifestReader): Sta
   });
   const cycle = findDependencyCycle(stacks);
   if (cycle !== null) reader.warn(['stacks'], `stacks depend on each other in a cycle (${cycle.join(' -> ')}); they are deployed in the order written`);
+  // Every container is on the product network under its service name, so a name twice is ambiguous there.
+  const stackOfService = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const service of stack.services) {
+      const other = stackOfService.get(service.name);
+      if (other === undefined) stackOfService.set(service.name, stack.name);
+      else reader.warn(['stacks'], `service ${JSON.stringify(service.name)} is in stacks ${JSON.stringify(other)} and ${JSON.stringify(stack.name)}: on the product network its name reaches either`);
+    }
+  }
   return stacks;
 }
 

@@ -154,3 +154,19 @@ stacks:
   );
   t.is(result.warnings.at(-1)?.message, 'stacks: stacks depend on each other in a cycle (a -> b -> a); they are deployed in the order written');
 });
+
+test('a service name used by two stacks of a product is reported: the product network cannot tell them apart', async (t) => {
+  const result = await load(t, {
+    'twins.yaml': `metadata: { name: Twins, productVersion: "1.0.0" }
+stacks:
+  blue:
+    services: { db: { image: x }, web: { image: x } }
+  green:
+    services: { db: { image: x } }
+`,
+  });
+  t.is(only(result).stacks.length, 2);
+  t.deepEqual(result.warnings, [
+    { file: 'twins.yaml', message: 'stacks: service "db" is in stacks "blue" and "green": on the product network its name reaches either' },
+  ]);
+});
