@@ -188,7 +188,7 @@ const invalid: InvalidCase[] = [
   {
     title: 'Two stacks with the same name are rejected',
     manifest: product(
-      'stacks:\n  a:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n  b:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n',
+      'stacks:\n  a:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n  b:\n    metadata: { name: Web }\n    services: { api: { image: x } }\n',
     ),
     message: 'stacks.b: stack name "Web" is also used by stacks.a',
   },
