@@ -3,6 +3,7 @@
  * `include:`). Includes are resolved inside the source root and checked for cycles.
  */
 import { posix } from 'node:path';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 import { findDependencyCycle } from './dependency-order.js';
 import { resolveIncludePath } from './include-path.js';
 import type { ManifestIssue, ManifestPath } from './manifest-error.js';
@@ -21,7 +22,6 @@ import {
 import { parseVariableDefinitions } from './parse-variable-definitions.js';
 import { normaliseVersion } from './product-version.js';
 import { mergeVariableDefinitions } from './validate-variables.js';
-import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 
 /**
  * How the file was found: a file with `metadata.productVersion`, a folder's `stack.yaml`, or a

@@ -4,6 +4,7 @@
  */
 import { reservedLabelKeys } from '../manifests/host-labels.js';
 import { InputError } from '../errors.js';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 import { splitCommandLine } from './command-line.js';
 import type { ManifestPath } from './manifest-error.js';
 import {
@@ -18,7 +19,6 @@ import { parseHealthCheck } from './parse-health-check.js';
 import { checkPortSyntax } from './port-binding.js';
 import { maskVariables } from './substitute-variables.js';
 import { checkVolumeSyntax, isBindSource } from './volume-mount.js';
-import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 
 /** A parsed service and the key its `dependsOn` was spelled with, for messages about it. */
 export interface ParsedService {
