@@ -2,8 +2,8 @@
  * One entry of `services:`. Our camelCase spellings and compose's snake_case ones are both
  * accepted, because most users arrive with a compose file.
  */
-import { reservedLabelKeys } from '../manifests/host-labels.js';
 import { InputError } from '../errors.js';
+import { reservedLabelKeys } from '../manifests/host-labels.js';
 import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 import { splitCommandLine } from './command-line.js';
 import type { ManifestPath } from './manifest-error.js';
