@@ -7,17 +7,7 @@ import { substituteServiceVariables } from '../manifests/substitute-variables.js
 import { parseVolumeMount } from '../manifests/volume-mount.js';
 import { InputError } from '../errors.js';
 import type { DeployOperation, DeployPlan, HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService } from '../hooks/deploy-plan.js';
-
-/** The labels the host puts on everything it creates; it finds its containers by them. */
-export const hostLabels = {
-  stack: 'rsgo.stack',
-  service: 'rsgo.service',
-  deployment: 'rsgo.deployment',
-  environment: 'rsgo.environment',
-  product: 'rsgo.product',
-  version: 'rsgo.version',
-  lifecycle: 'rsgo.lifecycle',
-} as const;
+import { hostLabels } from '../manifests/host-labels.js';
 
 /** Who and where a plan is for, independent of what it runs. */
 export interface PlanTarget {
@@ -28,6 +18,8 @@ export interface PlanTarget {
   /** The product's groupId. */
   readonly productId: string;
   readonly version: string;
+  /** The network of the product deployment the stack belongs to; null or absent for none. */
+  readonly productNetwork?: string | null;
 }
 
 /** A plan that makes the environment run `stack` with `variables`. */
@@ -76,6 +68,7 @@ export function teardownPlan(operation: 'remove' | 'inspect', target: PlanTarget
     volumes: [],
     networks: [],
     removeVolumes,
+    productNetwork: target.productNetwork ?? null,
   };
 }
 
@@ -92,12 +85,12 @@ function plannedHealthCheck(check: HealthCheckManifest | null): HealthCheck | nu
  * names them, networks `<stackName>_<name>` and volumes as {@link stackVolume} unless external, a
  * `<stackName>_default` network for services that name none, and the host's `rsgo.*` labels
  * on the plan and on every service.
- * @throws InputError when a substituted port or volume entry is malformed, or a relative bind
- * source leaves the stack's folder (`BIND_NOT_ALLOWED`).
+ * @throws InputError when a service has no image, a substituted port or volume entry is malformed,
+ * or a relative bind source leaves the stack's folder (`BIND_NOT_ALLOWED`).
  */
 export function buildDeployPlan(input: StackPlanInput): DeployPlan {
   const { stackName, stack } = input;
-  const labels = planLabels(input);
+  const labels = { ...planLabels(input), [hostLabels.stackDefinition]: stack.name };
   const defaultNetwork = `${stackName}_default`;
   const networkNames = new Map(stack.networks.map((n) => [n.name, n.external ? n.name : `${stackName}_${n.name}`]));
   const volumes = new Map<string, PlannedResource>(
@@ -129,6 +122,8 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
 
   const planService = (manifest: ServiceManifest): PlannedService => {
     const service = substituteServiceVariables(manifest, input.variables);
+    // Planning changes nothing yet, so a deploy of such a stack is refused before anything changes.
+    if (service.image === null) throw new InputError(`Service '${service.name}' has no image.`, { code: 'SERVICE_WITHOUT_IMAGE' });
     const networks = service.networks.map((name) => networkNames.get(name) ?? `${stackName}_${name}`);
     if (networks.length === 0) {
       usesDefaultNetwork = true;
@@ -151,7 +146,13 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
       user: service.user,
       restart: service.restart,
       // The host's labels win over the manifest's: they are how the host finds its containers.
-      labels: { ...service.labels, ...labels, [hostLabels.service]: service.name, [hostLabels.lifecycle]: service.lifecycle },
+      labels: {
+        ...service.labels,
+        ...labels,
+        [hostLabels.service]: service.name,
+        [hostLabels.context]: service.name,
+        [hostLabels.lifecycle]: service.lifecycle,
+      },
       healthCheck: plannedHealthCheck(service.healthCheck),
     };
   };
@@ -172,5 +173,6 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
     volumes: [...volumes.values()],
     networks,
     removeVolumes: false,
+    productNetwork: input.productNetwork ?? null,
   };
 }

@@ -93,6 +93,14 @@ export interface DeployPlan {
   readonly networks: readonly PlannedResource[];
   /** `remove` only: also delete the stack's named volumes. */
   readonly removeVolumes: boolean;
+  /**
+   * The network all stacks of the plan's product deployment share (`<deploymentName>_product`),
+   * so they reach each other by service name; absent or null for a stack deployed on its own.
+   * A runtime creates it when missing and joins every container of the plan to it with its
+   * service name as alias; `remove` deletes it once no container is attached any more. Since
+   * plugin API 1.3.
+   */
+  readonly productNetwork?: string | null;
 }
 
 /** A container as the runtime left it. */

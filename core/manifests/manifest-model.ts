@@ -78,8 +78,11 @@ export type HealthCheckManifest = HealthCheck | { readonly type: 'none' };
 export interface ServiceManifest {
   /** The key in `services:`; also the container's network alias. */
   readonly name: string;
-  /** As written; see `imageWithTag` for the reference a deploy pulls. */
-  readonly image: string;
+  /**
+   * As written; see `imageWithTag` for the reference a deploy pulls. Null when the manifest
+   * gives none (a compose `build:`-only service): the product loads, a deploy of the stack is refused.
+   */
+  readonly image: string | null;
   /** Null means the deploy-time default `<stackName>_<service>`. */
   readonly containerName: string | null;
   /** `[ip:]host:container[/proto]`; checked again by `parsePortBinding` after substitution. */
@@ -134,6 +137,11 @@ export interface StackManifest {
    * networks a service uses appear here as external.
    */
   readonly networks: readonly NetworkDeclaration[];
+  /**
+   * Other stacks of the product that deploy first: those holding a service that one of this
+   * stack's services names in `dependsOn` (compose style, across stacks).
+   */
+  readonly dependsOn: readonly string[];
 }
 
 /** One version of one product, as one source delivers it. */
@@ -154,7 +162,7 @@ export interface ProductManifest {
   readonly releaseNotesUrl: string | null;
   /** Visible to every stack; a stack variable of the same name replaces the definition. */
   readonly sharedVariables: readonly VariableDefinition[];
-  /** In declaration order, which is also the deploy order. */
+  /** In declaration order; a product deploy puts a stack after the stacks it `dependsOn`. */
   readonly stacks: readonly StackManifest[];
 }
 

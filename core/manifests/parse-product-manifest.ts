@@ -3,6 +3,8 @@
  * `include:`). Includes are resolved inside the source root and checked for cycles.
  */
 import { posix } from 'node:path';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
+import { findDependencyCycle } from './dependency-order.js';
 import { resolveIncludePath } from './include-path.js';
 import type { ManifestIssue, ManifestPath } from './manifest-error.js';
 import type { ManifestFiles } from './manifest-files.js';
@@ -13,6 +15,7 @@ import {
   parseResourceDeclarations,
   parseStackContent,
   parseVolumeDeclarations,
+  type ForeignDependency,
   type IncludeLoader,
   type SharedResources,
 } from './parse-stack-content.js';
@@ -102,6 +105,19 @@ function metadataName(meta: ManifestMapping | undefined, path: ManifestPath, rea
   return name === '' ? undefined : name;
 }
 
+/** Keys of a product file; `x-*` keys are extensions and never reported. */
+const PRODUCT_KEYS: ReadonlySet<string> = new Set(['metadata', 'version', 'variables', 'sharedVariables', 'services', 'stacks', 'volumes', 'networks']);
+/** Keys of an inline `stacks.<key>` entry. */
+const STACK_ENTRY_KEYS: ReadonlySet<string> = new Set(['metadata', 'variables', 'services', 'volumes', 'networks', 'include']);
+/** Keys of a stack file pulled in with `include:`. */
+const STACK_FILE_KEYS: ReadonlySet<string> = new Set(['metadata', 'version', 'variables', 'services', 'volumes', 'networks']);
+
+/** A stack before its dependencies on the product's other stacks are resolved. */
+interface ParsedStack {
+  readonly stack: StackManifest;
+  readonly foreignDependencies: readonly ForeignDependency[];
+}
+
 interface StackEntryContext {
   readonly reader: ManifestReader;
   readonly include: IncludeLoader;
@@ -109,7 +125,7 @@ interface StackEntryContext {
 }
 
 /** One `stacks.<key>` entry: inline, or `include:` of a fragment (entry metadata and variables override it). */
-async function parseStackEntry(key: string, value: unknown, ctx: StackEntryContext): Promise<StackManifest | null> {
+async function parseStackEntry(key: string, value: unknown, ctx: StackEntryContext): Promise<ParsedStack | null> {
   const { reader } = ctx;
   const path = ['stacks', key];
   const node = reader.mapping(value, path);
@@ -117,17 +133,20 @@ async function parseStackEntry(key: string, value: unknown, ctx: StackEntryConte
     if (value === null || value === undefined) reader.problem(path, 'expected a stack: services, or include');
     return null;
   }
+  warnUnknownKeys(node, path, reader, STACK_ENTRY_KEYS);
   const meta = reader.mapping(node.get('metadata'), [...path, 'metadata']);
   const variables = parseVariableDefinitions(node.get('variables'), [...path, 'variables'], reader);
 
   if (!node.has('include')) {
-    const content = await parseStackContent(node, path, reader, ctx.include, ctx.shared);
-    return {
+    const { content, foreignDependencies } = await parseStackContent(node, path, reader, ctx.include, ctx.shared);
+    const stack: StackManifest = {
       name: metadataName(meta, [...path, 'metadata'], reader) ?? key,
       description: reader.string(meta?.get('description'), [...path, 'metadata', 'description']) ?? null,
       variables,
       ...content,
+      dependsOn: [],
     };
+    return { stack, foreignDependencies };
   }
 
   for (const field of ['services', 'volumes', 'networks']) {
@@ -139,10 +158,11 @@ async function parseStackEntry(key: string, value: unknown, ctx: StackEntryConte
     fragment.reader.problem(['stacks'], 'an included stack file defines services, not stacks');
     return null;
   }
+  warnUnknownKeys(fragment.root, [], fragment.reader, STACK_FILE_KEYS);
   const fragmentMeta = fragment.reader.mapping(fragment.root.get('metadata'), ['metadata']);
   const fragmentVariables = parseVariableDefinitions(fragment.root.get('variables'), ['variables'], fragment.reader);
-  const content = await parseStackContent(fragment.root, [], fragment.reader, fragment.include, ctx.shared);
-  return {
+  const { content, foreignDependencies } = await parseStackContent(fragment.root, [], fragment.reader, fragment.include, ctx.shared);
+  const stack: StackManifest = {
     name: metadataName(meta, [...path, 'metadata'], reader) ?? metadataName(fragmentMeta, ['metadata'], fragment.reader) ?? key,
     description:
       reader.string(meta?.get('description'), [...path, 'metadata', 'description']) ??
@@ -151,7 +171,47 @@ async function parseStackEntry(key: string, value: unknown, ctx: StackEntryConte
     // The entry's variables override the fragment's, name by name (ReadyStackGo drops them; we keep them).
     variables: mergeVariableDefinitions(fragmentVariables, variables),
     ...content,
+    dependsOn: [],
   };
+  return { stack, foreignDependencies };
+}
+
+/**
+ * Resolves each stack's dependencies on services it does not hold: one of another stack of the
+ * product orders the stacks (with a warning, since the service itself does not wait for it);
+ * anything else is an unknown service. Stacks that depend on each other in a cycle deploy in
+ * the order written. A service name used by two stacks is reported: the product network cannot
+ * tell them apart.
+ */
+function linkStacks(parsed: readonly ParsedStack[], reader: ManifestReader): StackManifest[] {
+  const stacks = parsed.map(({ stack, foreignDependencies }) => {
+    const dependsOn: string[] = [];
+    for (const dependency of foreignDependencies) {
+      const owner = parsed.find((other) => other.stack !== stack && other.stack.services.some((service) => service.name === dependency.name));
+      if (owner === undefined) {
+        dependency.reader.problem(dependency.path, `unknown service ${JSON.stringify(dependency.name)}`);
+        continue;
+      }
+      dependency.reader.warn(
+        dependency.path,
+        `${JSON.stringify(dependency.name)} is a service of stack ${JSON.stringify(owner.stack.name)}: that stack is deployed first; this service does not wait for it to be ready`,
+      );
+      if (!dependsOn.includes(owner.stack.name)) dependsOn.push(owner.stack.name);
+    }
+    return { ...stack, dependsOn };
+  });
+  const cycle = findDependencyCycle(stacks);
+  if (cycle !== null) reader.warn(['stacks'], `stacks depend on each other in a cycle (${cycle.join(' -> ')}); they are deployed in the order written`);
+  // Every container is on the product network under its service name, so a name twice is ambiguous there.
+  const stackOfService = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const service of stack.services) {
+      const other = stackOfService.get(service.name);
+      if (other === undefined) stackOfService.set(service.name, stack.name);
+      else reader.warn(['stacks'], `service ${JSON.stringify(service.name)} is in stacks ${JSON.stringify(other)} and ${JSON.stringify(stack.name)}: on the product network its name reaches either`);
+    }
+  }
+  return stacks;
 }
 
 async function parseStacks(root: ManifestMapping, ctx: StackEntryContext): Promise<StackManifest[]> {
@@ -163,17 +223,17 @@ async function parseStacks(root: ManifestMapping, ctx: StackEntryContext): Promi
     if (node !== undefined || value === null || value === undefined) reader.problem(['stacks'], 'a product needs at least one stack');
     return [];
   }
-  const stacks: StackManifest[] = [];
+  const stacks: ParsedStack[] = [];
   const keysByName = new Map<string, string>();
   for (const [key, value] of node) {
-    const stack = await parseStackEntry(key, value, ctx);
-    if (stack === null) continue;
-    const other = keysByName.get(stack.name);
-    if (other !== undefined) reader.problem(['stacks', key], `stack name ${JSON.stringify(stack.name)} is also used by stacks.${other}`);
-    keysByName.set(stack.name, key);
-    stacks.push(stack);
+    const parsed = await parseStackEntry(key, value, ctx);
+    if (parsed === null) continue;
+    const other = keysByName.get(parsed.stack.name);
+    if (other !== undefined) reader.problem(['stacks', key], `stack name ${JSON.stringify(parsed.stack.name)} is also used by stacks.${other}`);
+    keysByName.set(parsed.stack.name, key);
+    stacks.push(parsed);
   }
-  return stacks;
+  return linkStacks(stacks, reader);
 }
 
 /**
@@ -197,6 +257,7 @@ export async function parseProductManifest(
     return result(null);
   }
 
+  warnUnknownKeys(root, [], reader, PRODUCT_KEYS);
   const metaKey = root.has('x-rsgo') ? 'x-rsgo' : 'metadata';
   const meta = reader.mapping(root.get(metaKey), [metaKey]);
   const text = (field: string): string | null => {
@@ -238,8 +299,8 @@ export async function parseProductManifest(
       metaKey === 'x-rsgo' && meta?.has('variables')
         ? parseVariableDefinitions(meta.get('variables'), [metaKey, 'variables'], reader)
         : parseVariableDefinitions(root.get('variables'), ['variables'], reader);
-    const content = await parseStackContent(root, [], reader, include, { volumes: [], networks: [] });
-    stacks = [{ name, description, variables, ...content }];
+    const { content, foreignDependencies } = await parseStackContent(root, [], reader, include, { volumes: [], networks: [] });
+    stacks = linkStacks([{ stack: { name, description, variables, ...content, dependsOn: [] }, foreignDependencies }], reader);
   } else {
     reader.problem([], 'expected services (one stack) or stacks (several)');
   }

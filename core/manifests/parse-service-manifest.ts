@@ -3,6 +3,8 @@
  * accepted, because most users arrive with a compose file.
  */
 import { InputError } from '../errors.js';
+import { reservedLabelKeys } from '../manifests/host-labels.js';
+import { warnUnknownKeys } from '../manifests/warn-unknown-keys.js';
 import { splitCommandLine } from './command-line.js';
 import type { ManifestPath } from './manifest-error.js';
 import {
@@ -33,11 +35,14 @@ const imageReference = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
 const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Every key this parser reads; anything else (except `x-*`) is reported as ignored. */
-const KNOWN_KEYS = new Set([
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'image', 'containerName', 'container_name', 'ports', 'environment', 'volumes', 'networks',
   'dependsOn', 'depends_on', 'command', 'entrypoint', 'workingDir', 'working_dir', 'user',
   'restart', 'labels', 'healthCheck', 'healthcheck', 'lifecycle', 'initTimeoutSeconds',
 ]);
+
+/** Why a service without an image loads anyway, and what that means for its stack. */
+const NO_IMAGE = 'the service has no image, so its stack cannot be deployed until it names one (build it and push it to a registry)';
 
 /** Placeholders replaced by a harmless valid character, for name and image checks. */
 const masked = (text: string): string => maskVariables(text, 'x');
@@ -197,16 +202,17 @@ export function parseServiceManifest(name: string, value: unknown, path: Manifes
   const node = reader.mapping(value, path);
   if (node === undefined) return null;
 
-  for (const key of node.keys()) {
-    if (!KNOWN_KEYS.has(key) && !key.startsWith('x-')) reader.warn([...path, key], 'not supported; ignored');
-  }
-
   const image = reader.string(node.get('image'), [...path, 'image']);
-  if (image === undefined) {
-    if (node.get('image') === undefined || node.get('image') === null) reader.problem([...path, 'image'], 'required');
-  } else if (!imageReference.test(masked(image.trim()))) {
+  const noImage = node.get('image') === undefined || node.get('image') === null;
+  // A service without an image (compose's build-only services) does not cost the product its
+  // other stacks: only a deploy of its own stack is refused.
+  if (noImage && node.has('build')) reader.warn([...path, 'build'], `not supported: ${NO_IMAGE}`);
+  else if (noImage) reader.warn([...path, 'image'], `missing: ${NO_IMAGE}`);
+  else if (image !== undefined && !imageReference.test(masked(image.trim()))) {
     reader.problem([...path, 'image'], `${JSON.stringify(image)} is not an image reference`);
   }
+  // `build` already has its warning above when it stands in for the image.
+  warnUnknownKeys(node, path, reader, noImage ? new Set([...KNOWN_KEYS, 'build']) : KNOWN_KEYS);
 
   const containerName = reader.eitherKey(node, path, 'containerName', 'container_name');
   const dependsOn = reader.eitherKey(node, path, 'dependsOn', 'depends_on');
@@ -231,7 +237,7 @@ export function parseServiceManifest(name: string, value: unknown, path: Manifes
 
   const service: ServiceManifest = {
     name,
-    image: image ?? '',
+    image: image ?? null,
     containerName: parseName(containerName.value, [...path, containerName.key], reader),
     ports: parsePorts(node.get('ports'), [...path, 'ports'], reader),
     environment: parseKeyValues(node.get('environment'), [...path, 'environment'], reader),
@@ -251,7 +257,8 @@ export function parseServiceManifest(name: string, value: unknown, path: Manifes
   };
   for (const key of Object.keys(service.labels)) {
     // The host finds its containers by these labels; a manifest must not be able to forge them.
-    if (key.startsWith('rsgo.')) reader.problem([...path, 'labels', key], 'the rsgo. prefix is reserved for the host');
+    // Other `rsgo.*` keys (ReadyStackGo's `rsgo.role`, `rsgo.redeploy`) are the author's.
+    if (reservedLabelKeys.has(key)) reader.problem([...path, 'labels', key], 'reserved: the host sets this label');
   }
   service.networks.forEach((network, index) => {
     if (!RESOURCE_NAME.test(network)) reader.problem([...path, 'networks', index], `${JSON.stringify(network)} is not a network name`);

@@ -34,6 +34,24 @@ export interface StackContent {
   readonly networks: readonly NetworkDeclaration[];
 }
 
+/**
+ * A `dependsOn` entry naming no service of its own stack. Only the product can tell whether
+ * it names a service of another of its stacks or nothing at all, and report it where written.
+ */
+export interface ForeignDependency {
+  /** The service name depended on. */
+  readonly name: string;
+  readonly reader: ManifestReader;
+  /** Where it is written: `[..., 'services', web, 'depends_on', 0]`. */
+  readonly path: ManifestPath;
+}
+
+/** A stack's content and the dependencies it leaves to the product to resolve. */
+export interface ParsedStackContent {
+  readonly content: StackContent;
+  readonly foreignDependencies: readonly ForeignDependency[];
+}
+
 /** A `services:` entry and where it was written. */
 interface ServiceEntry {
   readonly name: string;
@@ -113,16 +131,25 @@ async function collectServices(
 }
 
 /**
- * Stack-level checks across services: dependencies exist and form no cycle; container names
- * are unique. `names` holds every declared service, including ones that failed to parse, so a
- * broken service is not also reported as unknown.
+ * Takes the dependencies on services outside the stack out of each service's `dependsOn` and
+ * returns them. `names` holds every declared service, including ones that failed to parse, so
+ * a broken service is not also reported as unknown.
  */
-function checkServices(parsed: readonly { entry: ServiceEntry; result: ParsedService }[], names: ReadonlySet<string>): void {
-  for (const { entry, result } of parsed) {
-    result.service.dependsOn.forEach((dep, index) => {
-      if (!names.has(dep)) entry.reader.problem([...entry.path, result.dependsOnKey, index], `unknown service ${JSON.stringify(dep)}`);
+function takeForeignDependencies(parsed: { entry: ServiceEntry; result: ParsedService }[], names: ReadonlySet<string>): ForeignDependency[] {
+  const foreign: ForeignDependency[] = [];
+  for (const item of parsed) {
+    const { entry, result } = item;
+    result.service.dependsOn.forEach((name, index) => {
+      if (!names.has(name)) foreign.push({ name, reader: entry.reader, path: [...entry.path, result.dependsOnKey, index] });
     });
+    const local = result.service.dependsOn.filter((name) => names.has(name));
+    if (local.length < result.service.dependsOn.length) item.result = { ...result, service: { ...result.service, dependsOn: local } };
   }
+  return foreign;
+}
+
+/** Stack-level checks across services: dependencies form no cycle; container names are unique. */
+function checkServices(parsed: readonly { entry: ServiceEntry; result: ParsedService }[]): void {
   const cycle = findDependencyCycle(parsed.map(({ result }) => result.service));
   const first = cycle === null ? undefined : parsed.find(({ result }) => result.service.name === cycle[0]);
   if (cycle !== null && first !== undefined) {
@@ -146,7 +173,8 @@ function literalVolumeName(spec: string): string | null {
 }
 
 /**
- * Parses `services`, `volumes` and `networks` of a stack held in `node` at `path`. Networks a
+ * Parses `services`, `volumes` and `networks` of a stack held in `node` at `path`; a `dependsOn`
+ * naming no service of the stack is left to the product (see {@link ForeignDependency}). Networks a
  * service names are declared for it: a product-level one as external (shared by the product's
  * stacks, bare name), any other as a plain stack network. A product-level volume that a service
  * names literally is declared the same way.
@@ -157,7 +185,7 @@ export async function parseStackContent(
   reader: ManifestReader,
   include: IncludeLoader,
   shared: SharedResources,
-): Promise<StackContent> {
+): Promise<ParsedStackContent> {
   const entries = new Map<string, ServiceEntry>();
   const beforeServices = reader.problemCount;
   if (!node.has('services') || node.get('services') === null) reader.problem([...path, 'services'], 'required');
@@ -168,7 +196,8 @@ export async function parseStackContent(
     const result = parseServiceManifest(entry.name, entry.value, entry.path, entry.reader);
     if (result !== null) parsed.push({ entry, result });
   }
-  checkServices(parsed, new Set(entries.keys()));
+  const foreignDependencies = takeForeignDependencies(parsed, new Set(entries.keys()));
+  checkServices(parsed);
   // Only when nothing else explains it (a failed include already has its own problem).
   if (entries.size === 0 && reader.problemCount === beforeServices) reader.problem([...path, 'services'], 'a stack needs at least one service');
   const services = parsed.map(({ result }) => result.service);
@@ -190,5 +219,5 @@ export async function parseStackContent(
       if (product && !volumes.some((declared) => declared.name === name)) volumes.push({ ...product, external: true });
     }
   }
-  return { services, volumes, networks };
+  return { content: { services, volumes, networks }, foreignDependencies };
 }

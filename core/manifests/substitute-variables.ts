@@ -135,7 +135,7 @@ function mapHealthCheck(check: HealthCheckManifest | null, map: Template): Healt
 function mapServiceTemplates(service: ServiceManifest, map: Template): ServiceManifest {
   return {
     ...service,
-    image: map(service.image),
+    image: service.image === null ? null : map(service.image),
     containerName: service.containerName === null ? null : map(service.containerName),
     ports: service.ports.map(map),
     environment: mapRecord(service.environment, map),

@@ -4,7 +4,9 @@ import { catalogStack, findProductVersion, type CatalogStack } from '../deployme
 import { checkStackName } from '../deployments/check-stack-name.js';
 import type { Deployment } from '../deployments/deployment.js';
 import type { ProductDeploymentState } from '../deployments/deployment-store.js';
+import { productNetworkName } from '../deployments/product-network-name.js';
 import { productStackName } from '../deployments/product-stack-name.js';
+import { productStackOrder } from '../deployments/product-stack-order.js';
 import { ConflictError, DeploymentFailedError, InputError } from '../errors.js';
 import type { PlanEnvironment } from '../hooks/deploy-plan.js';
 import { checkRequestedVariables, resolveVariables, variablesOf, type VariableProblem } from '../manifests/validate-variables.js';
@@ -78,16 +80,16 @@ function productStacks(request: DeployProductRequest, deploymentName: string, ta
 async function installProductStack(
   runner: OperationRunner,
   stack: ProductStack,
-  at: { environment: PlanEnvironment; productDeploymentId: string },
+  at: { environment: PlanEnvironment; productDeploymentId: string; productNetwork: string },
   caller: Caller,
 ): Promise<string | null> {
-  const { environment, productDeploymentId } = at;
+  const { environment, productDeploymentId, productNetwork } = at;
   try {
     return await runner.locked(environment.id, stack.stackName, `stack '${stack.stackName}'`, async () => {
       const existing = await runner.records.findActive(environment.id, stack.stackName);
       if (!installable(existing, productDeploymentId, stack.stackName, environment.id)) return null;
       const id = existing?.id ?? randomUUID();
-      const plan = runner.stackPlan('deploy', { id, environment, stackName: stack.stackName }, stack.target, stack.variables);
+      const plan = runner.stackPlan('deploy', { id, environment, stackName: stack.stackName, productNetwork }, stack.target, stack.variables);
       const { failure } = await installStack(
         runner,
         { existing, id, plan, target: stack.target, variables: stack.variables, productDeploymentId, stackOrder: stack.order },
@@ -101,8 +103,8 @@ async function installProductStack(
 }
 
 /**
- * Deploys every stack of a product in manifest order, as deployments named
- * `<deploymentName>-<stack>`. Variables of all stacks are validated before anything starts;
+ * Deploys every stack of a product in manifest order (each after the stacks it depends on), as
+ * deployments named `<deploymentName>-<stack>` on the product's network. Variables of all stacks are validated before anything starts;
  * a stack that fails (or whose name was taken meanwhile) does not stop the others, and the
  * answer says which failed. The product's status always ends settled from its stacks'.
  */
@@ -111,7 +113,7 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
   const deploymentName = request.deploymentName.trim();
   if (productStackName(deploymentName, 'x') === 'x') throw new InputError('deploymentName must contain a letter or digit.');
   const product = findProductVersion(runner.catalog, request.productId, request.version);
-  const stacks = productStacks(request, deploymentName, product.manifest.stacks.map((stack) => catalogStack(product, stack)), product.name);
+  const stacks = productStacks(request, deploymentName, productStackOrder(product.manifest.stacks).map((stack) => catalogStack(product, stack)), product.name);
 
   return runner.locked(environment.id, `product:${product.groupId}`, `product '${product.groupId}'`, async () => {
     const active = await runner.records.findActiveProduct(environment.id, product.groupId);
@@ -141,7 +143,7 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
     // always settled from its stacks' statuses and never stays `Installing`.
     const failures: string[] = [];
     for (const stack of stacks) {
-      const failure = await installProductStack(runner, stack, { environment, productDeploymentId }, caller);
+      const failure = await installProductStack(runner, stack, { environment, productDeploymentId, productNetwork: productNetworkName(deploymentName) }, caller);
       if (failure !== null) failures.push(`stack '${stack.target.stack.name}': ${failure}`);
     }
     const state = await runner.settleProduct(productDeploymentId, failures);

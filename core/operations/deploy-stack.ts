@@ -36,7 +36,8 @@ export async function deployStack(runner: OperationRunner, request: DeployStackR
       throw new ConflictError(`Stack '${stackName}' already exists in environment '${environment.id}'.`, { code: 'STACK_EXISTS' });
     }
     const id = existing?.id ?? randomUUID();
-    const plan = runner.stackPlan('deploy', { id, environment, stackName }, target, variables);
+    const productNetwork = await runner.productNetwork(existing?.productDeploymentId ?? null);
+    const plan = runner.stackPlan('deploy', { id, environment, stackName, productNetwork }, target, variables);
     const { deployment, failure } = await installStack(
       runner,
       { existing, id, plan, target, variables, productDeploymentId: existing?.productDeploymentId ?? null, stackOrder: null },

@@ -6,6 +6,7 @@ import type { CatalogLookup, CatalogStack } from '../deployments/catalog-stack.j
 import { productStatusOf, type Deployment, type OperationKind, type PendingChange, type ServiceRecord } from '../deployments/deployment.js';
 import { DeploymentProgress } from '../deployments/deployment-progress.js';
 import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductDeploymentState } from '../deployments/deployment-store.js';
+import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
@@ -173,7 +174,7 @@ export class OperationRunner {
   /** The plan that makes the deployment at `at` run `target` with `variables`. */
   stackPlan(
     operation: 'deploy' | 'redeploy' | 'upgrade' | 'rollback',
-    at: { id: string; environment: PlanEnvironment; stackName: string },
+    at: { id: string; environment: PlanEnvironment; stackName: string; productNetwork: string | null },
     target: CatalogStack,
     variables: Readonly<Record<string, string>>,
   ): DeployPlan {
@@ -187,7 +188,15 @@ export class OperationRunner {
       stack: target.stack,
       variables,
       bindRoot: join(this.#dataDir, 'stacks', at.stackName),
+      productNetwork: at.productNetwork,
     });
+  }
+
+  /** The network of a product deployment, for the plans of its stacks; null for a stack on its own. */
+  async productNetwork(productDeploymentId: string | null): Promise<string | null> {
+    if (productDeploymentId === null) return null;
+    const product = await this.records.getProduct(productDeploymentId);
+    return product === null ? null : productNetworkName(product.deploymentName);
   }
 
   /**

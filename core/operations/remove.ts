@@ -31,7 +31,7 @@ export async function removeDeployment(runner: OperationRunner, id: string, remo
         services: [],
       },
     });
-    const { deployment, failure } = await runner.carryOut(teardownPlan('remove', deploymentTarget(current, environment), removeVolumes), entry, caller, {
+    const { deployment, failure } = await runner.carryOut(teardownPlan('remove', { ...deploymentTarget(current, environment), productNetwork: await runner.productNetwork(current.productDeploymentId) }, removeVolumes), entry, caller, {
       success: () => ({
         status: 'Removed',
         message: removeVolumes ? "Removed the stack's containers, networks and volumes." : "Removed the stack's containers and networks; its volumes were kept.",

@@ -27,7 +27,8 @@ export async function replaceContainers(
   rollback: RollbackOf | null = null,
 ): Promise<OperationResult> {
   const environment = await runner.environments.planEnvironment(current.environmentId);
-  const plan = runner.stackPlan(operation, { id: current.id, environment, stackName: current.stackName }, target, variables);
+  const productNetwork = await runner.productNetwork(current.productDeploymentId);
+  const plan = runner.stackPlan(operation, { id: current.id, environment, stackName: current.stackName, productNetwork }, target, variables);
   const commit: CommittedChange = {
     stackId: target.stackId,
     version: target.product.version,

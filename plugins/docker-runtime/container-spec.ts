@@ -27,7 +27,8 @@ export function containerSpec(plan: DeployPlan, service: PlannedService): Contai
     // it exits, even with code 0.
     restart: isInit ? 'no' : service.restart,
     healthCheck: !isInit && service.healthCheck ? healthCheckConfig(service.healthCheck) : null,
-    networks: service.networks,
+    // On the product's network too, so the product's other stacks reach it by service name.
+    networks: plan.productNetwork ? [...service.networks, plan.productNetwork] : service.networks,
     aliases: [service.name],
   };
 }

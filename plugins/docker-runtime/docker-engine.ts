@@ -54,7 +54,7 @@ export interface ContainerState extends ContainerSummary {
   readonly error: string;
   readonly startedAt: Date | null;
   /** `null` when the container has no health check (neither from the plan nor from its image). */
-  readonly health: { readonly status: string; readonly lastOutput: string | null } | null;
+  readonly health: { readonly status: string; readonly lastOutput: string | null; readonly lastExitCode: number | null } | null;
 }
 
 /** A network or volume with its labels. */
@@ -257,7 +257,9 @@ export class DockerEngine {
       oomKilled: state.OOMKilled,
       error: state.Error,
       startedAt: state.StartedAt && !state.StartedAt.startsWith('0001-') ? new Date(state.StartedAt) : null,
-      health: state.Health ? { status: state.Health.Status, lastOutput: healthLog.at(-1)?.Output.trim() ?? null } : null,
+      health: state.Health
+        ? { status: state.Health.Status, lastOutput: healthLog.at(-1)?.Output.trim() ?? null, lastExitCode: healthLog.at(-1)?.ExitCode ?? null }
+        : null,
     };
   }
 

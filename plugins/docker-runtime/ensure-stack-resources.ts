@@ -3,12 +3,14 @@ import type { DockerEngine } from './docker-engine.js';
 import { deploymentLabels } from './deployment-labels.js';
 
 /**
- * Creates the plan's networks and named volumes that do not exist yet. Existing ones are kept
+ * Creates the plan's networks (its product's network included) and named volumes that do not exist yet. Existing ones are kept
  * as they are: a named volume outlives every container re-creation, which is what keeps data
  * across redeploys and upgrades.
  */
 export async function ensureStackResources(engine: DockerEngine, plan: DeployPlan, progress: DeployContext['progress']): Promise<void> {
-  for (const network of plan.networks) {
+  // The product's network is shared by its stacks like an external one: no stack owns it.
+  const productNetwork: PlannedResource[] = plan.productNetwork ? [{ name: plan.productNetwork, external: true, labels: {} }] : [];
+  for (const network of [...plan.networks, ...productNetwork]) {
     if (await engine.findNetwork(network.name)) continue;
     progress({ service: null, step: 'create', message: `Creating network ${network.name}` });
     await engine.createNetwork(network.name, resourceLabels(plan, network));

@@ -9,7 +9,7 @@ import { dockerRuntimeOptions } from './docker-runtime-options.js';
  */
 export default definePlugin({
   id: 'docker-runtime',
-  apiVersion: '1.1',
+  apiVersion: '1.3',
   version: '0.1.0',
   options: dockerRuntimeOptions,
   setup(ctx) {

@@ -6,8 +6,9 @@ import { removeUnusedNetworks } from './remove-unused-networks.js';
 
 /**
  * Tears a deployment down: every container labelled with its id, its own networks once unused,
- * and its named volumes only when the plan asks (`removeVolumes`). External networks and
- * volumes carry no deployment label and are never touched.
+ * its product's network once no other stack of the product uses it, and its named volumes only
+ * when the plan asks (`removeVolumes`). External networks and volumes carry no deployment label
+ * and are never touched.
  */
 export async function removeStack(
   engine: DockerEngine,
@@ -18,6 +19,7 @@ export async function removeStack(
   await engine.ping();
   await removeDeploymentContainers(engine, plan.deploymentId, { stopTimeoutSeconds, progress: context.progress });
   await removeUnusedNetworks(engine, plan.deploymentId, new Set(), context);
+  if (plan.productNetwork) await removeProductNetworkOnceUnused(engine, plan.productNetwork, context);
   if (!plan.removeVolumes) return;
   for (const volume of await engine.listVolumes(deploymentFilter(plan.deploymentId))) {
     context.progress({ service: null, step: 'remove', message: `Removing volume ${volume.name}` });
@@ -29,4 +31,12 @@ export async function removeStack(
       context.log.warn({ volume: volume.name, reason: errorMessage(err) }, 'volume not removed');
     }
   }
+}
+
+/** Removes the product's network when the last stack on it is gone; the others still need it. */
+async function removeProductNetworkOnceUnused(engine: DockerEngine, name: string, context: DeployContext): Promise<void> {
+  const state = await engine.findNetwork(name);
+  if (state === null || state.containerCount > 0) return;
+  context.progress({ service: null, step: 'remove', message: `Removing network ${name}` });
+  await engine.removeNetwork(state.id);
 }

@@ -3,6 +3,7 @@ import { containerFailure } from './container-failure.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { ContainerState, DockerEngine } from './docker-engine.js';
 import type { LaunchedContainer } from './launch-container.js';
+import { missingCheckCommand } from './missing-check-command.js';
 
 /** How often a starting container is inspected. */
 export const POLL_MS = 250;
@@ -62,8 +63,17 @@ export async function waitUntilReady(
         pauseMs = Math.min(POLL_MS, settlesIn);
       } else if (state.health.status === 'healthy') {
         return state;
-      } else if (state.health.status === 'unhealthy') {
-        throw await containerFailure(engine, state.id, `Service '${service.name}' is unhealthy${lastCheck(state)}`);
+      } else {
+        // A check whose program the image lacks can never pass: say so now, not at the deadline.
+        const { lastOutput, lastExitCode } = state.health;
+        const missing = lastOutput === null ? null : missingCheckCommand(lastOutput, lastExitCode);
+        if (missing !== null) {
+          const reason = `Service '${service.name}' can never become healthy: its health check needs ${JSON.stringify(missing)}, which the image does not have`;
+          throw await containerFailure(engine, state.id, `${reason}${lastCheck(state)}`);
+        }
+        if (state.health.status === 'unhealthy') {
+          throw await containerFailure(engine, state.id, `Service '${service.name}' is unhealthy${lastCheck(state)}`);
+        }
       }
     }
     if (!(await deadline.pause(pauseMs))) break;

@@ -259,7 +259,7 @@ test('A services include merges service maps from other files', async (t) => {
 test('One invalid product becomes a warning while the others still load', async (t) => {
   const source = await tempSource(t, {
     'a.yaml': single('A', '1.0.0'),
-    'b.yaml': 'metadata: { name: B, productVersion: "1.0.0" }\nservices:\n  web: { ports: ["80:80"] }\n',
+    'b.yaml': 'metadata: { name: B, productVersion: "1.0.0" }\nservices:\n  web: { image: x, ports: ["80"] }\n',
     'c.yaml': single('C', '1.0.0'),
   });
   const { products, warnings } = await readSourceManifests('src', source.files);
@@ -267,7 +267,7 @@ test('One invalid product becomes a warning while the others still load', async 
     products.map((product) => product.name),
     ['A', 'C'],
   );
-  t.deepEqual(warnings, [{ file: 'b.yaml', message: 'services.web.image: required' }]);
+  t.deepEqual(warnings, [{ file: 'b.yaml', message: 'services.web.ports[0]: expected "host:container[/proto]" or "ip:host:container[/proto]"' }]);
 });
 
 test('A loose file that is not valid YAML is reported', async (t) => {

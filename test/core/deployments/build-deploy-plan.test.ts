@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { StackManifest } from '../../../core/manifests/manifest-model.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 import { buildDeployPlan, teardownPlan } from '../../../core/deployments/build-deploy-plan.js';
+import { productNetworkName } from '../../../core/deployments/product-network-name.js';
 import { productStackName } from '../../../core/deployments/product-stack-name.js';
 import type { PlanEnvironment } from '../../../core/plugin-api.js';
 import { tempSource } from '../../support/temp-source-files.js';
@@ -49,7 +50,7 @@ volumes:
   );
   const plan = buildDeployPlan({ ...target, operation: 'deploy', stack, variables: { TAG: '7', PORT: '9000', USER: 'app' }, bindRoot: '/var/rsgo/stacks/shop' });
 
-  t.deepEqual(plan.labels, hostLabels);
+  t.deepEqual(plan.labels, { ...hostLabels, 'rsgo.stack.name': 'Shop' });
   t.deepEqual(plan.networks, [{ name: 'shop_default', external: false, labels: {} }]);
   t.deepEqual(plan.volumes, [{ name: 'shop_data', external: false, labels: {} }]);
   const [api, db] = plan.services;
@@ -70,7 +71,14 @@ volumes:
     { type: 'bind', source: '/var/rsgo/stacks/shop/conf', target: '/etc/api', readOnly: true, stackFolder: '/var/rsgo/stacks/shop' },
     { type: 'bind', source: '/srv/logs', target: '/logs', readOnly: false },
   ]);
-  t.deepEqual(api?.labels, { team: 'shop', ...hostLabels, 'rsgo.service': 'api', 'rsgo.lifecycle': 'service' });
+  t.deepEqual(api?.labels, {
+    team: 'shop',
+    ...hostLabels,
+    'rsgo.stack.name': 'Shop',
+    'rsgo.service': 'api',
+    'rsgo.context': 'api',
+    'rsgo.lifecycle': 'service',
+  });
   t.like(db, { containerName: 'shop-database', image: 'postgres:latest', lifecycle: 'init', labels: { 'rsgo.lifecycle': 'init' } });
   t.deepEqual(db?.healthCheck, { type: 'docker', test: ['NONE'], intervalMs: 0, timeoutMs: 0, retries: 0, startPeriodMs: 0 });
 });
@@ -144,8 +152,45 @@ test('a malformed port after substitution is a 400 naming the binding', async (t
 });
 
 test('remove and inspect plans carry the host labels and no services', (t) => {
-  t.like(teardownPlan('remove', target, true), { operation: 'remove', labels: hostLabels, services: [], removeVolumes: true });
+  t.like(teardownPlan('remove', target, true), { operation: 'remove', labels: hostLabels, services: [], removeVolumes: true, productNetwork: null });
   t.like(teardownPlan('inspect', target), { operation: 'inspect', services: [], removeVolumes: false });
+  t.is(teardownPlan('remove', { ...target, productNetwork: 'acme_product' }).productNetwork, 'acme_product');
+});
+
+test("a stack of a product deployment names the product's network; a stack on its own names none", async (t) => {
+  const stack = await stackOf(t, `metadata: { name: Shop, productVersion: "2.0.0" }\nservices:\n  api: { image: api }\n`);
+  const input = { ...target, operation: 'deploy' as const, stack, variables: {}, bindRoot: '/x' };
+  const plan = buildDeployPlan({ ...input, productNetwork: productNetworkName('Acme Platform') });
+  t.is(plan.productNetwork, 'acme-platform_product');
+  // The stack's own networks are unchanged: the runtime adds the product's network.
+  t.deepEqual(plan.services[0]?.networks, ['shop_default']);
+  t.is(buildDeployPlan(input).productNetwork, null);
+});
+
+test("ReadyStackGo's labels are set on every service; other rsgo.* labels of the manifest pass through", async (t) => {
+  const stack = await stackOf(
+    t,
+    `metadata: { name: Shop, productVersion: "2.0.0" }\nservices:\n  api:\n    image: api\n    labels: { rsgo.role: maintenance-page, rsgo.redeploy: ignore }\n`,
+  );
+  const plan = buildDeployPlan({ ...target, operation: 'deploy', stack, variables: {}, bindRoot: '/x' });
+  t.like(plan.services[0]?.labels, {
+    'rsgo.role': 'maintenance-page',
+    'rsgo.redeploy': 'ignore',
+    'rsgo.stack.name': 'Shop',
+    'rsgo.context': 'api',
+    'rsgo.stack': 'shop',
+  });
+});
+
+test('a stack with a service without an image cannot be planned: 400 naming the service', async (t) => {
+  const source = await tempSource(t, {
+    'product.yaml': `metadata: { name: Shop, productVersion: "2.0.0" }\nservices:\n  api: { image: api }\n  worker: { build: ./worker }\n`,
+  });
+  const stack = (await readSourceManifests('stacks', source.files)).products[0]?.stacks[0];
+  if (!stack) throw new Error('no stack');
+  const error = t.throws(() => buildDeployPlan({ ...target, operation: 'deploy', stack, variables: {}, bindRoot: '/x' }));
+  t.is(error?.name, 'InputError');
+  t.is(error?.message, "Service 'worker' has no image.");
 });
 
 test('product stack deployments are named <deploymentName>-<stack> in lower case', (t) => {

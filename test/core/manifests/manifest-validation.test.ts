@@ -41,11 +41,6 @@ interface InvalidCase {
 
 const invalid: InvalidCase[] = [
   {
-    title: 'A service without an image is rejected at its image path',
-    manifest: services('web:\n  ports: ["80:80"]'),
-    message: 'services.web.image: required',
-  },
-  {
     title: 'A port without a host part is rejected with the expected syntax',
     manifest: services('web:\n  image: nginx\n  ports: ["80"]'),
     message: `services.web.ports[0]: ${PORT_SYNTAX}`,
@@ -97,8 +92,8 @@ const invalid: InvalidCase[] = [
   },
   {
     title: 'A dependency on a service that failed to parse is not also reported as unknown',
-    manifest: services('web:\n  image: x\n  dependsOn: [db]\ndb:\n  ports: ["5432:5432"]'),
-    message: 'services.db.image: required',
+    manifest: services('web:\n  image: x\n  dependsOn: [db]\ndb:\n  image: x\n  ports: ["5432"]'),
+    message: `services.db.ports[0]: ${PORT_SYNTAX}`,
   },
   {
     title: 'A service depending on itself is a cycle',
@@ -177,7 +172,7 @@ const invalid: InvalidCase[] = [
   },
   {
     title: 'A product with neither services nor stacks is rejected',
-    manifest: product('description: nothing\n'),
+    manifest: product(''),
     message: 'expected services (one stack) or stacks (several)',
   },
   {
@@ -193,7 +188,7 @@ const invalid: InvalidCase[] = [
   {
     title: 'Two stacks with the same name are rejected',
     manifest: product(
-      'stacks:\n  a:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n  b:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n',
+      'stacks:\n  a:\n    metadata: { name: Web }\n    services: { web: { image: x } }\n  b:\n    metadata: { name: Web }\n    services: { api: { image: x } }\n',
     ),
     message: 'stacks.b: stack name "Web" is also used by stacks.a',
   },
@@ -223,14 +218,19 @@ const invalid: InvalidCase[] = [
     message: 'variables.my-var: variable names are letters, digits and _, not starting with a digit',
   },
   {
-    title: 'A manifest label in the host rsgo. namespace is rejected',
+    title: 'A manifest label the host sets is rejected',
     manifest: services('web:\n  image: x\n  labels: { rsgo.stack: other }'),
-    message: 'services.web.labels["rsgo.stack"]: the rsgo. prefix is reserved for the host',
+    message: 'services.web.labels["rsgo.stack"]: reserved: the host sets this label',
+  },
+  {
+    title: "ReadyStackGo's labels that the host now sets are reserved too",
+    manifest: services('web:\n  image: x\n  labels: { rsgo.context: other, rsgo.stack.name: other }'),
+    message: 'services.web.labels["rsgo.context"]: reserved: the host sets this label; services.web.labels["rsgo.stack.name"]: reserved: the host sets this label',
   },
   {
     title: 'Every problem of a product is reported at once',
-    manifest: services('web:\n  ports: ["80"]\n  restart: never'),
-    message: `services.web.image: required; services.web.restart: expected no, always, unless-stopped, on-failure; services.web.ports[0]: ${PORT_SYNTAX}`,
+    manifest: services('web:\n  image: "not an image"\n  ports: ["80"]\n  restart: never'),
+    message: `services.web.image: "not an image" is not an image reference; services.web.restart: expected no, always, unless-stopped, on-failure; services.web.ports[0]: ${PORT_SYNTAX}`,
   },
 ];
 

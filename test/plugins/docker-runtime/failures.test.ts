@@ -84,6 +84,30 @@ test('a service whose health check fails is reported unhealthy with the check ou
   });
 });
 
+/** Health checks whose program (curl) the test image does not have, and what the engine says then. */
+const checksWithoutProgram = [
+  { form: 'exec form', test: ['CMD', 'curl', '-f', 'http://127.0.0.1:8080/health'], engine: /exec: "curl": executable file not found/ },
+  { form: 'shell form', test: ['CMD-SHELL', 'curl -f http://127.0.0.1:8080/health'], engine: /curl: not found/ },
+];
+
+for (const check of checksWithoutProgram) {
+  test(`a health check (${check.form}) whose program the image lacks fails at its first result, naming the program`, async (t) => {
+    const runtime = await startDockerRuntime(t);
+    const image = await images.push('app');
+    const plan = testPlan({
+      services: {
+        // Many retries: without recognising the missing program, the deploy would wait far longer and say "unhealthy".
+        whoami: { image: image.ref, command: idle(), healthCheck: { type: 'docker', test: check.test, intervalMs: 200, timeoutMs: 10_000, retries: 1000, startPeriodMs: 0 } },
+      },
+    });
+
+    const error = await t.throwsAsync(runtime.run(plan));
+
+    t.regex(error?.message ?? '', /^Service 'whoami' can never become healthy: its health check needs "curl", which the image does not have \(last health check: /);
+    t.regex(error?.message ?? '', check.engine);
+  });
+}
+
 test('an http check on a path the service does not serve is unhealthy, with the probe output', async (t) => {
   const runtime = await startDockerRuntime(t);
   const image = await images.push('app');

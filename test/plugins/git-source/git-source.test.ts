@@ -7,6 +7,7 @@ import { ConfigError, errorMessage } from '../../../core/errors.js';
 import type { TestHost } from '../../../core/testing.js';
 import { createGitRemote, startGitDaemon, startGitHttpServer, startStallingRemote } from '../../support/git-remotes.js';
 import { singleStackProduct } from '../../support/product-manifests.js';
+import { readyStackGoShapedCatalog, shapedCatalogWarnings } from '../../support/ready-stack-go-shaped-catalog.js';
 import { useTestHost } from '../../support/test-host.js';
 
 const SOURCE = 'platform';
@@ -309,4 +310,16 @@ test('Stopping the host stops a sync in progress', async (t) => {
   t.true(Date.now() - started < 60_000);
   const report = await sync;
   t.regex(report.errors[0]?.message ?? '', /^git fetch failed: aborted/);
+});
+
+test('A catalog in the shapes written for ReadyStackGo loads from Git with the same warnings as from a folder', async (t) => {
+  const remote = await createGitRemote(t);
+  await remote.commit(readyStackGoShapedCatalog({ cache: 'example/cache:7', events: 'example/events:23', serve: 'serve', idle: 'idle' }));
+  const host = await gitSourceHost(t, { url: remote.fileUrl });
+
+  const report = await host.host.catalog.sync();
+
+  t.like(report, { success: true, stacksLoaded: 3 });
+  t.deepEqual(catalogOf(host), ['Builder@1.0.0', 'Ledger@1.0.0', 'Ping@1.0.0']);
+  t.deepEqual(report.warnings, shapedCatalogWarnings.map((warning) => ({ source: SOURCE, ...warning })));
 });

@@ -58,7 +58,7 @@ test('An invalid file is a warning naming it, and the other products still load'
   const dir = await catalogFolder(t, {
     'stacks/shop.yaml': singleStackProduct('Shop', '1.0.0'),
     'stacks/broken.yaml': 'metadata: { productVersion: "1.0.0"\nservices: [',
-    'stacks/no-image.yaml': 'metadata: { name: NoImage, productVersion: "1.0.0" }\nservices:\n  web: { ports: ["80:80"] }\n',
+    'stacks/bad-port.yaml': 'metadata: { name: BadPort, productVersion: "1.0.0" }\nservices:\n  web: { image: nginx, ports: ["80"] }\n',
     'stacks/bad-version.yaml': 'metadata: { productVersion: "one" }\nservices:\n  web: { image: nginx }\n',
   });
   const host = await localSourceHost(t, dir);
@@ -68,13 +68,13 @@ test('An invalid file is a warning naming it, and the other products still load'
   t.deepEqual(
     report.warnings.map((warning) => [warning.source, warning.file]),
     [
+      [SOURCE, 'bad-port.yaml'],
       [SOURCE, 'bad-version.yaml'],
       [SOURCE, 'broken.yaml'],
-      [SOURCE, 'no-image.yaml'],
     ],
   );
-  t.regex(report.warnings[0]?.message ?? '', /productVersion.*"one" is not a SemVer version/);
-  t.regex(report.warnings[2]?.message ?? '', /services\.web\.image.*required/);
+  t.regex(report.warnings[0]?.message ?? '', /services\.web\.ports\[0\]: expected "host:container/);
+  t.regex(report.warnings[1]?.message ?? '', /productVersion.*"one" is not a SemVer version/);
   t.deepEqual(catalogOf(host), ['Shop@1.0.0']);
 });
 

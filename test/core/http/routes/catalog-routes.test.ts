@@ -80,7 +80,7 @@ test('The sync-sources hook answers the counts and the exact message', async (t)
 test('Skipped manifests come back as warnings with a 200', async (t) => {
   const { host, syncKey } = await catalogHost(t, {
     'main/shop.yaml': singleStackProduct('Shop', '1.0.0'),
-    'main/broken.yaml': 'metadata: { productVersion: "1.0.0" }\nservices:\n  web: {}\n',
+    'main/broken.yaml': 'metadata: { productVersion: "1.0.0" }\nservices:\n  web: { image: nginx, ports: ["80"] }\n',
     'extra/tools.yaml': singleStackProduct('Tools', '1.0.0'),
   });
   const res = await host.request('POST', '/api/hooks/sync-sources', { apiKey: syncKey });
@@ -89,7 +89,7 @@ test('Skipped manifests come back as warnings with a 200', async (t) => {
   const warnings = res.body['warnings'] as Array<Record<string, string>>;
   t.is(warnings.length, 1);
   t.like(warnings[0], { source: 'main', file: 'broken.yaml' });
-  t.regex(warnings[0]?.['message'] ?? '', /services\.web\.image.*required/);
+  t.regex(warnings[0]?.['message'] ?? '', /services\.web\.ports\[0\]: expected "host:container/);
 });
 
 test('A failing source makes the hook answer 500 with every error, while the others still sync', async (t) => {
