@@ -1,19 +1,12 @@
 /** Reads and parses the files of one source once each, however often they are included. */
 import { PluginError } from '../errors.js';
 import type { SourceFiles } from './catalog-source.js';
-import { ManifestError, type ManifestIssue } from './manifest-error.js';
+import { ManifestError } from './manifest-error.js';
+import type { LoadedManifestFile, ManifestFiles } from './manifest-files.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import { parseManifestYaml } from './manifest-yaml.js';
 import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { SourceFileRefusal } from './source-file-refusal.js';
-
-/** A file's parsed YAML, or why there is none. */
-export type LoadedManifestFile =
-  | { readonly ok: true; readonly root: unknown }
-  /** The source could not deliver the file (missing, unreadable); `message` is safe to show. */
-  | { readonly ok: false; readonly reason: 'unreadable'; readonly message: string }
-  /** The file was read but is not acceptable YAML. */
-  | { readonly ok: false; readonly reason: 'invalid'; readonly issues: readonly ManifestIssue[] };
 
 /**
  * Why a read failed. A source's refusal says so safely; otherwise only the error code
@@ -24,12 +17,6 @@ function readFailure(err: unknown): string {
   if (err instanceof SourceFileRefusal) return err.message;
   const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   return typeof code === 'string' ? `cannot be read (${code})` : 'cannot be read';
-}
-
-/** Where a product's files come from while it is parsed. */
-export interface ManifestFiles {
-  /** Loads a source-relative path (already normalised and known to stay inside the source). */
-  load(path: string): Promise<LoadedManifestFile>;
 }
 
 /** Loads source files through `SourceFiles.read`, caching the result per path. */

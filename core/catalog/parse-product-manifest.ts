@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { resolveIncludePath } from './include-path.js';
 import type { ManifestIssue, ManifestPath } from './manifest-error.js';
-import type { ManifestFiles } from './manifest-file-loader.js';
+import type { ManifestFiles } from './manifest-files.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import type { ProductManifest, StackManifest, VariableDefinition } from './manifest-model.js';
 import { ManifestReader, type ManifestMapping } from './manifest-reader.js';
