@@ -13,35 +13,28 @@ export type PluginErrorCode = ErrorCode | (string & {});
 export type HostErrorOptions = host.HostErrorOptions<PluginErrorCode>;
 
 /** A class whose options argument takes plugin codes; its other arguments and instances stay. */
-type TakingPluginCodes<Class> = Class extends new (...args: infer Args) => infer Instance
+type TakingPluginCodes<Value> = Value extends new (...args: infer Args) => infer Instance
   ? new (...args: { [K in keyof Args]: host.HostErrorOptions extends Args[K] ? HostErrorOptions | undefined : Args[K] }) => Instance
-  : never;
+  : Value;
 
 /**
- * The same class, typed to take plugin codes. Sound because the host never reads a plugin's
- * code as one of its own: it only carries it on to the answer (as a `ForeignErrorCode`).
+ * The module's classes, typed to take plugin codes. Sound because the host never reads a
+ * plugin's code as one of its own: it only carries it on to the answer (as a `ForeignErrorCode`).
  */
-function takingPluginCodes<Class>(errorClass: Class): TakingPluginCodes<Class> {
-  return errorClass as TakingPluginCodes<Class>;
-}
+const forPlugins = host as { readonly [Name in keyof typeof host]: TakingPluginCodes<(typeof host)[Name]> };
 
-export const InputError = takingPluginCodes(host.InputError);
-export type InputError = host.InputError;
-export const AuthenticationError = takingPluginCodes(host.AuthenticationError);
+export const {
+  AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, InputError, InternalError, NotFoundError,
+  TooManyRequestsError, UnavailableError, UpstreamError,
+} = forPlugins;
+// Each class is a type as well, as it was when exported from errors.ts directly.
 export type AuthenticationError = host.AuthenticationError;
-export const ForbiddenError = takingPluginCodes(host.ForbiddenError);
-export type ForbiddenError = host.ForbiddenError;
-export const NotFoundError = takingPluginCodes(host.NotFoundError);
-export type NotFoundError = host.NotFoundError;
-export const ConflictError = takingPluginCodes(host.ConflictError);
 export type ConflictError = host.ConflictError;
-export const TooManyRequestsError = takingPluginCodes(host.TooManyRequestsError);
-export type TooManyRequestsError = host.TooManyRequestsError;
-export const UpstreamError = takingPluginCodes(host.UpstreamError);
-export type UpstreamError = host.UpstreamError;
-export const UnavailableError = takingPluginCodes(host.UnavailableError);
-export type UnavailableError = host.UnavailableError;
-export const InternalError = takingPluginCodes(host.InternalError);
-export type InternalError = host.InternalError;
-export const DeploymentFailedError = takingPluginCodes(host.DeploymentFailedError);
 export type DeploymentFailedError = host.DeploymentFailedError;
+export type ForbiddenError = host.ForbiddenError;
+export type InputError = host.InputError;
+export type InternalError = host.InternalError;
+export type NotFoundError = host.NotFoundError;
+export type TooManyRequestsError = host.TooManyRequestsError;
+export type UnavailableError = host.UnavailableError;
+export type UpstreamError = host.UpstreamError;
