@@ -62,11 +62,15 @@ export const errorCodes = {
   DOWNGRADE: { statuses: [400], meaning: 'The upgrade targets an older version; downgrades are not supported.' },
   DEPLOY_FAILED: { statuses: [400], meaning: 'A deploy, redeploy or upgrade could not be carried out; the message is the reason.' },
   NO_RUNTIME: { statuses: [400], meaning: 'No enabled runtime plugin serves the environment type.' },
+  VARIABLE_UNKNOWN: { statuses: [400], meaning: 'The request sets variables the stack neither declares nor uses; nothing was changed.' },
+  VARIABLE_INVALID: { statuses: [400], meaning: 'A variable value holds a control character other than tab, LF or CR.' },
 
   // The Docker runtime (built-in plugin).
   PORT_IN_USE: { statuses: [400], meaning: 'A service could not start: its host port is already in use.' },
   CONTAINER_NAME_CONFLICT: { statuses: [400], meaning: 'A container name the stack needs is taken by a container that is not the stack\'s.' },
   BIND_NOT_ALLOWED: { statuses: [400], meaning: 'A bind mount is outside the host folders the runtime allows.' },
+  VOLUME_NAME_CONFLICT: { statuses: [400], meaning: 'A volume the stack needs belongs to another stack.' },
+  INVALID_PLAN: { statuses: [400], meaning: 'The Docker engine would refuse the plan (a name, port or text it does not accept); nothing was changed.' },
   DOCKER_ENGINE_FAILED: { statuses: [400, 502], meaning: 'The Docker engine refused or failed a request (400 inside a deployment\'s answer).' },
   DOCKER_UNREACHABLE: { statuses: [503], meaning: 'The environment\'s Docker engine does not answer.' },
 
