@@ -88,7 +88,7 @@ export async function catalogBench(options: CatalogBenchOptions, log: (line: str
         name: `Full sync, ${n} manifests (local folder)`,
         value: size.fullMs,
         unit: 'ms',
-        ...(size.manifests === 10_000 ? { goal: { comparison: '<=', target: 5_000 } as const } : {}),
+        ...(size.manifests === 10_000 ? { goal: { comparison: '<=', target: 2_000 } as const } : {}),
         note: `CPU ${size.fullCpuMs.toFixed(0)} ms; ${size.microsPerManifest.toFixed(0)} µs per manifest`,
       },
       {

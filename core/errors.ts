@@ -2,12 +2,25 @@
  * The host's error vocabulary. Code throws these semantic errors; exactly one place
  * (`core/http/error-mapper.ts`) turns them into HTTP responses.
  */
+import type { ErrorCode } from './error-codes.js';
+
+declare const carried: unique symbol;
+/**
+ * A code some plugin gave its own error (any text, docs/plugins.md), as the host carries it
+ * on. Branded so that a string literal is never one: in the host a code is an `ErrorCode`,
+ * and a typo is a type error.
+ */
+export type ForeignErrorCode = string & { readonly [carried]: true };
+
+/** The code of an error the host holds: its own, or one a plugin chose. */
+export type HostErrorCode = ErrorCode | ForeignErrorCode;
 
 /** Safe extra fields a client may see next to `success`, `message` and `code`. */
 export type ErrorBodyFields = Readonly<Record<string, unknown>>;
 
-export interface HostErrorOptions {
-  readonly code?: string;
+/** `Code` is what `code` may be: the host's codes, or (for plugins) any text. */
+export interface HostErrorOptions<Code extends string = HostErrorCode> {
+  readonly code?: Code;
   readonly cause?: unknown;
   /** Extra response fields (validation issues, the deployment id of a failed deploy...). */
   readonly fields?: ErrorBodyFields;
@@ -20,15 +33,17 @@ export interface HostErrorOptions {
 /** Base class: an HTTP status, a stable SCREAMING_SNAKE code and a human sentence. */
 export abstract class HostError extends Error {
   abstract readonly status: number;
-  readonly code: string;
+  readonly code: HostErrorCode;
   readonly fields: ErrorBodyFields;
   readonly headers: Readonly<Record<string, string>>;
   readonly #expose: boolean | undefined;
 
-  constructor(message: string, defaultCode: string, options: HostErrorOptions = {}) {
+  /** Takes any text as code: subclasses decide what they accept (the host's own take only `ErrorCode`). */
+  constructor(message: string, defaultCode: string, options: HostErrorOptions<string> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.code = options.code ?? defaultCode;
+    // Past the constructors' checks, a code is either the host's or a plugin's own.
+    this.code = (options.code ?? defaultCode) as HostErrorCode;
     this.fields = options.fields ?? {};
     this.headers = options.headers ?? {};
     this.#expose = options.expose;

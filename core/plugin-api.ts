@@ -24,11 +24,13 @@ export type { AuditAction, AuditEventInput, AuditOutcome, AuditRecorder } from '
 export { FailureBrake } from './auth/failure-brake.js';
 export type { BrakeLimits } from './auth/failure-brake.js';
 export { INVALID_CREDENTIALS_MESSAGE } from './http/authorize.js';
+export { HostError, errorMessage } from './errors.js';
+export type { ErrorCode } from './error-codes.js';
 export {
-  AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, HostError, InputError, InternalError,
-  NotFoundError, TooManyRequestsError, UnavailableError, UpstreamError, errorMessage,
-} from './errors.js';
-export type { HostErrorOptions } from './errors.js';
+  AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, InputError, InternalError, NotFoundError,
+  TooManyRequestsError, UnavailableError, UpstreamError,
+} from './plugin-errors.js';
+export type { HostErrorOptions, PluginErrorCode } from './plugin-errors.js';
 /**
  * The host's own zod, for option schemas: a plugin that uses it needs no zod of its own, and
  * its schema is always the type `definePlugin` expects.

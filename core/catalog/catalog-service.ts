@@ -3,6 +3,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import type { ProductManifest } from '../manifests/manifest-model.js';
 import { compareVersions, normaliseVersion } from '../manifests/product-version.js';
+import { ParsedFileStore } from './parsed-file-store.js';
 import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { readSourceManifests, type ManifestWarning } from './read-source-manifests.js';
 import { runCatalogSources } from './run-catalog-sources.js';
@@ -103,8 +104,10 @@ export class CatalogService {
   readonly #log: Logger;
   readonly #options: CatalogServiceOptions;
   readonly #sources = new Map<string, SourceState>();
-  /** Each source's parsed files, kept across syncs so only changed files are parsed again. */
+  /** Each source's parsed files and built products, kept across syncs so only changed files are parsed again. */
   readonly #parsed = new Map<string, ParsedManifestCache>();
+  /** The parsed files themselves, by content, shared by the sources: a text is parsed once for all. */
+  readonly #parsedFiles = new ParsedFileStore();
   /** Aborts the sources' work when the host stops. */
   readonly #closing = new AbortController();
   readonly #firstSync = deferred<void>();
@@ -162,10 +165,10 @@ export class CatalogService {
     return run;
   }
 
-  #parsedFiles(sourceId: string): ParsedManifestCache {
+  #parsedOf(sourceId: string): ParsedManifestCache {
     let parsed = this.#parsed.get(sourceId);
     if (parsed === undefined) {
-      parsed = new ParsedManifestCache();
+      parsed = new ParsedManifestCache(this.#parsedFiles);
       this.#parsed.set(sourceId, parsed);
     }
     return parsed;
@@ -182,7 +185,7 @@ export class CatalogService {
       try {
         if ('error' in outcome) throw outcome.error;
         if (!('unchanged' in outcome.result)) {
-          const { products, warnings } = await readSourceManifests(sourceId, outcome.result, {}, this.#parsedFiles(sourceId));
+          const { products, warnings } = await readSourceManifests(sourceId, outcome.result, {}, this.#parsedOf(sourceId));
           this.#sources.set(sourceId, { revision: outcome.result.revision, products, warnings });
           for (const warning of warnings) this.#log.warn({ source: sourceId, file: warning.file, problem: warning.message }, 'manifest skipped');
         }

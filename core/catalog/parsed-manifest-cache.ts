@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ManifestFiles } from '../manifests/manifest-files.js';
 import type { ManifestLimits } from '../manifests/manifest-limits.js';
+import { ParsedFileStore } from './parsed-file-store.js';
 import type { ParsedProduct, ProductFileInput } from '../manifests/parse-product-manifest.js';
 
 /** A product as a sync built it, and every file it read while being built. */
@@ -23,35 +24,45 @@ const sameInput = (a: ProductFileInput, b: ProductFileInput): boolean =>
  * that file again, and builds again only the products that read it, not the whole source.
  *
  * Files are kept by a hash of their text and the limits they were parsed under, so a path,
- * rename or copy never matters and a file is only ever reused as it would parse now. Only
- * successful parses are kept (a broken file is parsed again to report it). A product is kept
- * per main file and reused while that file and every file it included parse to the very same
- * values (identical texts give identical values, see above) under the same limits; a product
- * that met an unreadable or broken include is built again. What a sync did not ask for is
- * dropped after the next one. Parsed values and products are shared between syncs: the
- * catalog only reads them, never changes them.
+ * rename or copy never matters and a file is only ever reused as it would parse now. The parsed
+ * files live in a {@link ParsedFileStore} that the catalog's sources share, so a text that any
+ * source parsed is not parsed again by another. Only successful parses are kept (a broken file
+ * is parsed again to report it). A product is kept per main file and reused while that file and
+ * every file it included parse to the very same values (identical texts give identical values,
+ * see above) under the same limits; a product that met an unreadable or broken include is built
+ * again. What a sync did not ask for is dropped after the next one. Parsed values and products
+ * are shared between syncs and sources: the catalog only reads them, never changes them.
  */
 export class ParsedManifestCache {
+  readonly #files: ParsedFileStore;
+  /** The files the last sync and this one used, by key; each holds one use in the store. */
   #previous = new Map<string, unknown>();
   #current = new Map<string, unknown>();
   #previousProducts = new Map<string, BuiltProduct>();
   #currentProducts = new Map<string, BuiltProduct>();
 
+  /** `files` is the store shared with the other sources; a cache of its own by default. */
+  constructor(files = new ParsedFileStore()) {
+    this.#files = files;
+  }
+
   /** Starts a sync: entries the last sync used stay available to this one. */
   beginSync(): void {
+    for (const key of this.#previous.keys()) this.#files.release(key);
     this.#previous = this.#current;
     this.#current = new Map();
     this.#previousProducts = this.#currentProducts;
     this.#currentProducts = new Map();
   }
 
-  /** The value `parse` makes of `text`, parsed only when neither this sync nor the last had it. */
+  /** The value `parse` makes of `text`, parsed only when no source's last or current sync had it. */
   parse(text: string, limits: ManifestLimits, parse: () => unknown): unknown {
     const key = createHash('sha256')
       .update(`${limits.maxFileBytes}/${limits.maxDepth}/${limits.maxAliasCount}\0`)
       .update(text)
       .digest('base64');
-    const value = this.#current.has(key) ? this.#current.get(key) : this.#previous.has(key) ? this.#previous.get(key) : parse();
+    if (this.#current.has(key)) return this.#current.get(key);
+    const value = this.#files.acquire(key, parse);
     this.#current.set(key, value);
     return value;
   }

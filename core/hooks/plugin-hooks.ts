@@ -1,5 +1,6 @@
 import type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './catalog-source.js';
 import type { DeployContext } from './deploy-plan.js';
+import type { ErrorCode } from '../error-codes.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
@@ -182,7 +183,7 @@ function checkedSourceResult(who: Attribution, result: unknown, request: Catalog
  */
 function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal, deadlineAt: number, requestId: string | null): SourceFiles {
   const timeoutMs = who.timeouts.catalogSource;
-  const defect = (message: string, code?: string) => {
+  const defect = (message: string, code?: ErrorCode) => {
     const err = new PluginError(who.plugin, 'catalogSource', message, code === undefined ? {} : { code });
     recordFailure(who, 'catalogSource', err, requestId);
     return err;

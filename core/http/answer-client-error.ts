@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '../error-codes.js';
+
+/** The status line and error body of one kind of refusal. */
+interface ClientErrorAnswer {
+  readonly status: number;
+  readonly text: string;
+  readonly message: string;
+  readonly code: ErrorCode;
+}
 
 /** Parser error codes that have their own status; anything else the parser refuses is a 400. */
-const statusOf: Readonly<Record<string, { status: number; text: string; message: string; code: string }>> = {
+const statusOf: Readonly<Record<string, ClientErrorAnswer>> = {
   HPE_HEADER_OVERFLOW: {
     status: 431,
     text: 'Request Header Fields Too Large',
@@ -11,7 +20,7 @@ const statusOf: Readonly<Record<string, { status: number; text: string; message:
   },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, text: 'Request Timeout', message: 'The request was not sent in time.', code: 'REQUEST_TIMEOUT' },
 };
-const malformed = { status: 400, text: 'Bad Request', message: 'The request is not valid HTTP.', code: 'MALFORMED_REQUEST' };
+const malformed: ClientErrorAnswer = { status: 400, text: 'Bad Request', message: 'The request is not valid HTTP.', code: 'MALFORMED_REQUEST' };
 
 /**
  * Answers a request Node's HTTP parser refused (garbage, oversized headers, a client too slow

@@ -5,7 +5,6 @@
 import { Composer, CST, Lexer, LineCounter, Parser, type Tags, type YAMLError } from 'yaml';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from './manifest-limits.js';
-import { parsePlainManifestYaml } from './plain-manifest-yaml.js';
 
 /**
  * YAML 1.2 core schema minus the int and float tags: numbers stay the text the author wrote
@@ -97,21 +96,12 @@ function describeYamlError(error: YAMLError, lines: LineCounter): string {
  * was not valid UTF-8 (it holds U+FFFD after decoding), nesting over `maxDepth`, alias
  * expansion over `maxAliasCount`, duplicate keys, several documents, any YAML syntax error.
  *
- * Plain files take the quick way ({@link parsePlainManifestYaml}); everything else, and every
- * file that is refused, the precise one.
+ * Each file is parsed one way only; what keeps a resync cheap is that the catalog parses a
+ * file's content once (`parsed-manifest-cache.ts`).
  */
 export function parseManifestYaml(text: string, file: string, limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS): unknown {
-  return parseGuarded(text, file, limits, true);
-}
-
-/** {@link parseManifestYaml} the precise way only: the reference that the quick way must match. */
-export function parseManifestYamlPrecisely(text: string, file: string, limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS): unknown {
-  return parseGuarded(text, file, limits, false);
-}
-
-function parseGuarded(text: string, file: string, limits: ManifestLimits, quick: boolean): unknown {
   try {
-    return parseBounded(text, file, limits, quick);
+    return parseBounded(text, file, limits);
   } catch (err) {
     if (err instanceof ManifestError) throw err;
     // Whatever else a hostile file provokes in the parser stays that file's problem, not the sync's.
@@ -119,7 +109,7 @@ function parseGuarded(text: string, file: string, limits: ManifestLimits, quick:
   }
 }
 
-function parseBounded(text: string, file: string, limits: ManifestLimits, quick: boolean): unknown {
+function parseBounded(text: string, file: string, limits: ManifestLimits): unknown {
   const fail = (message: string): never => {
     throw new ManifestError(file, [{ file, path: '', message }]);
   };
@@ -129,8 +119,6 @@ function parseBounded(text: string, file: string, limits: ManifestLimits, quick:
   }
   if (text.includes('\uFFFD')) fail('file is not valid UTF-8');
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const plain = quick ? parsePlainManifestYaml(source, limits) : null;
-  if (plain !== null) return plain.value;
 
   const tooDeep = `nesting is deeper than ${limits.maxDepth} levels`;
   const lines = new LineCounter();

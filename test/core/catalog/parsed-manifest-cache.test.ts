@@ -2,6 +2,7 @@ import test from 'ava';
 import { DEFAULT_MANIFEST_LIMITS } from '../../../core/manifests/manifest-limits.js';
 import { inMemorySourceFiles } from '../../../core/catalog/in-memory-source-files.js';
 import type { ProductManifest } from '../../../core/manifests/manifest-model.js';
+import { ParsedFileStore } from '../../../core/catalog/parsed-file-store.js';
 import { ParsedManifestCache } from '../../../core/catalog/parsed-manifest-cache.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
 
@@ -46,6 +47,30 @@ test('A parse that throws is not kept', (t) => {
   t.throws(() => cache.parse('[', DEFAULT_MANIFEST_LIMITS, failing));
   t.throws(() => cache.parse('[', DEFAULT_MANIFEST_LIMITS, failing));
   t.is(calls, 2);
+});
+
+test('Sources sharing a store parse a text once between them; it is dropped when no source uses it any more', (t) => {
+  const store = new ParsedFileStore();
+  const one = new ParsedManifestCache(store);
+  const two = new ParsedManifestCache(store);
+  const { parse, calls } = countingParse();
+  one.beginSync();
+  two.beginSync();
+  const first = one.parse('a: 1\n', DEFAULT_MANIFEST_LIMITS, parse('a: 1\n'));
+  t.is(two.parse('a: 1\n', DEFAULT_MANIFEST_LIMITS, parse('a: 1\n')), first);
+
+  // `one` stops using it; `two` still holds it.
+  one.beginSync();
+  one.beginSync();
+  two.beginSync();
+  t.is(two.parse('a: 1\n', DEFAULT_MANIFEST_LIMITS, parse('a: 1\n')), first);
+  t.deepEqual(calls, ['a: 1\n']);
+
+  two.beginSync();
+  two.beginSync();
+  t.is(store.size, 0);
+  t.not(one.parse('a: 1\n', DEFAULT_MANIFEST_LIMITS, parse('a: 1\n')), first);
+  t.deepEqual(calls, ['a: 1\n', 'a: 1\n']);
 });
 
 /** Three products: one inline, one including a fragment that includes another, one inline. */
@@ -99,4 +124,16 @@ test('A product is built again when an include it read is gone, and under other 
 
   const shallow = await readSourceManifests('src', catalogFiles(), { maxIncludeDepth: 1 }, cache);
   t.deepEqual(shallow.warnings, [{ file: 'composed.yaml', message: 'parts/app.yaml: services.include[0]: includes are nested more than 1 deep' }]);
+});
+
+test('Two sources with the same files share the parsed files and still get products of their own', async (t) => {
+  const store = new ParsedFileStore();
+  const one = await readSourceManifests('one', catalogFiles(), {}, new ParsedManifestCache(store));
+  const kept = store.size;
+  const two = await readSourceManifests('two', catalogFiles(), {}, new ParsedManifestCache(store));
+
+  t.is(kept, 5);
+  t.is(store.size, kept);
+  t.deepEqual(one.products.map((product) => product.groupId).sort(), ['one:Composed', 'one:Inline', 'one:Other']);
+  t.deepEqual(two.products.map((product) => product.groupId).sort(), ['two:Composed', 'two:Inline', 'two:Other']);
 });

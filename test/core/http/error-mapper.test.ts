@@ -7,7 +7,8 @@ import { createApp } from '../../../core/http/create-app.js';
 import type { RequestState } from '../../../core/http/request-state.js';
 import { createHostHooks } from '../../../core/hooks/host-hooks.js';
 import { createLogger } from '../../../core/logger.js';
-import { InputError } from '../../../core/errors.js';
+// A code of its own, as a plugin may answer with.
+import { InputError } from '../../../core/plugin-api.js';
 import { useTestHost } from '../../support/test-host.js';
 
 /** A bare app with routes that throw, listening on a free port; returns its URL and log. */
