@@ -49,8 +49,8 @@ function planLabels(target: PlanTarget): Record<string, string> {
   };
 }
 
-/** A plan that carries no services: `remove` (tear down) or `inspect` (report what runs). */
-export function teardownPlan(operation: 'remove' | 'inspect', target: PlanTarget, removeVolumes = false): DeployPlan {
+/** A plan that carries no services: `remove` tears the stack down. */
+export function teardownPlan(operation: 'remove', target: PlanTarget, removeVolumes = false): DeployPlan {
   return {
     operation,
     deploymentId: target.deploymentId,

@@ -10,6 +10,7 @@ import {
   ConflictError, DeploymentFailedError, HostError, InputError, NotFoundError, UnavailableError, errorMessage, type ErrorBodyFields,
 } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import { toHostError } from '../to-host-error.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -38,6 +39,8 @@ export interface DeploymentSettings {
 export interface DeploymentServiceOptions {
   readonly store: Store;
   readonly hooks: HostHooks;
+  /** The runtimes asked what runs for a deployment. */
+  readonly runtimes: RuntimeRegistry;
   readonly log: Logger;
   readonly catalog: CatalogLookup;
   readonly environments: EnvironmentService;
@@ -162,7 +165,7 @@ export class DeploymentService {
     this.#store = new DeploymentStore(options.store);
     this.#leaseMs = settings.leaseSeconds * 1000;
     this.#locks = new StackLocks(options.store, options.log, { leaseMs: this.#leaseMs });
-    this.#executor = new PlanExecutor(options.hooks, options.log, settings.timeoutSeconds);
+    this.#executor = new PlanExecutor(options.hooks, options.runtimes, options.log, settings.timeoutSeconds);
     this.#catalog = options.catalog;
     this.#environments = options.environments;
     this.#log = options.log.child({ area: 'deployments' });
@@ -564,7 +567,7 @@ export class DeploymentService {
       this.#log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.get(id), failure: null, untouched: false };
     } catch (err) {
-      const found = await this.#executor.inspect(planTarget(plan), caller.requestId);
+      const found = await this.#executor.inspect(plan.environment, plan);
       const services = 'services' in found ? found.services : undefined;
       const previous = how.previous;
       const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
@@ -625,7 +628,7 @@ export class DeploymentService {
         await this.#executor.run(teardownPlan('remove', target, removeVolumes), caller, progress.report);
       } catch (err) {
         const failure = toHostError(err);
-        const found = await this.#executor.inspect(target, caller.requestId);
+        const found = await this.#executor.inspect(environment, target);
         await this.#store.finishOperation(id, entry, {
           status: current.status,
           outcome: 'Failed',
@@ -702,7 +705,7 @@ export class DeploymentService {
     if (current.pending === null && current.status !== 'Installing' && current.status !== 'Upgrading') return;
     const operation: OperationKind = interruptedOperation(current);
     const environment = await this.#environments.planEnvironment(current.environmentId);
-    const found = await this.#executor.inspect(deploymentTarget(current, environment), null);
+    const found = await this.#executor.inspect(environment, deploymentTarget(current, environment));
     const outcome = reconcileDeployment(current, found);
     await this.#store.closeInterrupted(id, `Interrupted: the host stopped before the ${operation} finished.`);
     const entry = await this.#store.startOperation(id, {
@@ -782,11 +785,6 @@ export class DeploymentService {
       bindRoot: join(this.#dataDir, 'stacks', at.stackName),
     });
   }
-}
-
-/** Who and where a plan is for. */
-function planTarget(plan: DeployPlan): PlanTarget {
-  return { deploymentId: plan.deploymentId, environment: plan.environment, stackName: plan.stackName, productId: plan.productId, version: plan.version };
 }
 
 /** Who and where plans for a recorded deployment are for. */

@@ -1,10 +1,10 @@
 import type { Caller } from '../auth/caller.js';
-import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult } from '../hooks/deploy-plan.js';
+import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import { runDeployPipeline } from './run-deploy-pipeline.js';
 import { errorMessage } from '../errors.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
-import { teardownPlan, type PlanTarget } from '../deployments/build-deploy-plan.js';
 import type { ServiceRecord } from '../deployments/deployment.js';
 
 /** How long a look at what runs may take. */
@@ -29,11 +29,13 @@ export function serviceRecords(services: readonly DeployedService[]): ServiceRec
  */
 export class PlanExecutor {
   readonly #hooks: HostHooks;
+  readonly #runtimes: RuntimeRegistry;
   readonly #log: Logger;
   readonly #timeoutMs: number;
 
-  constructor(hooks: HostHooks, log: Logger, timeoutSeconds: number) {
+  constructor(hooks: HostHooks, runtimes: RuntimeRegistry, log: Logger, timeoutSeconds: number) {
     this.#hooks = hooks;
+    this.#runtimes = runtimes;
     this.#log = log;
     this.#timeoutMs = timeoutSeconds * 1000;
   }
@@ -47,13 +49,18 @@ export class PlanExecutor {
   }
 
   /**
-   * What runs for the deployment now (by label); `{ error }` when the runtime cannot tell.
-   * `requestId` is the request the inspection is part of, if any.
+   * What runs for the deployment on `environment` now, asked of the runtime serving its type;
+   * `{ error }` when it cannot tell. The runtime gives up when `signal` aborts, and at the
+   * latest after {@link INSPECT_TIMEOUT_MS}.
    */
-  async inspect(target: PlanTarget, requestId: string | null): Promise<{ services: ServiceRecord[] } | { error: string }> {
+  async inspect(environment: PlanEnvironment, target: DeploymentRef, signal?: AbortSignal): Promise<{ services: ServiceRecord[] } | { error: string }> {
+    const runtime = this.#runtimes.serving(environment.type);
+    if (!runtime) return { error: `no runtime plugin serves environment type '${environment.type}'.` };
+    const deadline = AbortSignal.timeout(INSPECT_TIMEOUT_MS);
+    const log = this.#log.child({ deploymentId: target.deploymentId, stack: target.stackName, operation: 'inspect' });
     try {
-      const result = await this.#pipeline(teardownPlan('inspect', target), { principal: null, requestId }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
-      return { services: serviceRecords(result.services) };
+      const services = await runtime.inspect(environment, target, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, log });
+      return { services: serviceRecords(services) };
     } catch (err) {
       return { error: errorMessage(err) };
     }

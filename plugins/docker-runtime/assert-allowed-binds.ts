@@ -23,19 +23,15 @@ const isInside = (path: string, root: string): boolean => {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 };
 
-/** Whether the plan's engine runs on this machine, so its bind paths are this machine's paths. */
-const isLocalEngine = (plan: DeployPlan): boolean => plan.environment.dockerHost === null || plan.environment.dockerHost.startsWith('unix://');
-
 /**
  * Refuses a plan that bind-mounts a host path outside `roots` (the operator's `allowedBindRoots`),
- * before anything is pulled or changed. `undefined` allows every path. On a local engine links
- * are followed, so a link inside an allowed root that points elsewhere (a container may have
+ * before anything is pulled or changed. `undefined` allows every path. On a `local` engine (on
+ * this machine, so its bind paths are this machine's paths) links are followed, so a link inside an allowed root that points elsewhere (a container may have
  * written one into its own bind mount) is judged by where it leads.
  * @throws DeploymentFailedError `BIND_NOT_ALLOWED` naming every refused service and path.
  */
-export async function assertAllowedBinds(plan: DeployPlan, roots: readonly string[] | undefined): Promise<void> {
+export async function assertAllowedBinds(plan: DeployPlan, roots: readonly string[] | undefined, local: boolean): Promise<void> {
   if (roots === undefined) return;
-  const local = isLocalEngine(plan);
   const allowed = await Promise.all(roots.map((root) => (local ? realPathOf(root) : resolve(root))));
   const refused: string[] = [];
   for (const service of plan.services) {

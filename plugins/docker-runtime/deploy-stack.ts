@@ -39,7 +39,7 @@ export async function deployStack(
   settings: DeploySettings,
 ): Promise<void> {
   const stop: StopOptions = { stopTimeoutSeconds: settings.stopTimeoutSeconds, progress: context.progress };
-  await assertAllowedBinds(plan, settings.allowedBindRoots);
+  await assertAllowedBinds(plan, settings.allowedBindRoots, engine.local);
   await engine.ping();
   await pullImages(engine, plan.services, { policy: settings.pull, deadline, progress: context.progress });
   await assertNoNameClashes(engine, plan);
