@@ -5,7 +5,8 @@ import { InputError } from '../../errors.js';
 import type { HostHooks } from '../../hooks/host-hooks.js';
 import { requireUser } from '../authorize.js';
 import { jsonObject, optionalString } from '../../json-body.js';
-import type { RequestState } from '../request-state.js';
+import type { AppContext, RequestState } from '../request-state.js';
+import type { Environment } from '../../environments/environment.js';
 import { DEFAULT_ENVIRONMENT_TYPE, type EnvironmentService, type NewEnvironment } from '../../environments/environment-service.js';
 
 /**
@@ -25,32 +26,21 @@ function parseNewEnvironment(body: unknown): NewEnvironment {
 export function environmentRoutes(hooks: HostHooks, environments: EnvironmentService, audit: AuditRecorder): Router<RequestState> {
   const router = new Router<RequestState>();
   const signedIn = requireUser(hooks);
+  const recorded = (ctx: AppContext, action: 'environment.created' | 'environment.deleted', environment: Environment) =>
+    audit.record({ ...requestAuditFields(ctx), action, outcome: 'success', status: ctx.status, target: environment.name, environmentId: environment.id });
   router.get('/api/environments', signedIn, async (ctx) => {
     ctx.body = { environments: await environments.list() };
   });
   router.post('/api/environments', signedIn, async (ctx) => {
     const environment = await environments.create(parseNewEnvironment(ctx.request.body));
-    await audit.record({
-      ...requestAuditFields(ctx),
-      action: 'environment.created',
-      outcome: 'success',
-      status: 201,
-      target: environment.name,
-      environmentId: environment.id,
-    });
     ctx.status = 201;
+    await recorded(ctx, 'environment.created', environment);
     ctx.body = { success: true, environment };
   });
   router.delete('/api/environments/:id', signedIn, async (ctx) => {
     const removed = await environments.remove(ctx.params['id'] ?? '');
-    await audit.record({
-      ...requestAuditFields(ctx),
-      action: 'environment.deleted',
-      outcome: 'success',
-      status: 200,
-      target: removed.name,
-      environmentId: removed.id,
-    });
+    ctx.status = 200;
+    await recorded(ctx, 'environment.deleted', removed);
     ctx.body = { success: true, message: `Environment '${removed.name}' deleted.` };
   });
   return router;

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.js';
 import type { Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
+import { useConfirmedDelete } from '../api/use-confirmed-delete.js';
 import { useAppContext } from '../app-context.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Field } from '../components/field.js';
@@ -18,26 +19,15 @@ export function EnvironmentsPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [announcement, setAnnouncement] = useState('');
-  const [deleting, setDeleting] = useState<Environment | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
-  const [deleteBusy, setDeleteBusy] = useState(false);
-
-  const remove = async (environment: Environment) => {
-    setDeleteBusy(true);
-    setDeleteError(null);
-    try {
-      const answer = await api.delete<{ message: string }>(`/api/environments/${encodeURIComponent(environment.id)}`);
+  // A refusal says what is still in the environment (deployments, keys).
+  const deleting = useConfirmedDelete<Environment>(
+    (environment) => `/api/environments/${encodeURIComponent(environment.id)}`,
+    async (message) => {
       // The list no longer shows it by the time the message says so.
       await environments.reload();
-      setDeleting(null);
-      setAnnouncement(answer.message);
-    } catch (err) {
-      // The host says what is still in it (deployments, keys): the dialog shows why and stays.
-      setDeleteError(ApiError.from(err).message);
-    } finally {
-      setDeleteBusy(false);
-    }
-  };
+      setAnnouncement(message);
+    },
+  );
 
   const add = async (event: Event) => {
     event.preventDefault();
@@ -101,8 +91,7 @@ export function EnvironmentsPage() {
                       aria-label={`Delete ${environment.name}`}
                       onClick={() => {
                         setAnnouncement('');
-                        setDeleteError(null);
-                        setDeleting(environment);
+                        deleting.ask(environment);
                       }}
                     >
                       Delete
@@ -131,18 +120,18 @@ export function EnvironmentsPage() {
           </button>
         </div>
       </form>
-      {deleting && (
+      {deleting.pending && (
         <ConfirmDialog
           title="Delete environment?"
           confirmLabel="Delete environment"
           danger
-          busy={deleteBusy}
-          error={deleteError}
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => void remove(deleting)}
+          busy={deleting.busy}
+          error={deleting.error}
+          onCancel={deleting.cancel}
+          onConfirm={() => void deleting.confirm()}
         >
           <p>
-            <strong>{deleting.name}</strong> can be deleted once its deployments are removed and the API keys restricted to it are revoked.
+            <strong>{deleting.pending.name}</strong> can be deleted once its deployments are removed and the API keys restricted to it are revoked.
             This cannot be undone.
           </p>
         </ConfirmDialog>
