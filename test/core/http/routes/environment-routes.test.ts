@@ -4,6 +4,7 @@ import stubRuntime from '../../../fixtures/plugins/stub-runtime-plugin.js';
 import { createKey, useAuthHost, type AuthTestHost } from '../../../support/api-keys.js';
 import { databaseEngines } from '../../../support/databases.js';
 import { useDeployHost } from '../../../support/deploy-host.js';
+import { useTestHost } from '../../../support/test-host.js';
 
 for (const engine of databaseEngines) {
   test(`the default local environment exists from the first start and environments can be added (${engine})`, async (t) => {
@@ -127,4 +128,14 @@ test('two runtime plugins cannot serve the same environment type: the host does 
     { instanceOf: ConfigError },
   );
   t.regex(error?.message ?? '', /plugins\[3\] \(stub-runtime "stub-again"\): setup failed: environment type 'stub' is already served by plugin 'stub-runtime'/);
+});
+
+test('without a runtime plugin the default environment still exists, and no type can be added', async (t) => {
+  const host = await useTestHost(t);
+  const token = await host.signIn();
+  const listed = await host.request('GET', '/api/environments', { token });
+  t.like(listed.body['environments'], [{ name: 'local', type: 'docker', isDefault: true }]);
+  const refused = await host.request('POST', '/api/environments', { token, body: { name: 'edge' } });
+  t.is(refused.status, 400, refused.text);
+  t.like(refused.body, { message: "Unknown environment type 'docker'. Available: none.", code: 'ENVIRONMENT_TYPE' });
 });
