@@ -40,17 +40,14 @@ export class EnvironmentService {
     this.#runtimes = runtimes;
   }
 
-  /** The view of a row: the runtime's public settings, then the environment's own fields. */
+  /**
+   * The view of a row: id, name and type, the runtime's public settings, the rest. The
+   * environment's own fields win over settings of the same name.
+   */
   #view(row: EnvironmentRow): Environment {
+    const own = { id: row.id, name: row.name, type: row.type, isDefault: Boolean(row.is_default), createdAt: row.created_at };
     const runtime = this.#runtimes.serving(row.type);
-    return {
-      ...(runtime ? runtime.publicSettings(settingsOf(row)) : {}),
-      id: row.id,
-      name: row.name,
-      type: row.type,
-      isDefault: Boolean(row.is_default),
-      createdAt: row.created_at,
-    };
+    return Object.assign({ id: own.id, name: own.name, type: own.type }, runtime?.publicSettings(settingsOf(row)), own);
   }
 
   async list(): Promise<Environment[]> {
