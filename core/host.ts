@@ -28,6 +28,7 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
+import { RuntimeRegistry } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
@@ -66,6 +67,8 @@ export interface Host {
   readonly hooks: HostHooks;
   readonly store: Store;
   readonly plugins: PluginSet;
+  /** The environment types the enabled runtime plugins serve. */
+  readonly runtimes: RuntimeRegistry;
   readonly environments: EnvironmentService;
   /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
   readonly catalog: CatalogService;
@@ -94,13 +97,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = await openStore(config.database, configDir, dataDir, log);
   const hooks = createHostHooks();
   const audit = new AuditLog(store, log);
-  const environments = new EnvironmentService(store);
+  const runtimes = new RuntimeRegistry();
+  const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
-  let plugins: PluginSet;
+  let plugins: PluginSet | undefined;
   let tokens: SessionTokens;
   try {
-    await environments.ensureDefault();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
@@ -114,8 +117,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
       dataDir,
       log,
       host: { version: packageJson.version, apiKeys, audit },
+      runtimes,
     });
+    // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
+    await environments.ensureDefault();
   } catch (err) {
+    await plugins?.close();
     await apiKeys.close();
     await store.destroy();
     throw err;
@@ -126,7 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
@@ -179,6 +186,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hooks,
     store,
     plugins,
+    runtimes,
     environments,
     catalog,
     users,

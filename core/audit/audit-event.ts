@@ -7,6 +7,7 @@ export type AuditAction =
   | 'auth.login'
   | 'auth.rejected'
   | 'environment.created'
+  | 'environment.deleted'
   | 'hook.call'
   | (string & {});
 

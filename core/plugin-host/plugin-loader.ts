@@ -7,6 +7,7 @@ import { formatIssues } from '../config/format-issues.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createPluginHooks, createPluginStats, timedHookNames, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
 import type { HostServices } from './host-services.js';
@@ -37,6 +38,8 @@ export interface LoadPluginsOptions {
   readonly dataDir: string;
   readonly log: Logger;
   readonly host: HostServices;
+  /** Where runtime plugins register the environment types they serve. */
+  readonly runtimes: RuntimeRegistry;
 }
 
 type Resolved = { definition: PluginDefinition; origin: LoadedPlugin['origin'] };
@@ -167,6 +170,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
         dataDir,
         host: options.host,
         onClose: (fn) => closers.push({ name, fn }),
+        runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
       });
     } catch (err) {
       await close();
