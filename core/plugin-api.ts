@@ -22,7 +22,7 @@ export type { ApiKeyCredential, ApiKeyDirectory } from './api-keys/api-key.js';
 export { hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
 export type { AuditAction, AuditEventInput, AuditOutcome, AuditRecorder } from './audit/audit-event.js';
 export { FailureBrake } from './auth/failure-brake.js';
-export type { BrakeLimits } from './auth/failure-brake.js';
+export type { BrakeAttempt, BrakeLimits } from './auth/failure-brake.js';
 export { INVALID_CREDENTIALS_MESSAGE } from './http/authorize.js';
 export {
   AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, HostError, InputError, InternalError,

@@ -1,3 +1,4 @@
+import { apiKeyDisplayPrefix } from '../api-keys/api-key-format.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -19,6 +20,7 @@ interface AuditRow {
   duration_ms: number | null;
   code: string | null;
   message: string | null;
+  key_prefix: string | null;
 }
 
 /** One page of the trail, newest first. */
@@ -49,6 +51,7 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   durationMs: row.duration_ms,
   code: row.code,
   message: row.message,
+  keyPrefix: row.key_prefix,
 });
 
 /** The row of one event, each value cut to its column. */
@@ -68,6 +71,7 @@ function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
     duration_ms: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
     code: fit(event.code, 60),
     message: fit(event.message, 500),
+    key_prefix: event.keyPrefix === undefined || event.keyPrefix === null ? null : apiKeyDisplayPrefix(event.keyPrefix),
   };
 }
 

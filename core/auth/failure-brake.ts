@@ -9,8 +9,18 @@ export interface BrakeLimits {
   readonly lockoutSeconds: number;
 }
 
+/** One attempt admitted by {@link FailureBrake.begin}: settle it once, when its verdict is known. */
+export interface BrakeAttempt {
+  /** The credentials were good (or could not be judged): the attempt stops counting. */
+  release(): void;
+  /** The credentials were bad: counts one failure for each client; true when that locked one out. */
+  failed(): boolean;
+}
+
 interface ClientRecord {
   failures: number;
+  /** Attempts admitted and not yet settled: they count against the limit until they are. */
+  pending: number;
   windowStart: number;
   lockedUntil: number;
 }
@@ -25,12 +35,19 @@ const MAX_TRACKED_CLIENTS = 10_000;
  */
 const REFUSAL_DELAY_MS = 1_000;
 
+const REFUSAL_MESSAGE = 'Too many failed authentication attempts; try again later.';
+
 /**
- * A brute-force brake per client address: after `maxFailures` failed authentications within
- * `windowSeconds`, the client is refused with 429 and Retry-After for `lockoutSeconds`, before
- * its credentials are even looked at. Other clients are not affected. Successes do not reset
- * the count, so a client holding one valid key cannot use it to keep guessing others. Refusals
- * are answered after a short delay (tarpit), so a locked-out flood costs the host almost nothing.
+ * A brute-force brake per client (an address, a user name...): after `maxFailures` failed
+ * authentications within `windowSeconds`, the client is refused with 429 and Retry-After for
+ * `lockoutSeconds`, before its credentials are even looked at. Other clients are not affected.
+ * Successes do not reset the count, so a client holding one valid key cannot use it to keep
+ * guessing others. Refusals are answered after a short delay (tarpit), so a locked-out flood
+ * costs the host almost nothing.
+ *
+ * An attempt counts from the moment it is admitted, before its credentials are checked: a
+ * parallel burst cannot have more than `maxFailures` attempts judged at once, however long the
+ * check (a password hash) takes.
  */
 export class FailureBrake {
   readonly #limits: BrakeLimits;
@@ -44,12 +61,47 @@ export class FailureBrake {
     this.#refusalDelayMs = refusalDelayMs;
   }
 
+  /**
+   * Admits one attempt on behalf of every client in `clients` (e.g. the address and the user
+   * name it tries), or rejects with TooManyRequestsError, after the refusal delay, when one of
+   * them is locked out or already has as many attempts counted as it may fail.
+   */
+  async begin(clients: readonly string[]): Promise<BrakeAttempt> {
+    const now = this.#now();
+    const records = clients.map((client) => this.#current(client, now));
+    const locked = Math.max(0, ...records.map((record) => record.lockedUntil - now));
+    const full = records.some((record) => record.failures + record.pending >= this.#limits.maxFailures);
+    if (locked > 0 || full) {
+      // Attempts still being judged decide within moments whether a lockout follows.
+      await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
+      throw new TooManyRequestsError(REFUSAL_MESSAGE, Math.max(locked / 1000, 1));
+    }
+    for (const record of records) record.pending += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('a brake attempt is settled once');
+      settled = true;
+      for (const client of clients) {
+        // Looked up again: the window may have rolled over to a new record meanwhile.
+        const record = this.#clients.get(client);
+        if (record) record.pending = Math.max(0, record.pending - 1);
+      }
+    };
+    return {
+      release: settle,
+      failed: () => {
+        settle();
+        return clients.map((client) => this.fail(client)).some(Boolean);
+      },
+    };
+  }
+
   /** Rejects with TooManyRequestsError, after the refusal delay, while `client` is locked out. */
   async check(client: string): Promise<void> {
     const record = this.#clients.get(client);
     const now = this.#now();
     if (record && record.lockedUntil > now) {
-      const refusal = new TooManyRequestsError('Too many failed authentication attempts; try again later.', (record.lockedUntil - now) / 1000);
+      const refusal = new TooManyRequestsError(REFUSAL_MESSAGE, (record.lockedUntil - now) / 1000);
       await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
       throw refusal;
     }
@@ -58,14 +110,7 @@ export class FailureBrake {
   /** Counts one failure of `client`; returns true when this failure locked it out. */
   fail(client: string): boolean {
     const now = this.#now();
-    const windowMs = this.#limits.windowSeconds * 1000;
-    let record = this.#clients.get(client);
-    if (!record || (now - record.windowStart > windowMs && record.lockedUntil <= now)) {
-      record = { failures: 0, windowStart: now, lockedUntil: 0 };
-    }
-    // Re-inserting keeps the map in least-recently-failed order for eviction.
-    this.#clients.delete(client);
-    this.#clients.set(client, record);
+    const record = this.#current(client, now);
     record.failures += 1;
     const locked = record.failures >= this.#limits.maxFailures;
     if (locked) {
@@ -73,19 +118,32 @@ export class FailureBrake {
       record.failures = 0;
       record.windowStart = now;
     }
-    this.#evict(now);
     return locked;
+  }
+
+  /** The record of `client`, a fresh one once its window and lockout have passed (attempts in flight are kept). */
+  #current(client: string, now: number): ClientRecord {
+    const windowMs = this.#limits.windowSeconds * 1000;
+    let record = this.#clients.get(client);
+    if (!record || (now - record.windowStart > windowMs && record.lockedUntil <= now)) {
+      record = { failures: 0, pending: record?.pending ?? 0, windowStart: now, lockedUntil: 0 };
+    }
+    // Re-inserting keeps the map in least-recently-used order for eviction.
+    this.#clients.delete(client);
+    this.#clients.set(client, record);
+    this.#evict(now);
+    return record;
   }
 
   #evict(now: number): void {
     if (this.#clients.size <= MAX_TRACKED_CLIENTS) return;
     const windowMs = this.#limits.windowSeconds * 1000;
     for (const [client, record] of this.#clients) {
-      if (record.lockedUntil <= now && now - record.windowStart > windowMs) this.#clients.delete(client);
+      if (record.pending === 0 && record.lockedUntil <= now && now - record.windowStart > windowMs) this.#clients.delete(client);
     }
-    for (const client of this.#clients.keys()) {
+    for (const [client, record] of this.#clients) {
       if (this.#clients.size <= MAX_TRACKED_CLIENTS) break;
-      this.#clients.delete(client);
+      if (record.pending === 0) this.#clients.delete(client);
     }
   }
 }

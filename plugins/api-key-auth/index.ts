@@ -26,15 +26,20 @@ export default definePlugin({
     hooks.authenticate.tap(async (request) => {
       const presented = request.headers['x-api-key']?.trim();
       if (!presented) return undefined;
-      // A locked-out address learns nothing more: not even whether this key would be valid.
-      await brake.check(request.ip);
-      const verdict = await checkApiKey(presented, host.apiKeys);
+      // A locked-out address learns nothing more: not even whether this key would be valid. The
+      // attempt counts before the lookup, so a parallel burst is braked like a sequential one.
+      const attempt = await brake.begin([request.ip]);
+      const verdict = await checkApiKey(presented, host.apiKeys).catch((err: unknown) => {
+        attempt.release();
+        throw err;
+      });
       if (verdict.accepted) {
+        attempt.release();
         const { key } = verdict;
         host.apiKeys.recordUse(key.id);
         return { kind: 'apiKey', id: key.id, name: key.name, permissions: key.permissions, environmentId: key.environmentId };
       }
-      const lockedOut = brake.fail(request.ip);
+      const lockedOut = attempt.failed();
       const where = { clientIp: request.ip, endpoint: `${request.method} ${request.path}` };
       // The presented key is never logged: only why it failed and, if known, which key it was.
       log.warn({ ...where, reason: verdict.reason, apiKeyId: verdict.key?.id ?? null }, 'API key rejected');
@@ -47,6 +52,8 @@ export default definePlugin({
         actor: verdict.key && { kind: 'apiKey', id: verdict.key.id, name: verdict.key.name },
         code: 'AUTH_INVALID',
         message: verdict.reason,
+        // The audit keeps only the first 12 characters: the part a key shows in lists.
+        keyPrefix: presented,
       });
       throw new AuthenticationError(INVALID_CREDENTIALS_MESSAGE);
     });

@@ -59,3 +59,30 @@ test('memory stays bounded under a flood of addresses: the stalest are forgotten
   t.false(brake.fail(address(0)), 'the first address was forgotten: this is its first failure again');
   t.true(brake.fail(address(24_999)), 'the newest address is still tracked: its second failure locks');
 });
+
+test('attempts count from the moment they are admitted: of a parallel burst at most maxFailures are judged', async (t) => {
+  const brake = new FailureBrake({ maxFailures: 5, windowSeconds: 300, lockoutSeconds: 300 }, Date.now, 0);
+  // Nobody settles yet: every attempt is still being judged (a password hash takes its time).
+  const burst = await Promise.allSettled(Array.from({ length: 50 }, () => brake.begin(['address:10.0.0.1'])));
+  const admitted = burst.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  t.is(admitted.length, 5);
+  t.true(burst.every((outcome) => outcome.status === 'fulfilled' || outcome.reason instanceof TooManyRequestsError));
+  t.deepEqual(admitted.map((attempt) => attempt.failed()), [false, false, false, false, true], 'the fifth failure locks');
+  await t.throwsAsync(brake.begin(['address:10.0.0.1']), { instanceOf: TooManyRequestsError });
+});
+
+test('an attempt counts against every client it names: a user is braked whichever address tries it', async (t) => {
+  const brake = new FailureBrake({ maxFailures: 2, windowSeconds: 300, lockoutSeconds: 300 }, Date.now, 0);
+  (await brake.begin(['address:10.0.0.1', 'user:admin'])).failed();
+  (await brake.begin(['address:10.0.0.2', 'user:admin'])).failed();
+  await t.throwsAsync(brake.begin(['address:10.0.0.3', 'user:admin']), { instanceOf: TooManyRequestsError });
+  await t.notThrowsAsync(brake.begin(['address:10.0.0.3', 'user:someone-else']));
+});
+
+test('a released attempt stops counting and is not a failure', async (t) => {
+  const brake = new FailureBrake({ maxFailures: 2, windowSeconds: 300, lockoutSeconds: 300 }, Date.now, 0);
+  for (let i = 0; i < 10; i++) (await brake.begin(['address:10.0.0.1'])).release();
+  const attempt = await brake.begin(['address:10.0.0.1']);
+  t.false(attempt.failed(), 'one failure after ten good attempts does not lock');
+  t.throws(() => attempt.release(), { message: /settled once/ });
+});
