@@ -27,6 +27,7 @@ import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { answerClientError } from './http/answer-client-error.js';
+import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -57,6 +58,8 @@ export interface HostOptions {
   readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
+  /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
+  readonly clock?: () => number;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -84,6 +87,7 @@ export interface Host {
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config, configDir } = options;
   const log = options.log ?? createLogger({ level: config.log.level });
+  const clock = options.clock ?? Date.now;
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
@@ -97,7 +101,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   try {
     await environments.ensureDefault();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
-    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
     tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, hookPermissions);
     plugins = await loadPlugins({
@@ -140,7 +144,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
       healthRoutes(store),
-      authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
+      authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, deployments, audit),
@@ -184,7 +188,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dataDir,
     listen: () =>
       new Promise((done, fail) => {
-        const created = createServer(app.callback());
+        const created = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, app.callback());
+        limitConnections(created, config.server);
         server = created;
         created.once('error', fail);
         created.on('clientError', answerClientError);
