@@ -37,6 +37,7 @@ export async function startStandaloneCatalog(plugins: readonly Record<string, un
         version: 'bench',
         apiKeys: { findByHash: () => Promise.resolve(null), recordUse: () => undefined },
         audit: { record: () => Promise.resolve() },
+        now: Date.now,
       },
     });
     const catalog = new CatalogService(hooks, log, { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });

@@ -112,7 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       configDir,
       dataDir,
       log,
-      host: { version: packageJson.version, apiKeys, audit },
+      host: { version: packageJson.version, apiKeys, audit, now: clock },
     });
   } catch (err) {
     await apiKeys.close();

@@ -12,7 +12,7 @@ const seconds = (fallback: number) => z.number().int().positive().default(fallba
  */
 export default definePlugin({
   id: 'api-key-auth',
-  apiVersion: '1.0',
+  apiVersion: '1.3',
   version: '1.0.0',
   options: z.strictObject({
     /** Failed attempts from one client address within `windowSeconds` that lock it out. */
@@ -22,7 +22,7 @@ export default definePlugin({
     lockoutSeconds: seconds(300),
   }),
   setup({ hooks, host, log, options }) {
-    const brake = new FailureBrake(options);
+    const brake = new FailureBrake(options, host.now);
     hooks.authenticate.tap(async (request) => {
       const presented = request.headers['x-api-key']?.trim();
       if (!presented) return undefined;
