@@ -69,7 +69,7 @@ export const configSchema = z.strictObject({
       /** Open connections at most, all clients together (keep it below the process's open-file limit). */
       maxConnections: z.number().int().positive().default(1_000),
       /** Open connections at most from one client address (a reverse proxy is one address). */
-      maxConnectionsPerAddress: z.number().int().positive().default(64),
+      maxConnectionsPerAddress: z.number().int().positive().default(256),
     })
     .refine((server) => server.headersTimeoutSeconds <= server.requestTimeoutSeconds, {
       message: 'must not be longer than requestTimeoutSeconds',

@@ -26,7 +26,7 @@ test('an empty file gives the documented defaults', (t) => {
 
 test('the server limits slow and numerous clients by default, and refuse settings that contradict each other', (t) => {
   const { server } = parseConfig('', {});
-  t.like(server, { headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxConnections: 1000, maxConnectionsPerAddress: 64 });
+  t.like(server, { headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxConnections: 1000, maxConnectionsPerAddress: 256 });
   t.deepEqual(problemsOf('server: { headersTimeoutSeconds: 60, requestTimeoutSeconds: 30 }'), ['server.headersTimeoutSeconds: must not be longer than requestTimeoutSeconds']);
   t.deepEqual(problemsOf('server: { maxConnections: 10, maxConnectionsPerAddress: 20 }'), ['server.maxConnectionsPerAddress: must not be more than maxConnections']);
 });
