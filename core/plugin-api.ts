@@ -19,7 +19,7 @@ export { inMemorySourceFiles } from './catalog/in-memory-source-files.js';
 export type { ManifestContent } from './catalog/in-memory-source-files.js';
 export type { Logger } from './logger.js';
 export type { ApiKeyCredential, ApiKeyDirectory } from './api-keys/api-key.js';
-export { hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
+export { apiKeyDisplayPrefix, hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
 export type { AuditAction, AuditEventInput, AuditOutcome, AuditRecorder } from './audit/audit-event.js';
 export { FailureBrake } from './auth/failure-brake.js';
 export type { BrakeAttempt, BrakeLimits } from './auth/failure-brake.js';

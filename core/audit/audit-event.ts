@@ -34,7 +34,7 @@ export interface AuditEventInput {
   readonly code?: string | null;
   /** A short human note (an error message shown to the client, a rejection reason). */
   readonly message?: string | null;
-  /** The start of an API key that was tried (`auth.rejected`): cut to its first 12 characters when recorded. */
+  /** The first 12 characters of an API key that was tried (`auth.rejected`); more is cut off when recorded. */
   readonly keyPrefix?: string | null;
 }
 

@@ -1,4 +1,3 @@
-import { apiKeyDisplayPrefix } from '../api-keys/api-key-format.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -71,7 +70,8 @@ function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
     duration_ms: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
     code: fit(event.code, 60),
     message: fit(event.message, 500),
-    key_prefix: event.keyPrefix === undefined || event.keyPrefix === null ? null : apiKeyDisplayPrefix(event.keyPrefix),
+    // The column holds 12 characters, a key's public prefix: never more of what was tried.
+    key_prefix: fit(event.keyPrefix, 12),
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import { MAX_SESSION_MINUTES } from '../config/config-schema.js';
 import type { Store } from '../store/open-store.js';
 import { storeUnavailable } from '../store/store-unavailable.js';
 import type { User } from './user-service.js';
@@ -7,9 +8,6 @@ import type { User } from './user-service.js';
 const ISSUER = 'rsgo';
 const AUDIENCE = 'rsgo-api';
 const ALGORITHM = 'HS256';
-
-/** The longest a session may last, whatever the configuration says (spec: at most 12 h). */
-export const MAX_SESSION_MINUTES = 12 * 60;
 
 /** A signed session token and when it stops being accepted. */
 export interface IssuedToken {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { MAX_SESSION_MINUTES } from '../auth/session-tokens.js';
+
+/** The longest a sign-in session may last (12 hours), whatever the configuration asks for. */
+export const MAX_SESSION_MINUTES = 12 * 60;
 
 const hookTimeoutsMs = z.strictObject({
   authenticate: z.number().int().positive().default(5_000),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthenticationError, FailureBrake, INVALID_CREDENTIALS_MESSAGE, definePlugin } from '../../core/plugin-api.js';
+import { AuthenticationError, FailureBrake, INVALID_CREDENTIALS_MESSAGE, apiKeyDisplayPrefix, definePlugin } from '../../core/plugin-api.js';
 import { checkApiKey } from './check-api-key.js';
 
 const seconds = (fallback: number) => z.number().int().positive().default(fallback);
@@ -52,8 +52,8 @@ export default definePlugin({
         actor: verdict.key && { kind: 'apiKey', id: verdict.key.id, name: verdict.key.name },
         code: 'AUTH_INVALID',
         message: verdict.reason,
-        // The audit keeps only the first 12 characters: the part a key shows in lists.
-        keyPrefix: presented,
+        // Only the part a key shows in lists: enough to tell which key a pipeline tried.
+        keyPrefix: apiKeyDisplayPrefix(presented),
       });
       throw new AuthenticationError(INVALID_CREDENTIALS_MESSAGE);
     });
