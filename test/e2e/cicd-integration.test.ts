@@ -153,7 +153,10 @@ test.serial('on a phone-width screen, by keyboard only: create a key and cancel 
   await docScreenshot(page, 'cicd-phone');
 });
 
-/** An unbroken name longer than the API accepts today (100), as a key created by an older version may have. */
+/**
+ * An unbroken name of 128 characters: longer than the API accepts (100), so it is written to the
+ * store directly; the page must hold any name the API can give it, with room to spare.
+ */
 const LONG_NAME = 'W'.repeat(128);
 
 /** Opens the CI/CD page with one key named {@link LONG_NAME}, its revoke dialog open. */
