@@ -21,6 +21,8 @@ interface ClientRecord {
   failures: number;
   /** Attempts admitted and not yet settled: they count against the limit until they are. */
   pending: number;
+  /** Attempts waiting for one of those to settle; woken to look again. */
+  waiting: Array<() => void>;
   windowStart: number;
   lockedUntil: number;
 }
@@ -45,9 +47,12 @@ const REFUSAL_MESSAGE = 'Too many failed authentication attempts; try again late
  * guessing others. Refusals are answered after a short delay (tarpit), so a locked-out flood
  * costs the host almost nothing.
  *
- * An attempt counts from the moment it is admitted, before its credentials are checked: a
- * parallel burst cannot have more than `maxFailures` attempts judged at once, however long the
- * check (a password hash) takes.
+ * An attempt counts from the moment it is admitted, before its credentials are checked: no
+ * more than `maxFailures` less the failures so far are judged at once, however long the check
+ * (a password hash) takes. Further attempts wait for those verdicts: if they lock the client
+ * out, the waiting ones are refused; if they were good, the waiting ones go on. A parallel burst
+ * of wrong credentials thus has exactly as many judged as a sequential one, and parallel right
+ * ones are all served.
  */
 export class FailureBrake {
   readonly #limits: BrakeLimits;
@@ -64,36 +69,43 @@ export class FailureBrake {
   /**
    * Admits one attempt on behalf of every client in `clients` (e.g. the address and the user
    * name it tries), or rejects with TooManyRequestsError, after the refusal delay, when one of
-   * them is locked out or already has as many attempts counted as it may fail.
+   * them is locked out. While a client has as many attempts being judged as it may still fail,
+   * this waits for one of their verdicts first.
    */
   async begin(clients: readonly string[]): Promise<BrakeAttempt> {
-    const now = this.#now();
-    const records = clients.map((client) => this.#current(client, now));
-    const locked = Math.max(0, ...records.map((record) => record.lockedUntil - now));
-    const full = records.some((record) => record.failures + record.pending >= this.#limits.maxFailures);
-    if (locked > 0 || full) {
-      // Attempts still being judged decide within moments whether a lockout follows.
-      await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
-      throw new TooManyRequestsError(REFUSAL_MESSAGE, Math.max(locked / 1000, 1));
+    for (;;) {
+      const now = this.#now();
+      const records = clients.map((client) => this.#current(client, now));
+      const locked = Math.max(0, ...records.map((record) => record.lockedUntil - now));
+      if (locked > 0) {
+        await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
+        throw new TooManyRequestsError(REFUSAL_MESSAGE, locked / 1000);
+      }
+      const full = records.find((record) => record.failures + record.pending >= this.#limits.maxFailures);
+      if (!full) {
+        for (const record of records) record.pending += 1;
+        return this.#attempt(clients);
+      }
+      await new Promise<void>((done) => full.waiting.push(done));
     }
-    for (const record of records) record.pending += 1;
+  }
+
+  /** The handle of an admitted attempt: settling it counts its verdict and wakes who waits. */
+  #attempt(clients: readonly string[]): BrakeAttempt {
     let settled = false;
-    const settle = () => {
+    const settle = (failed: boolean) => {
       if (settled) throw new Error('a brake attempt is settled once');
       settled = true;
+      let locked = false;
       for (const client of clients) {
-        // Looked up again: the window may have rolled over to a new record meanwhile.
-        const record = this.#clients.get(client);
-        if (record) record.pending = Math.max(0, record.pending - 1);
+        const record = this.#current(client, this.#now());
+        record.pending = Math.max(0, record.pending - 1);
+        if (failed) locked = this.fail(client) || locked;
+        for (const wake of record.waiting.splice(0)) wake();
       }
+      return locked;
     };
-    return {
-      release: settle,
-      failed: () => {
-        settle();
-        return clients.map((client) => this.fail(client)).some(Boolean);
-      },
-    };
+    return { release: () => void settle(false), failed: () => settle(true) };
   }
 
   /** Rejects with TooManyRequestsError, after the refusal delay, while `client` is locked out. */
@@ -126,7 +138,7 @@ export class FailureBrake {
     const windowMs = this.#limits.windowSeconds * 1000;
     let record = this.#clients.get(client);
     if (!record || (now - record.windowStart > windowMs && record.lockedUntil <= now)) {
-      record = { failures: 0, pending: record?.pending ?? 0, windowStart: now, lockedUntil: 0 };
+      record = { failures: 0, pending: record?.pending ?? 0, waiting: record?.waiting ?? [], windowStart: now, lockedUntil: 0 };
     }
     // Re-inserting keeps the map in least-recently-used order for eviction.
     this.#clients.delete(client);

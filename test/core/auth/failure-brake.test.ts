@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FailureBrake } from '../../../core/auth/failure-brake.js';
+import { FailureBrake, type BrakeAttempt } from '../../../core/auth/failure-brake.js';
 import { TooManyRequestsError } from '../../../core/errors.js';
 
 const clock = () => {
@@ -60,15 +60,42 @@ test('memory stays bounded under a flood of addresses: the stalest are forgotten
   t.true(brake.fail(address(24_999)), 'the newest address is still tracked: its second failure locks');
 });
 
-test('attempts count from the moment they are admitted: of a parallel burst at most maxFailures are judged', async (t) => {
+/** Starts `count` attempts at once; reports which were admitted so far and how the others ended. */
+function burst(brake: FailureBrake, count: number, clients: readonly string[]) {
+  const admitted: BrakeAttempt[] = [];
+  const outcomes = Array.from({ length: count }, () =>
+    brake.begin(clients).then(
+      (attempt) => void admitted.push(attempt),
+      (err: unknown) => err,
+    ),
+  );
+  return { admitted, settled: Promise.all(outcomes) };
+}
+
+test('attempts count from the moment they are admitted: of a parallel burst of failures exactly maxFailures are judged', async (t) => {
   const brake = new FailureBrake({ maxFailures: 5, windowSeconds: 300, lockoutSeconds: 300 }, Date.now, 0);
-  // Nobody settles yet: every attempt is still being judged (a password hash takes its time).
-  const burst = await Promise.allSettled(Array.from({ length: 50 }, () => brake.begin(['address:10.0.0.1'])));
-  const admitted = burst.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  t.is(admitted.length, 5);
-  t.true(burst.every((outcome) => outcome.status === 'fulfilled' || outcome.reason instanceof TooManyRequestsError));
+  const { admitted, settled } = burst(brake, 50, ['address:10.0.0.1']);
+  // Nobody settles yet: every admitted attempt is still being judged (a password hash takes its time).
+  await new Promise((done) => setImmediate(done));
+  t.is(admitted.length, 5, 'five are judged at once; the others wait for their verdicts');
   t.deepEqual(admitted.map((attempt) => attempt.failed()), [false, false, false, false, true], 'the fifth failure locks');
-  await t.throwsAsync(brake.begin(['address:10.0.0.1']), { instanceOf: TooManyRequestsError });
+  const outcomes = await settled;
+  t.is(admitted.length, 5, 'no other attempt was judged');
+  t.is(outcomes.filter((outcome) => outcome instanceof TooManyRequestsError).length, 45, 'the waiting ones are refused');
+});
+
+test('a parallel burst of good attempts is served in full, at most maxFailures judged at a time', async (t) => {
+  const brake = new FailureBrake({ maxFailures: 5, windowSeconds: 300, lockoutSeconds: 300 }, Date.now, 0);
+  const { admitted, settled } = burst(brake, 50, ['address:10.0.0.1']);
+  let released = 0;
+  while (released < 50) {
+    await new Promise((done) => setImmediate(done));
+    const judged = admitted.length - released;
+    t.true(judged <= 5, `${judged} judged at once`);
+    for (const attempt of admitted.slice(released)) attempt.release();
+    released = admitted.length;
+  }
+  t.deepEqual((await settled).filter((outcome) => outcome !== undefined), [], 'none was refused');
 });
 
 test('an attempt counts against every client it names: a user is braked whichever address tries it', async (t) => {
