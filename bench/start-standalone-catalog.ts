@@ -38,6 +38,7 @@ export async function startStandaloneCatalog(plugins: readonly Record<string, un
         version: 'bench',
         apiKeys: { findByHash: () => Promise.resolve(null), recordUse: () => undefined },
         audit: { record: () => Promise.resolve() },
+        now: Date.now,
       },
       runtimes: new RuntimeRegistry(),
     });

@@ -25,6 +25,7 @@ export const errorCodes = {
   // Who is calling.
   AUTH_REQUIRED: { statuses: [401], meaning: 'A management call came without a session token.' },
   AUTH_INVALID: { statuses: [401], meaning: 'The API key or session token is missing, unknown, revoked or expired.' },
+  PASSWORD_NOT_HERE: { statuses: [400], meaning: 'The caller did not sign in with a password of this host, so it cannot change one here.' },
   LOGIN_FAILED: { statuses: [401], meaning: 'Sign-in refused: wrong user name or password (never says which).' },
   FORBIDDEN: { statuses: [403], meaning: 'The caller is known but lacks the permission, or a plugin vetoed the operation.' },
   RATE_LIMITED: { statuses: [429], meaning: 'Too many failed attempts from this client; retry after the Retry-After seconds.' },

@@ -30,6 +30,7 @@ import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { RuntimeRegistry } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
+import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -59,6 +60,8 @@ export interface HostOptions {
   readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
+  /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
+  readonly clock?: () => number;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -92,6 +95,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   if (config.hooks.timeoutMs.deploy !== undefined || config.plugins.some((entry) => entry.timeoutMs?.deploy !== undefined)) {
     log.warn({}, 'hooks.timeoutMs.deploy is no longer used: deployments.timeoutSeconds is the one deadline of a deploy');
   }
+  const clock = options.clock ?? Date.now;
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
@@ -105,7 +109,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let tokens: SessionTokens;
   try {
     await users.ensureFirstAdmin(options.env ?? process.env, log);
-    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
     tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, webhookPermissions);
     plugins = await loadPlugins({
@@ -116,7 +120,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       configDir,
       dataDir,
       log,
-      host: { version: packageJson.version, apiKeys, audit },
+      host: { version: packageJson.version, apiKeys, audit, now: clock },
       runtimes,
     });
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
@@ -152,7 +156,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
       healthRoutes(store),
-      authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
+      authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
@@ -197,7 +201,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dataDir,
     listen: () =>
       new Promise((done, fail) => {
-        const created = createServer(app.callback());
+        const created = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, app.callback());
+        limitConnections(created, config.server);
         server = created;
         created.once('error', fail);
         created.on('clientError', answerClientError);

@@ -55,7 +55,7 @@ export async function startPlugin<Schema extends z.ZodType>(
     configDir: join(folder, 'config'),
     dataDir: join(folder, 'data'),
     // A plugin set up alone has no key store; audit events are kept for assertions.
-    host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) } },
+    host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) }, now: Date.now },
     onClose: (fn) => void closers.push(fn),
     runtime: (runtime) => runtimes.register(name, runtime, log),
   });
