@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { PayloadTooLargeError } from '../errors.js';
+import { fromHttpError } from './error-mapper.js';
 import type { AppContext, RequestState } from './request-state.js';
 
 /** The largest request body the host reads. */
@@ -30,5 +31,11 @@ export async function readBody(ctx: AppContext): Promise<void> {
   if (Number(ctx.get('content-length') || 0) > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError('Request body is larger than the 1 MiB limit.');
   }
-  await parse(ctx, async () => undefined);
+  try {
+    await parse(ctx, async () => undefined);
+  } catch (err) {
+    // A typed error at the source: whoever catches it (a hook route auditing its call) sees a
+    // 400 or 413, not an unknown error taken for a 500.
+    throw fromHttpError(err) ?? err;
+  }
 }

@@ -15,7 +15,7 @@ function malformedJsonMessage(err: unknown): string {
 }
 
 /** Maps errors thrown by body parsing and routing libraries (http-errors) to our classes. */
-function fromHttpError(err: unknown): HostError | null {
+export function fromHttpError(err: unknown): HostError | null {
   if (err === null || typeof err !== 'object' || err instanceof HostError) return null;
   const status = (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   if (typeof status !== 'number' || status >= 500) return null;

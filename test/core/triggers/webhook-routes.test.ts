@@ -38,6 +38,18 @@ test('the hook permissions a key may hold are those of the served endpoints', (t
   t.deepEqual(webhookEndpoints.map((e) => e.path), ['/api/hooks/redeploy', '/api/hooks/upgrade', '/api/hooks/sync-sources']);
 });
 
+test('an allowed hook call with a body that is not JSON gets 400 INVALID_JSON, with a key or a session, and reaches no handler', async (t) => {
+  const { auth, calls, allHooks } = await setup(t, 'sqlite');
+  const headers = { 'content-type': 'application/json' };
+  const withKey = await auth.host.request('POST', '/api/hooks/redeploy', { apiKey: allHooks.fullKey, headers, body: '\u0000' });
+  const withSession = await auth.host.request('POST', '/api/hooks/redeploy', { token: auth.token, headers, body: '{"stackName":' });
+  for (const res of [withKey, withSession]) {
+    t.is(res.status, 400, res.text);
+    t.like(res.body, { success: false, code: 'INVALID_JSON' });
+  }
+  t.deepEqual(calls, []);
+});
+
 for (const engine of databaseEngines) {
   test(`every hook without a key is a 401 and reaches no handler (${engine})`, async (t) => {
     const { hook, calls } = await setup(t, engine);
