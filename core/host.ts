@@ -138,7 +138,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     trustProxy: config.server.trustProxy,
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
+      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
       healthRoutes(store),
       authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: hookPermissions }),

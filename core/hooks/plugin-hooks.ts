@@ -27,18 +27,27 @@ interface Attribution {
   readonly log: Logger | undefined;
 }
 
-/** Races `call` against a deadline; the timer never outlives the race. */
-async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+/**
+ * `call`'s answer, or `onTimeout()` once `timeoutMs` passed without one; the timer never
+ * outlives the call. A synchronous throw of `call` is a rejection like any other. Every hook
+ * call of every plugin passes here, so it is one promise and one timer, not a race of several.
+ */
+function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    const settle = <T>(finish: (outcome: T) => void) => (outcome: T) => {
+      clearTimeout(timer);
+      finish(outcome);
+    };
+    let answer: Promise<R>;
+    try {
+      answer = Promise.resolve(call());
+    } catch (err) {
+      settle(reject)(err);
+      return;
+    }
+    answer.then(settle(resolve), settle(reject));
   });
-  try {
-    // `call` runs inside the race so that a synchronous throw is caught like a rejection.
-    return await Promise.race([Promise.resolve().then(call), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

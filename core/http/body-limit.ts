@@ -10,13 +10,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * Refuses a body over the limit before reading it (declared length), then parses JSON with the
  * same limit for bodies sent without a length.
  */
-export function bodyParser(): Middleware<RequestState>[] {
-  const refuseOversize: Middleware<RequestState> = async (ctx, next) => {
-    if (Number(ctx.get('content-length') || 0) > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError('Request body is larger than the 1 MiB limit.');
-    }
-    await next();
-  };
+export function bodyParser(): Middleware<RequestState> {
   const parse = koaBody({
     jsonLimit: MAX_BODY_BYTES,
     formLimit: MAX_BODY_BYTES,
@@ -25,5 +19,10 @@ export function bodyParser(): Middleware<RequestState>[] {
     urlencoded: false,
     text: false,
   }) as Middleware<RequestState>;
-  return [refuseOversize, parse];
+  return (ctx, next) => {
+    if (Number(ctx.get('content-length') || 0) > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError('Request body is larger than the 1 MiB limit.');
+    }
+    return parse(ctx, next);
+  };
 }

@@ -4,8 +4,8 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import { principalOf } from './authorize.js';
 import { bodyParser } from './body-limit.js';
-import { errorMapper } from './error-mapper.js';
-import { requestId } from './request-id.js';
+import { answerError, refuseUnrouted } from './error-mapper.js';
+import { assignRequestId } from './request-id.js';
 import type { RequestState } from './request-state.js';
 import { webUi } from './web-ui.js';
 
@@ -20,35 +20,41 @@ export interface AppOptions {
   readonly webRoot?: string;
 }
 
-/** Logs one line per request: no headers, no body (they may hold credentials). */
-function accessLog(log: Logger): Koa.Middleware<RequestState> {
+/**
+ * The frame of every request, in one middleware because every request passes it: its id, the
+ * answer to whatever it throws (`answerError`), and one access log line, with no headers and no
+ * body (they may hold credentials).
+ */
+function requestFrame(log: Logger): Koa.Middleware<RequestState> {
   return async (ctx, next) => {
     const started = performance.now();
+    assignRequestId(ctx);
     try {
       await next();
-    } finally {
-      log.info(
-        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip },
-        'request',
-      );
+      refuseUnrouted(ctx);
+    } catch (thrown) {
+      answerError(ctx, thrown, log);
     }
+    log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
   };
 }
 
-/** Builds the Koa app: request id, access log, error mapper, body limit, authentication, the routes, then the web UI. */
+/** Runs the `authenticate` hook for every API request, so the routes only check what it found. */
+function authenticateApiRequests(hooks: HostHooks): Koa.Middleware<RequestState> {
+  return async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) await principalOf(ctx, hooks);
+    await next();
+  };
+}
+
+/** Builds the Koa app: the request frame, body limit, authentication, the routes, then the web UI. */
 export function createApp(options: AppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy });
-  // The error mapper answers every error; Koa's own handler would print stacks to stderr.
+  // The request frame answers every error; Koa's own handler would print stacks to stderr.
   app.silent = true;
-  app.use(requestId());
-  app.use(accessLog(options.log));
-  app.use(errorMapper(options.log));
-  for (const middleware of bodyParser()) app.use(middleware);
-  // Every API request runs the authenticate hook, so the routes only check what it found.
-  app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/')) await principalOf(ctx, options.hooks);
-    await next();
-  });
+  app.use(requestFrame(options.log));
+  app.use(bodyParser());
+  app.use(authenticateApiRequests(options.hooks));
   for (const router of options.routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
