@@ -41,10 +41,7 @@ function requestFrame(log: Logger): Koa.Middleware<RequestState> {
 
 /** Runs the `authenticate` hook for every API request, so the routes only check what it found. */
 function authenticateApiRequests(hooks: HostHooks): Koa.Middleware<RequestState> {
-  return async (ctx, next) => {
-    if (ctx.path.startsWith('/api/')) await principalOf(ctx, hooks);
-    await next();
-  };
+  return (ctx, next) => (ctx.path.startsWith('/api/') ? principalOf(ctx, hooks).then(next) : next());
 }
 
 /** Builds the Koa app: the request frame, body limit, authentication, the routes, then the web UI. */
