@@ -34,14 +34,15 @@ function requestFrame(log: Logger): Koa.Middleware<RequestState> {
       refuseUnrouted(ctx);
     } catch (thrown) {
       answerError(ctx, thrown, log);
+    } finally {
+      log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
     }
-    log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
   };
 }
 
 /** Runs the `authenticate` hook for every API request, so the routes only check what it found. */
 function authenticateApiRequests(hooks: HostHooks): Koa.Middleware<RequestState> {
-  return (ctx, next) => (ctx.path.startsWith('/api/') ? principalOf(ctx, hooks).then(next) : next());
+  return (ctx, next) => (ctx.path.startsWith('/api/') ? principalOf(ctx, hooks).then(() => next()) : next());
 }
 
 /** Builds the Koa app: the request frame, body limit, authentication, the routes, then the web UI. */
