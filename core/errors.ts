@@ -55,8 +55,25 @@ export abstract class HostError extends Error {
   }
 }
 
+/**
+ * A 4xx: the caller's request is refused, and the message says why. Such errors are answers,
+ * not defects: nobody reads where they were thrown, so no stack trace is taken (on an
+ * async call path, taking one cost more than everything else about the error).
+ */
+abstract class ClientError extends HostError {
+  constructor(message: string, defaultCode: string, options?: HostErrorOptions) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, defaultCode, options);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  }
+}
+
 /** 400: the request is wrong; the message says how. */
-export class InputError extends HostError {
+export class InputError extends ClientError {
   readonly status = 400;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'INVALID_INPUT', options);
@@ -64,7 +81,7 @@ export class InputError extends HostError {
 }
 
 /** 401: no credentials, or credentials that are not accepted (never says which). */
-export class AuthenticationError extends HostError {
+export class AuthenticationError extends ClientError {
   readonly status = 401;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'AUTH_INVALID', options);
@@ -72,7 +89,7 @@ export class AuthenticationError extends HostError {
 }
 
 /** 403: authenticated, but not allowed to do this. */
-export class ForbiddenError extends HostError {
+export class ForbiddenError extends ClientError {
   readonly status = 403;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'FORBIDDEN', options);
@@ -80,7 +97,7 @@ export class ForbiddenError extends HostError {
 }
 
 /** 404: the addressed thing does not exist. */
-export class NotFoundError extends HostError {
+export class NotFoundError extends ClientError {
   readonly status = 404;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'NOT_FOUND', options);
@@ -88,7 +105,7 @@ export class NotFoundError extends HostError {
 }
 
 /** 405: the path exists but does not take this method; the Allow header lists those it takes. */
-export class MethodNotAllowedError extends HostError {
+export class MethodNotAllowedError extends ClientError {
   readonly status = 405;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'METHOD_NOT_ALLOWED', options);
@@ -96,7 +113,7 @@ export class MethodNotAllowedError extends HostError {
 }
 
 /** 409: the request clashes with the current state (duplicate, operation in progress). */
-export class ConflictError extends HostError {
+export class ConflictError extends ClientError {
   readonly status = 409;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'CONFLICT', options);
@@ -104,7 +121,7 @@ export class ConflictError extends HostError {
 }
 
 /** 413: the request body is larger than the host accepts. */
-export class PayloadTooLargeError extends HostError {
+export class PayloadTooLargeError extends ClientError {
   readonly status = 413;
   constructor(message: string, options?: HostErrorOptions) {
     super(message, 'PAYLOAD_TOO_LARGE', options);
@@ -112,7 +129,7 @@ export class PayloadTooLargeError extends HostError {
 }
 
 /** 429: the client must slow down; `retryAfterSeconds` becomes the Retry-After header. */
-export class TooManyRequestsError extends HostError {
+export class TooManyRequestsError extends ClientError {
   readonly status = 429;
   constructor(message: string, retryAfterSeconds: number, options?: HostErrorOptions) {
     super(message, 'RATE_LIMITED', {
@@ -182,7 +199,7 @@ export function errorMessage(err: unknown): string {
 }
 
 /** 400: a deploy, redeploy or upgrade could not be carried out; the message is the reason. */
-export class DeploymentFailedError extends HostError {
+export class DeploymentFailedError extends ClientError {
   readonly status = 400;
   constructor(reason: string, options?: HostErrorOptions) {
     super(reason, 'DEPLOY_FAILED', options);

@@ -154,7 +154,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     trustProxy: config.server.trustProxy,
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
+      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
       healthRoutes(store),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),

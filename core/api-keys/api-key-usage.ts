@@ -12,7 +12,8 @@ export const USAGE_FLUSH_INTERVAL_MS = 30_000;
 export class ApiKeyUsageBuffer {
   readonly #store: Store;
   readonly #log: Logger;
-  readonly #pending = new Map<string, string>();
+  /** Time of the last use per key, in ms: formatted only when read or written, not on every call. */
+  readonly #pending = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
 
@@ -23,13 +24,14 @@ export class ApiKeyUsageBuffer {
 
   /** Notes a use now; schedules a flush if none is waiting. */
   note(id: string): void {
-    this.#pending.set(id, new Date().toISOString());
+    this.#pending.set(id, Date.now());
     this.#timer ??= setTimeout(() => void this.flush(), USAGE_FLUSH_INTERVAL_MS).unref();
   }
 
   /** A use noted but not yet written, so lists show it at once. */
   pending(id: string): string | null {
-    return this.#pending.get(id) ?? null;
+    const at = this.#pending.get(id);
+    return at === undefined ? null : new Date(at).toISOString();
   }
 
   /** Writes every pending use. A failed write keeps the use pending for the next flush. */
@@ -44,7 +46,8 @@ export class ApiKeyUsageBuffer {
     this.#timer = null;
     const batch = [...this.#pending];
     this.#pending.clear();
-    for (const [id, at] of batch) {
+    for (const [id, usedAt] of batch) {
+      const at = new Date(usedAt).toISOString();
       try {
         // Never move the time backwards (another host sharing the database may be ahead).
         await this.#store('api_keys')
@@ -52,7 +55,7 @@ export class ApiKeyUsageBuffer {
           .andWhere((q) => void q.whereNull('last_used_at').orWhere('last_used_at', '<', at))
           .update({ last_used_at: at });
       } catch (err) {
-        if (!this.#pending.has(id)) this.#pending.set(id, at);
+        if (!this.#pending.has(id)) this.#pending.set(id, usedAt);
         this.#log.warn({ apiKeyId: id, err: errorMessage(err) }, 'could not record the API key use; will retry');
       }
     }

@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
+import { rowsInsert } from '../store/rows-insert.js';
 import type { AuditEvent, AuditEventInput, AuditOutcome, AuditRecorder } from './audit-event.js';
 
 interface AuditRow {
@@ -53,6 +54,11 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   keyPrefix: row.key_prefix,
 });
 
+/** The columns an event fills. */
+const auditColumns = [
+  'at', 'action', 'outcome', 'status', 'actor_kind', 'actor_id', 'actor_name', 'client_ip', 'endpoint', 'target', 'environment_id', 'duration_ms', 'code', 'message', 'key_prefix',
+] as const;
+
 /** The row of one event, each value cut to its column. */
 function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
   return {
@@ -95,6 +101,7 @@ interface QueuedEvent {
 export class AuditLog implements AuditRecorder {
   readonly #store: Store;
   readonly #log: Logger;
+  readonly #insert: (rows: readonly Omit<AuditRow, 'id'>[]) => Promise<void>;
   readonly #queue: QueuedEvent[] = [];
   #writing: Promise<void> | null = null;
   #soonTimer: NodeJS.Timeout | null = null;
@@ -102,6 +109,7 @@ export class AuditLog implements AuditRecorder {
   constructor(store: Store, log: Logger) {
     this.#store = store;
     this.#log = log;
+    this.#insert = rowsInsert(store, 'audit_events', auditColumns);
   }
 
   /**
@@ -156,7 +164,7 @@ export class AuditLog implements AuditRecorder {
     for (let more = true; more && this.#queue.length > 0; more = this.#queue.some((event) => event.written !== null)) {
       const batch = this.#queue.splice(0, MAX_BATCH);
       try {
-        await this.#store('audit_events').insert(batch.map((event) => event.row));
+        await this.#insert(batch.map((event) => event.row));
       } catch {
         // One event the database refuses must not cost the others theirs: one at a time, then.
         for (const event of batch) {

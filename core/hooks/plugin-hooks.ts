@@ -38,18 +38,36 @@ interface Attribution {
   readonly log: Logger | undefined;
 }
 
-/** Races `call` against a deadline; the timer never outlives the race. */
-async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+/**
+ * `call`'s answer, or `onTimeout()` once `timeoutMs` passed without one; the timer never
+ * outlives the call. A synchronous throw of `call` is a rejection like any other. Every hook
+ * call of every plugin passes here, so it is one promise and one timer, not a race of several.
+ */
+function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    let answer: Promise<R>;
+    try {
+      answer = Promise.resolve(call());
+    } catch (err) {
+      clearTimeout(timer);
+      reject(err);
+      return;
+    }
+    answer.then(clearingThen(timer, resolve), clearingThen(timer, reject));
   });
-  try {
-    // `call` runs inside the race so that a synchronous throw is caught like a rejection.
-    return await Promise.race([Promise.resolve().then(call), deadline]);
-  } finally {
+}
+
+/**
+ * `finish`, once `timer` is cleared. At module level, not a named closure inside
+ * {@link withDeadline}: run from source (tsx keeps function names), every named closure costs
+ * an `Object.defineProperty` each time it is created, and this runs twice per hook call.
+ */
+function clearingThen<T>(timer: NodeJS.Timeout, finish: (outcome: T) => void): (outcome: T) => void {
+  return (outcome) => {
     clearTimeout(timer);
-  }
+    finish(outcome);
+  };
 }
 
 /**

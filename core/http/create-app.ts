@@ -3,8 +3,8 @@ import Koa from 'koa';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import { principalOf } from './authorize.js';
-import { errorMapper } from './error-mapper.js';
-import { requestId } from './request-id.js';
+import { answerError, refuseUnrouted } from './error-mapper.js';
+import { assignRequestId } from './request-id.js';
 import type { RequestState } from './request-state.js';
 import { webUi } from './web-ui.js';
 
@@ -19,17 +19,22 @@ export interface AppOptions {
   readonly webRoot?: string;
 }
 
-/** Logs one line per request: no headers, no body (they may hold credentials). */
-function accessLog(log: Logger): Koa.Middleware<RequestState> {
+/**
+ * The frame of every request, in one middleware because every request passes it: its id, the
+ * answer to whatever it throws (`answerError`), and one access log line, with no headers and no
+ * body (they may hold credentials).
+ */
+function requestFrame(log: Logger): Koa.Middleware<RequestState> {
   return async (ctx, next) => {
     const started = performance.now();
+    assignRequestId(ctx);
     try {
       await next();
+      refuseUnrouted(ctx);
+    } catch (thrown) {
+      answerError(ctx, thrown, log);
     } finally {
-      log.info(
-        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip },
-        'request',
-      );
+      log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
     }
   };
 }
@@ -38,29 +43,27 @@ function accessLog(log: Logger): Koa.Middleware<RequestState> {
  * API answers hold credentials (a session token, a new key) and private state: no browser or
  * proxy may keep a copy. Set before the answer is known, so error answers carry it too.
  */
-const noStore: Koa.Middleware<RequestState> = async (ctx, next) => {
+const noStore: Koa.Middleware<RequestState> = (ctx, next) => {
   if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
-  await next();
+  return next();
 };
 
+/** Runs the `authenticate` hook for every API request, so the routes only check what it found. */
+function authenticateApiRequests(hooks: HostHooks): Koa.Middleware<RequestState> {
+  return (ctx, next) => (ctx.path.startsWith('/api/') ? principalOf(ctx, hooks).then(() => next()) : next());
+}
+
 /**
- * Builds the Koa app: request id, access log, no-store for the API, error mapper,
- * authentication, the routes, then the web UI. Bodies are read by the routes' guards once the
- * caller is allowed (`readBody`), never before authentication.
+ * Builds the Koa app: the request frame, no-store for the API, authentication, the routes, then
+ * the web UI. Bodies are read once the caller is allowed (`readBody`), never before.
  */
 export function createApp(options: AppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy });
-  // The error mapper answers every error; Koa's own handler would print stacks to stderr.
+  // The request frame answers every error; Koa's own handler would print stacks to stderr.
   app.silent = true;
-  app.use(requestId());
-  app.use(accessLog(options.log));
+  app.use(requestFrame(options.log));
   app.use(noStore);
-  app.use(errorMapper(options.log));
-  // Every API request runs the authenticate hook, so the routes only check what it found.
-  app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/')) await principalOf(ctx, options.hooks);
-    await next();
-  });
+  app.use(authenticateApiRequests(options.hooks));
   for (const router of options.routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,8 +1,7 @@
-import type { Middleware } from 'koa';
 import { HostError, InputError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { toHostError } from '../to-host-error.js';
-import type { RequestState } from './request-state.js';
+import type { AppContext } from './request-state.js';
 
 /**
  * Says where a body stopped being JSON, never what it held: the parser's own message quotes the
@@ -29,45 +28,44 @@ export function fromHttpError(err: unknown): HostError | null {
 }
 
 /**
+ * The routers answer an unknown path, a method a path does not take (405) and a method they do
+ * not know at all (501) with a bare status; every error must carry the error body.
+ * @throws NotFoundError or MethodNotAllowedError for such an answer.
+ */
+export function refuseUnrouted(ctx: AppContext): void {
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 404) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+  if (ctx.status === 405 || ctx.status === 501) {
+    throw new MethodNotAllowedError(`Method ${ctx.method} is not allowed on ${ctx.path}. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
+  }
+}
+
+/**
  * The one place errors become responses: `{success:false, message, code, requestId}`. A 5xx
  * shows a generic message unless the error is safe to show; the full error goes to the log
  * under the request id.
  */
-export function errorMapper(log: Logger): Middleware<RequestState> {
-  return async (ctx, next) => {
-    try {
-      await next();
-      // The routers answer an unknown path, a method a path does not take (405) and a method
-      // they do not know at all (501) with a bare status; every error must carry the error body.
-      if (ctx.body === undefined || ctx.body === null) {
-        if (ctx.status === 404) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
-        if (ctx.status === 405 || ctx.status === 501) {
-          throw new MethodNotAllowedError(`Method ${ctx.method} is not allowed on ${ctx.path}. Allowed: ${ctx.response.get('Allow') || 'none'}.`);
-        }
-      }
-    } catch (thrown) {
-      const err = fromHttpError(thrown) ?? toHostError(thrown);
-      const requestId = ctx.state.requestId;
-      if (err.status >= 500) {
-        const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;
-        // A plugin's failure names the plugin and the hook, so operators know whom to blame.
-        const culprit = err instanceof PluginError ? { plugin: err.plugin, hook: err.hook } : {};
-        log.error({ requestId, code: err.code, ...culprit, err: { message: err.message, stack: err.stack }, cause }, 'request failed');
-      } else {
-        log.debug({ requestId, code: err.code, message: err.message }, 'request rejected');
-      }
-      ctx.status = err.status;
-      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
-      // Refused before its body arrived: the connection closes after the answer, so the host
-      // does not wait for the rest of a body it will never read.
-      if (!ctx.req.complete) ctx.set('Connection', 'close');
-      ctx.body = {
-        ...(err.expose ? err.fields : {}),
-        success: false,
-        message: err.expose ? err.message : `Internal server error (request ${requestId}).`,
-        code: err.code,
-        requestId,
-      };
-    }
+export function answerError(ctx: AppContext, thrown: unknown, log: Logger): void {
+  const err = fromHttpError(thrown) ?? toHostError(thrown);
+  const requestId = ctx.state.requestId;
+  if (err.status >= 500) {
+    const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;
+    // A plugin's failure names the plugin and the hook, so operators know whom to blame.
+    const culprit = err instanceof PluginError ? { plugin: err.plugin, hook: err.hook } : {};
+    log.error({ requestId, code: err.code, ...culprit, err: { message: err.message, stack: err.stack }, cause }, 'request failed');
+  } else {
+    log.debug({ requestId, code: err.code, message: err.message }, 'request rejected');
+  }
+  ctx.status = err.status;
+  for (const name in err.headers) ctx.set(name, err.headers[name] ?? '');
+  // Refused before its body arrived: the connection closes after the answer, so the host does
+  // not wait for the rest of a body it will never read.
+  if (!ctx.req.complete) ctx.set('Connection', 'close');
+  ctx.body = {
+    ...(err.expose ? err.fields : {}),
+    success: false,
+    message: err.expose ? err.message : `Internal server error (request ${requestId}).`,
+    code: err.code,
+    requestId,
   };
 }

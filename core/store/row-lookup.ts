@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 
-/** The parts of a better-sqlite3 connection a lookup uses. */
+/** The parts of a better-sqlite3 connection that lookups and inserts use. */
 export interface SqliteConnection {
   readonly open: boolean;
   readonly inTransaction: boolean;
-  prepare(sql: string): { get(...bindings: unknown[]): unknown };
+  prepare(sql: string): { get(...bindings: unknown[]): unknown; run(...bindings: unknown[]): unknown };
+  exec(sql: string): unknown;
 }
 
 /** The SQLite connection behind each store that has one, as its pool currently holds it. */
@@ -15,8 +16,22 @@ export function registerSqliteConnection(store: Knex, current: () => SqliteConne
   sqliteConnections.set(store, current);
 }
 
-/** Stands for argument `index` while the query is compiled; no real value looks like it. */
-const placeholder = (index: number) => `\u0000rsgo-lookup-argument-${index}\u0000`;
+/**
+ * The SQLite connection of `store`, when it has one that may be used directly now: open, and
+ * no transaction of knex's open on it (a statement run there would join that transaction).
+ * `undefined` when the store has no SQLite connection at all.
+ */
+export function sqliteConnectionOf(store: Knex): (() => SqliteConnection | null) | undefined {
+  const current = sqliteConnections.get(store);
+  if (current === undefined) return undefined;
+  return () => {
+    const conn = current();
+    return conn === undefined || !conn.open || conn.inTransaction ? null : conn;
+  };
+}
+
+/** Stands for argument `index` while a query is compiled; no real value looks like it. */
+export const placeholder = (index: number) => `\u0000rsgo-query-argument-${index}\u0000`;
 
 /**
  * A one-row query asked on every webhook call (a key by hash, a deployment by name), written
@@ -39,8 +54,8 @@ export function rowLookup<Args extends string[], Row extends object>(
     const rows: unknown = await oneRow(build(store, ...args));
     return Array.isArray(rows) ? (rows[0] as Row | undefined) : undefined;
   };
-  const connection = sqliteConnections.get(store);
-  if (connection === undefined) return (...args) => throughKnex(args);
+  const usableConnection = sqliteConnectionOf(store);
+  if (usableConnection === undefined) return (...args) => throughKnex(args);
 
   // `build` declares one parameter per argument after the store.
   const placeholders = Array.from({ length: build.length - 1 }, (_, i) => placeholder(i));
@@ -51,8 +66,8 @@ export function rowLookup<Args extends string[], Row extends object>(
     return index < 0 ? () => value : (args: Args) => args[index];
   });
   return (...args) => {
-    const conn = connection();
-    if (conn === undefined || !conn.open || conn.inTransaction) return throughKnex(args);
+    const conn = usableConnection();
+    if (conn === null) return throughKnex(args);
     const bindings = binders.map((bind) => bind(args));
     // Observers of the store's queries (query logs, tests) see this one as well.
     store.emit('query', { method: 'select', sql: compiled.sql, bindings });

@@ -2,19 +2,22 @@ import Router from '@koa/router';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
-import { AuthenticationError, DeploymentFailedError, type HostError } from '../errors.js';
-import type { HostHooks } from '../hooks/host-hooks.js';
-import { INVALID_CREDENTIALS_MESSAGE, requirePermission } from '../http/authorize.js';
+import { DeploymentFailedError, type HostError } from '../errors.js';
+import { permittedPrincipal } from '../http/authorize.js';
+import { readBody } from '../http/body-limit.js';
+import { answerError } from '../http/error-mapper.js';
 import { toHostError } from '../to-host-error.js';
 import type { AppContext, RequestState } from '../http/request-state.js';
+import type { Logger } from '../logger.js';
 import type { HookCallDetails, WebhookEndpoint } from './webhook-endpoints.js';
 import type { WebhookHandlers } from './webhook-handlers.js';
 
 export interface WebhookRoutesOptions {
-  readonly hooks: HostHooks;
   readonly handlers: WebhookHandlers;
   readonly audit: Pick<AuditLog, 'record' | 'recordSoon'>;
   readonly endpoints: readonly WebhookEndpoint[];
+  /** Where a failed call's error is logged, as the app logs every error. */
+  readonly log: Logger;
 }
 
 /** 401, 403 and 429 are refusals; any other error is a failure of the work itself. */
@@ -27,44 +30,56 @@ const outcomeOf = (status: number) => (status < 400 ? 'success' : status === 401
 const refusedBeforeWork = (err: HostError) => err.status < 500 && !(err instanceof DeploymentFailedError);
 
 /**
- * `POST /api/hooks/*`: for each endpoint, permission guard (401 without a principal, 403
- * naming the missing permission), then the endpoint's validation, environment resolution and
- * handler. Every call that reaches a route is audited with its outcome and duration; the
- * answer waits for the audit event unless the call was refused before any work.
+ * The audit event of one hook call. Written out field by field, not spread: V8 (Node 20) gives
+ * an object literal that adds fields after a spread a shape of its own every time, which cost
+ * about a microsecond per field here and made every reader of the event slow.
  */
-export function webhookRoutes({ hooks, handlers, audit, endpoints }: WebhookRoutesOptions): Router<RequestState> {
+function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetails, status: number, code: string | null, message: string | null): AuditEventInput {
+  const { actor, clientIp, endpoint } = requestAuditFields(ctx);
+  return {
+    actor,
+    clientIp,
+    endpoint,
+    action: 'hook.call',
+    outcome: outcomeOf(status),
+    status,
+    target: details.target,
+    environmentId: details.environmentId,
+    durationMs: performance.now() - started,
+    code,
+    message,
+  };
+}
+
+/**
+ * `POST /api/hooks/*`: for each endpoint, the permission check on the principal the app's
+ * authentication found (401 without one, 403 naming the missing permission), then the
+ * endpoint's validation, environment resolution and handler. Every call that reaches a route
+ * is audited with its outcome and duration; the answer waits for the audit event unless the
+ * call was refused before any work. A failed call is answered here (`answerError`), not thrown
+ * on through the app's middleware: it has been audited, and nothing outside adds to it.
+ */
+export function webhookRoutes({ handlers, audit, endpoints, log }: WebhookRoutesOptions): Router<RequestState> {
   const router = new Router<RequestState>();
   for (const endpoint of endpoints) {
-    const guard = requirePermission(hooks, endpoint.permission);
     router.post(endpoint.path, async (ctx: AppContext) => {
       const started = performance.now();
       const details: HookCallDetails = { target: null, environmentId: null };
-      const event = (status: number, code: string | null, message: string | null): AuditEventInput => ({
-        ...requestAuditFields(ctx),
-        action: 'hook.call',
-        outcome: outcomeOf(status),
-        status,
-        target: details.target,
-        environmentId: details.environmentId,
-        durationMs: performance.now() - started,
-        code,
-        message,
-      });
       try {
-        await guard(ctx, async () => {
-          const principal = ctx.state.principal;
-          if (!principal) throw new AuthenticationError(INVALID_CREDENTIALS_MESSAGE);
-          ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
-        });
+        const principal = permittedPrincipal(ctx, endpoint.permission);
+        // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
+        await readBody(ctx);
+        ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
       } catch (thrown) {
         const err = toHostError(thrown);
-        const failed = event(err.status, err.code, err.expose ? err.message : null);
+        const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
         // Nothing happened that the answer must not outrun: the event is written moments later.
         if (refusedBeforeWork(err)) audit.recordSoon(failed);
         else await audit.record(failed);
-        throw err;
+        answerError(ctx, err, log);
+        return;
       }
-      await audit.record(event(ctx.status, null, null));
+      await audit.record(hookCallEvent(ctx, started, details, ctx.status, null, null));
     });
   }
   return router;

@@ -78,6 +78,8 @@ for (const engine of databaseEngines) {
     // Undone, the settings go back into the columns they came from.
     const after = connect(database);
     try {
+      // The sessions migration came after this one: undo it first.
+      await after.migrate.down({ migrationSource: sourceOf(migrations) });
       await after.migrate.down({ migrationSource: sourceOf(migrations) });
       const edge = await after('environments').where({ id: ids.edge }).first();
       t.like(edge, { docker_host: 'tcp://10.0.0.9:2376', tls_ca: tls.ca, tls_cert: tls.cert, tls_key: tls.key });
