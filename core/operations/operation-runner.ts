@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import type { Caller } from '../auth/caller.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
@@ -10,7 +11,7 @@ import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
-import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { ContainerHealth, DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +39,13 @@ export interface OperationRunnerOptions {
   /** Relative bind mounts of a stack resolve below `<dataDir>/stacks/<stackName>`. */
   readonly dataDir: string;
   readonly settings: DeploymentSettings;
+}
+
+/** What runs for a deployment, as an inspection found it. */
+export interface FoundContainers {
+  readonly services: ServiceRecord[];
+  /** Health by container id, for the containers whose runtime reports it. */
+  readonly health: Readonly<Record<string, ContainerHealth>>;
 }
 
 /** How one operation on a deployment ended: the record afterwards, and the failure if any. */
@@ -124,6 +132,13 @@ export class OperationRunner {
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
+  /** The deadline of every plan being carried out: closing the runner aborts them. */
+  readonly #running = new Set<AbortController>();
+  /** Every operation holding a stack lock, until its record is written and the lock freed. */
+  readonly #holding = new Set<Promise<unknown>>();
+  #closing: Error | null = null;
+  /** The leases the current operation holds: losing one aborts its plan. */
+  readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
 
   constructor(options: OperationRunnerOptions) {
     const { settings } = options;
@@ -140,13 +155,30 @@ export class OperationRunner {
   }
 
   /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
-  async locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
-    const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
-    try {
-      return await work();
-    } finally {
-      await lock.release();
-    }
+  locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
+    const operation = (async () => {
+      const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
+      try {
+        return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
+      } finally {
+        await lock.release();
+      }
+    })();
+    const tracked = operation.catch(() => undefined);
+    this.#holding.add(tracked);
+    void tracked.finally(() => this.#holding.delete(tracked));
+    return operation;
+  }
+
+  /**
+   * For a stopping host: aborts every plan being carried out (and any started later) with
+   * `reason`, so that each takes the failure path and records why, then waits until every
+   * operation has written its record and freed its lock. The caller bounds the wait.
+   */
+  async close(reason = 'the host is stopping'): Promise<void> {
+    this.#closing ??= new Error(reason);
+    for (const controller of this.#running) controller.abort(this.#closing);
+    while (this.#holding.size > 0) await Promise.all([...this.#holding]);
   }
 
   /**
@@ -252,13 +284,16 @@ export class OperationRunner {
   }
 
   /**
-   * What runs for the deployment now (by label); `{ error }` when the runtime cannot tell.
+   * What runs for the deployment now (by label), with each container's health by container id
+   * where the runtime reports it; `{ error }` when the runtime cannot tell.
    * `requestId` is the request the inspection is part of, if any.
    */
-  async inspect(target: PlanTarget, requestId: string | null): Promise<{ services: ServiceRecord[] } | { error: string }> {
+  async inspect(target: PlanTarget, requestId: string | null): Promise<FoundContainers | { error: string }> {
     try {
-      const result = await this.#withDeadline(teardownPlan('inspect', target), { principal: null, requestId }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
-      return { services: serviceRecords(result.services) };
+      const inspection = teardownPlan('inspect', target);
+      const result = await this.#withDeadline(inspection, { principal: null, requestId }, new AbortController(), INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
+      const health = Object.fromEntries(result.services.flatMap((s) => (s.health === undefined ? [] : [[s.containerId, s.health] as const])));
+      return { services: serviceRecords(result.services), health };
     } catch (err) {
       return { error: errorMessage(err) };
     }
@@ -277,12 +312,39 @@ export class OperationRunner {
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
-    return this.#withDeadline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
+  async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
+    const controller = new AbortController();
+    // A plan that starts while the host stops gives up before it changes anything.
+    if (this.#closing) controller.abort(this.#closing);
+    // Nor may it go on once a lock it runs under is lost: another host may have the stack.
+    const leases = this.#leases.getStore() ?? [];
+    const onLost = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+    for (const lost of leases) {
+      if (lost.aborted) controller.abort(lost.reason);
+      else lost.addEventListener('abort', onLost, { once: true });
+    }
+    this.#running.add(controller);
+    try {
+      const reason = `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`;
+      return await this.#withDeadline(plan, caller, controller, this.#timeoutMs, reason, report);
+    } finally {
+      this.#running.delete(controller);
+      for (const lost of leases) lost.removeEventListener('abort', onLost);
+    }
   }
 
-  async #withDeadline(plan: DeployPlan, caller: Caller, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
-    const controller = new AbortController();
+  /**
+   * Runs the plan's hooks with `controller`'s signal, aborted after `timeoutMs`. Inspections
+   * are not aborted by a stopping host: a failed operation needs one to record what runs.
+   */
+  async #withDeadline(
+    plan: DeployPlan,
+    caller: Caller,
+    controller: AbortController,
+    timeoutMs: number,
+    reason: string,
+    report: (event: DeployProgress) => void,
+  ): Promise<DeployResult> {
     const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
     const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
     const context: DeployContext = {
