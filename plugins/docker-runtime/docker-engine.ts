@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import {
   UnavailableError, UpstreamError, errorMessage, type Mount, type PlanEnvironment, type PortBinding, type PlannedService,
 } from '../../core/plugin-api.js';
+import { abortedBecause } from './deploy-deadline.js';
 import type { RegistryCredentials } from './docker-runtime-options.js';
 import { DOCKER_HUB, normalizeRegistryHost, registryHost } from './registry-host.js';
 
@@ -153,7 +154,7 @@ export class DockerEngine {
       const ping = this.#docker.ping.bind(this.#docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
       await ping({ abortSignal: timeout.signal });
     } catch (err) {
-      if (this.#signal?.aborted) throw err;
+      if (this.#signal?.aborted) throw new Error(abortedBecause(this.#signal), { cause: err });
       if (timeout.signal.aborted) throw this.#unreachable(`no answer within ${PING_TIMEOUT_MS / 1000}s`, err);
       throw this.#translate('answer a ping', err);
     } finally {
@@ -458,7 +459,8 @@ export class DockerEngine {
     try {
       return await untilAborted(request, this.#signal);
     } catch (err) {
-      if (signal?.aborted || this.#signal?.aborted) throw err;
+      if (this.#signal?.aborted) throw new Error(abortedBecause(this.#signal), { cause: err });
+      if (signal?.aborted) throw err;
       throw this.#translate(action, err);
     }
   }
