@@ -1,39 +1,17 @@
 import test from 'ava';
-import { randomBytes } from 'node:crypto';
-import { createKey } from '../support/api-keys.js';
-import { idleCommand, useDeployHost } from '../support/deploy-host.js';
 import { eventually } from '../support/host-process.js';
-import { startPrivateDockerd } from '../support/private-dockerd.js';
+import { stackOnPrivateEngine } from '../support/private-engine-stack.js';
 import { testImages } from '../support/test-images.js';
 
 const images = testImages('reliability-engine-frozen');
 
-interface DeploymentView {
-  readonly status: string;
-  readonly services: ReadonlyArray<{ containerId: string }>;
-  readonly history: ReadonlyArray<{ operation: string; outcome: string; message: string | null }>;
-}
-
 test('an engine frozen after the old containers are removed: the redeploy answers, frees the stack, and nothing is created once the engine goes on', async (t) => {
-  const engine = await startPrivateDockerd(t);
-  const image = await images.push('app');
-  const host = await useDeployHost(t, {
-    manifests: {
-      'app.yaml': `metadata: { name: App, productVersion: "1.0.0" }\nservices:\n  app:\n    image: ${image.ref}\n    command: ${idleCommand()}\n`,
-    },
+  const { engine, deploymentId, redeploy, record } = await stackOnPrivateEngine(t, {
+    images,
+    environmentName: 'frozen',
     config: { deployments: { timeoutSeconds: 20, lockWaitSeconds: 5, leaseSeconds: 5 } },
   });
-  const created = await host.admin('POST', '/api/environments', { name: 'frozen', type: 'docker', dockerHost: engine.dockerHost });
-  t.is(created.status, 201, created.text);
-  const environmentId = (created.body['environment'] as { id: string }).id;
-  const stackName = `frozen-${randomBytes(4).toString('hex')}`;
-  const deployed = await host.admin('POST', '/api/deployments', { environmentId, stackName, productId: 'stacks:App' });
-  t.is(deployed.status, 201, deployed.text);
-  const deploymentId = String(deployed.body['deploymentId']);
-  const record = async () => (await host.admin('GET', `/api/deployments/${deploymentId}`)).body['deployment'] as DeploymentView;
   const [old] = (await record()).services;
-  const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'], environmentId });
-  const redeploy = () => host.host.request('POST', '/api/hooks/redeploy', { apiKey: key.fullKey, body: { stackName } });
   const labelled = async (filter: string) => (await engine.docker('container', 'ls', '--all', '--quiet', '--no-trunc', '--filter', filter)).split('\n').filter(Boolean);
 
   const call = redeploy();
