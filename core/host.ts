@@ -84,7 +84,10 @@ export interface Host {
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
   listen(): Promise<{ url: string; port: number }>;
-  /** Stops accepting, lets requests in flight finish (bounded), then closes plugins and store. */
+  /**
+   * Stops accepting, aborts the running operations and lets them record why, lets requests in
+   * flight take their answers (bounded by `server.shutdownTimeoutMs`), then closes plugins and store.
+   */
   close(): Promise<void>;
 }
 
@@ -170,19 +173,28 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
 
-  const stopServer = async (running: Server) => {
-    const closed = new Promise<void>((done) => running.close(() => done()));
-    running.closeIdleConnections();
+  /**
+   * Stops accepting, aborts every running operation (each records why and frees its lock) and
+   * lets requests in flight take their answers; all of it within `server.shutdownTimeoutMs`,
+   * after which the connections still open are closed.
+   */
+  const stopWork = async () => {
+    const running = server;
+    const closed = running ? new Promise<void>((done) => running.close(() => done())) : Promise.resolve();
+    running?.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((done) => {
-      timer = setTimeout(() => {
-        log.warn({}, 'requests still running at the shutdown deadline; closing their connections');
-        running.closeAllConnections();
-        done();
-      }, config.server.shutdownTimeoutMs);
+    const deadline = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), config.server.shutdownTimeoutMs)));
+    const answered = operations.close().then(() => {
+      // Connections kept alive after their answer would hold the close up until the deadline.
+      running?.closeIdleConnections();
+      return closed;
     });
-    await Promise.race([closed, deadline]);
+    const finished = await Promise.race([answered, deadline]);
     clearTimeout(timer);
+    if (finished === 'late') {
+      log.warn({}, 'operations or requests still running at the shutdown deadline; closing their connections');
+      running?.closeAllConnections();
+    }
   };
 
   return {
@@ -214,7 +226,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }),
     close: () => {
       closing ??= (async () => {
-        if (server) await stopServer(server);
+        await stopWork();
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();

@@ -9,7 +9,7 @@ export type { HostServices } from './plugin-host/host-services.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
 export type { AuthRequest, Principal } from './hooks/principal.js';
 export type {
-  DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
+  ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
 } from './hooks/deploy-plan.js';
 export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';

@@ -19,6 +19,13 @@ export function interruptedOperation(deployment: Deployment): OperationKind {
 
 const running = (service: ServiceRecord | undefined): boolean => service?.status === 'running';
 
+/** What runs under the deployment's label, with health by container id where it is reported. */
+export interface FoundServices {
+  readonly services: readonly ServiceRecord[];
+  /** `healthy`, `unhealthy`, `starting` or `none` (no health check). */
+  readonly health?: Readonly<Record<string, string>>;
+}
+
 /** Whether `found` are exactly the recorded containers, in the recorded states. */
 export function sameContainers(found: readonly ServiceRecord[], recorded: readonly ServiceRecord[]): boolean {
   return (
@@ -34,10 +41,13 @@ export function sameContainers(found: readonly ServiceRecord[], recorded: readon
  * - engine unreachable → `Failed` (nothing can be vouched for);
  * - an interrupted removal → `Removed` when no container is left, else `Failed`;
  * - the recorded containers still there, untouched → `Running` as before;
- * - every service of the operation's target running → `Running`, the target taken over;
- * - anything else → `Failed`, naming the services that do not run.
+ * - every service of the operation's target running, and healthy where it has a health check →
+ *   `Running`, the target taken over;
+ * - anything else → `Failed`, naming the services that do not run or whose health check has
+ *   not passed: the crash came before the operation verified them, and a version nobody saw
+ *   healthy is never recorded as Running.
  */
-export function reconcileDeployment(deployment: Deployment, found: { services: readonly ServiceRecord[] } | { error: string }): Reconciliation {
+export function reconcileDeployment(deployment: Deployment, found: FoundServices | { error: string }): Reconciliation {
   const operation = interruptedOperation(deployment);
   const opening = `The host stopped during the ${operation}`;
   if ('error' in found) {
@@ -58,8 +68,13 @@ export function reconcileDeployment(deployment: Deployment, found: { services: r
   }
   const pending = deployment.pending;
   const expected = pending?.services.map((s) => s.serviceName) ?? deployment.services.filter((s) => s.lifecycle === 'service').map((s) => s.serviceName);
-  const stopped = expected.filter((name) => !running(services.find((s) => s.serviceName === name && s.lifecycle === 'service')));
-  if (pending !== null && expected.length > 0 && stopped.length === 0) {
+  const target = (name: string) => services.find((s) => s.serviceName === name && s.lifecycle === 'service');
+  const stopped = expected.filter((name) => !running(target(name)));
+  const unverified = expected.flatMap((name) => {
+    const health = found.health?.[target(name)?.containerId ?? ''];
+    return stopped.includes(name) || health === undefined || health === 'healthy' || health === 'none' ? [] : [`${name} (${health})`];
+  });
+  if (pending !== null && expected.length > 0 && stopped.length === 0 && unverified.length === 0) {
     return {
       status: 'Running',
       services,
@@ -73,9 +88,13 @@ export function reconcileDeployment(deployment: Deployment, found: { services: r
       },
     };
   }
+  const problems = [
+    ...(stopped.length > 0 ? [`not running: ${stopped.join(', ')}`] : []),
+    ...(unverified.length > 0 ? [`running but not healthy: ${unverified.join(', ')}`] : []),
+  ];
   return {
     status: 'Failed',
     services,
-    message: `${opening}; after the restart ${expected.length - stopped.length} of ${expected.length} service(s) were running (not running: ${stopped.join(', ')}).`,
+    message: `${opening}; after the restart ${expected.length - stopped.length} of ${expected.length} service(s) were running (${problems.join('; ')}).`,
   };
 }

@@ -116,7 +116,16 @@ export interface DeployedService {
   /** Engine state: `running`, `exited`, `created`... */
   readonly status: string;
   readonly lifecycle: 'service' | 'init';
+  /**
+   * The container's health check as the engine last saw it; `none` when it has no check.
+   * Optional: a runtime that omits it reports no health, and recovery after a crash then goes
+   * by the engine state alone.
+   */
+  readonly health?: ContainerHealth;
 }
+
+/** A container's health: `starting` until its check first passes (or fails for good). */
+export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
 /** What a runtime returns for a plan it carried out. */
 export interface DeployResult {

@@ -124,8 +124,14 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
       });
     }
     const productDeploymentId = active?.id ?? randomUUID();
-    // Refused before anything is created when a name is taken now; checked again under each stack's lock.
-    for (const stack of stacks) installable(await runner.records.findActive(environment.id, stack.stackName), productDeploymentId, stack.stackName, environment.id);
+    // Refused before anything is created when a name is taken now (checked again under each
+    // stack's lock), or when a stack's plan cannot be built (a service without an image, a
+    // malformed port or bind): each plan is built once here and again with its record's id.
+    const productNetwork = productNetworkName(deploymentName);
+    for (const stack of stacks) {
+      installable(await runner.records.findActive(environment.id, stack.stackName), productDeploymentId, stack.stackName, environment.id);
+      runner.stackPlan('deploy', { id: productDeploymentId, environment, stackName: stack.stackName, productNetwork }, stack.target, stack.variables);
+    }
 
     if (active) await runner.records.setProductStatus(active.id, 'Installing', null);
     else {
@@ -143,7 +149,7 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
     // always settled from its stacks' statuses and never stays `Installing`.
     const failures: string[] = [];
     for (const stack of stacks) {
-      const failure = await installProductStack(runner, stack, { environment, productDeploymentId, productNetwork: productNetworkName(deploymentName) }, caller);
+      const failure = await installProductStack(runner, stack, { environment, productDeploymentId, productNetwork }, caller);
       if (failure !== null) failures.push(`stack '${stack.target.stack.name}': ${failure}`);
     }
     const state = await runner.settleProduct(productDeploymentId, failures);

@@ -1,6 +1,6 @@
 import type { ServiceRecord } from '../deployments/deployment.js';
 import { errorMessage } from '../errors.js';
-import type { DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { ContainerHealth, DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 
@@ -19,6 +19,12 @@ export function serviceRecords(services: readonly DeployedService[]): ServiceRec
   }));
 }
 
+/** The containers found, and each one's health by container id where the runtime reports it. */
+export interface FoundContainers {
+  readonly services: ServiceRecord[];
+  readonly health: Readonly<Record<string, ContainerHealth>>;
+}
+
 /**
  * What runs for the deployment on `environment` now, asked of the runtime serving its type;
  * `{ error }` when it cannot tell. The runtime gives up when `signal` aborts, and at the latest
@@ -30,14 +36,15 @@ export async function inspectDeployment(
   target: DeploymentRef,
   log: Logger,
   signal?: AbortSignal,
-): Promise<{ services: ServiceRecord[] } | { error: string }> {
+): Promise<FoundContainers | { error: string }> {
   const runtime = runtimes.serving(environment.type);
   if (!runtime) return { error: `no runtime plugin serves environment type '${environment.type}'.` };
   const deadline = AbortSignal.timeout(INSPECT_TIMEOUT_MS);
   const scoped = log.child({ deploymentId: target.deploymentId, stack: target.stackName, operation: 'inspect' });
   try {
     const services = await runtime.inspect(environment, target, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, log: scoped });
-    return { services: serviceRecords(services) };
+    const health = Object.fromEntries(services.flatMap((s) => (s.health === undefined ? [] : [[s.containerId, s.health] as const])));
+    return { services: serviceRecords(services), health };
   } catch (err) {
     return { error: errorMessage(err) };
   }

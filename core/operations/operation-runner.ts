@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import type { Caller } from '../auth/caller.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
@@ -18,7 +19,9 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { toHostError } from '../to-host-error.js';
 import { stateUnknown } from './operation-failure.js';
-import { inspectDeployment, serviceRecords } from './inspect-deployment.js';
+import { inspectDeployment, serviceRecords, type FoundContainers } from './inspect-deployment.js';
+
+export type { FoundContainers } from './inspect-deployment.js';
 import { runDeployPipeline } from './run-deploy-pipeline.js';
 
 /** Time limits of deployment operations. */
@@ -114,6 +117,13 @@ export class OperationRunner {
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
+  /** The deadline of every plan being carried out: closing the runner aborts them. */
+  readonly #running = new Set<AbortController>();
+  /** Every operation holding a stack lock, until its record is written and the lock freed. */
+  readonly #holding = new Set<Promise<unknown>>();
+  #closing: Error | null = null;
+  /** The leases the current operation holds: losing one aborts its plan. */
+  readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
 
   constructor(options: OperationRunnerOptions) {
     const { settings } = options;
@@ -131,13 +141,30 @@ export class OperationRunner {
   }
 
   /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
-  async locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
-    const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
-    try {
-      return await work();
-    } finally {
-      await lock.release();
-    }
+  locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
+    const operation = (async () => {
+      const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
+      try {
+        return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
+      } finally {
+        await lock.release();
+      }
+    })();
+    const tracked = operation.catch(() => undefined);
+    this.#holding.add(tracked);
+    void tracked.finally(() => this.#holding.delete(tracked));
+    return operation;
+  }
+
+  /**
+   * For a stopping host: aborts every plan being carried out (and any started later) with
+   * `reason`, so that each takes the failure path and records why, then waits until every
+   * operation has written its record and freed its lock. The caller bounds the wait.
+   */
+  async close(reason = 'the host is stopping'): Promise<void> {
+    this.#closing ??= new Error(reason);
+    for (const controller of this.#running) controller.abort(this.#closing);
+    while (this.#holding.size > 0) await Promise.all([...this.#holding]);
   }
 
   /**
@@ -242,8 +269,11 @@ export class OperationRunner {
     return { deployment: await this.#get(id), failure, untouched };
   }
 
-  /** What runs for the deployment on `environment` now; `{ error }` when the runtime cannot tell. */
-  inspect(environment: PlanEnvironment, target: DeploymentRef): Promise<{ services: ServiceRecord[] } | { error: string }> {
+  /**
+   * What runs for the deployment on `environment` now, with each container's health by container
+   * id where the runtime reports it; `{ error }` when the runtime cannot tell.
+   */
+  inspect(environment: PlanEnvironment, target: DeploymentRef): Promise<FoundContainers | { error: string }> {
     return inspectDeployment(this.#runtimes, environment, target, this.log);
   }
 
@@ -262,8 +292,38 @@ export class OperationRunner {
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
   async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
     const controller = new AbortController();
-    const seconds = Math.round(this.#timeoutMs / 1000);
-    const timer = setTimeout(() => controller.abort(new Error(`the host's deploy timeout of ${seconds}s passed`)), this.#timeoutMs);
+    // A plan that starts while the host stops gives up before it changes anything.
+    if (this.#closing) controller.abort(this.#closing);
+    // Nor may it go on once a lock it runs under is lost: another host may have the stack.
+    const leases = this.#leases.getStore() ?? [];
+    const onLost = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+    for (const lost of leases) {
+      if (lost.aborted) controller.abort(lost.reason);
+      else lost.addEventListener('abort', onLost, { once: true });
+    }
+    this.#running.add(controller);
+    try {
+      const reason = `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`;
+      return await this.#withDeadline(plan, caller, controller, this.#timeoutMs, reason, report);
+    } finally {
+      this.#running.delete(controller);
+      for (const lost of leases) lost.removeEventListener('abort', onLost);
+    }
+  }
+
+  /**
+   * Runs the plan's hooks with `controller`'s signal, aborted after `timeoutMs`. Inspections
+   * are not aborted by a stopping host: a failed operation needs one to record what runs.
+   */
+  async #withDeadline(
+    plan: DeployPlan,
+    caller: Caller,
+    controller: AbortController,
+    timeoutMs: number,
+    reason: string,
+    report: (event: DeployProgress) => void,
+  ): Promise<DeployResult> {
+    const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
     const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
     const context: DeployContext = {
       signal: controller.signal,

@@ -1,4 +1,4 @@
-import type { DeployContext, DeployPlan, DeployResult } from '../../core/plugin-api.js';
+import { HostError, type DeployContext, type DeployPlan, type DeployResult } from '../../core/plugin-api.js';
 import { DeployDeadline } from './deploy-deadline.js';
 import { deployStack } from './deploy-stack.js';
 import { DockerEngine } from './docker-engine.js';
@@ -17,18 +17,34 @@ export async function carryOutPlan(
   runtime: string,
   options: DockerRuntimeOptions,
 ): Promise<DeployResult> {
-  const engine = DockerEngine.connect(dockerEnvironment(plan.environment), options);
+  // Every engine request ends with the operation: a frozen engine cannot hold it past its deadline.
+  const engine = DockerEngine.connect(dockerEnvironment(plan.environment), options, context.signal);
+  const deadline = new DeployDeadline(context.signal);
   const log = context.log.child({ deploymentId: plan.deploymentId, operation: plan.operation });
   const scoped: DeployContext = { ...context, log };
   const started = Date.now();
   log.info({ stack: plan.stackName, environment: plan.environment.name, services: plan.services.length }, 'carrying out plan');
 
+  try {
+    await carryOut(engine, plan, scoped, deadline, options);
+  } catch (err) {
+    // An engine request cut off by the deadline rejects with the deadline's own reason.
+    if (deadline.expired && !(err instanceof HostError)) throw deadline.failure(`The ${plan.operation} stopped`);
+    throw err;
+  }
+
+  const services = await inspectStack(engine, plan.deploymentId, plan.services.map((service) => service.name));
+  log.info({ durationMs: Date.now() - started, containers: services.length }, 'plan carried out');
+  return { runtime, services };
+}
+
+async function carryOut(engine: DockerEngine, plan: DeployPlan, context: DeployContext, deadline: DeployDeadline, options: DockerRuntimeOptions): Promise<void> {
   switch (plan.operation) {
     case 'deploy':
     case 'redeploy':
     case 'upgrade':
     case 'rollback': {
-      await deployStack(engine, plan, scoped, new DeployDeadline(context.signal), {
+      await deployStack(engine, plan, context, deadline, {
         pull: options.pull,
         stopTimeoutSeconds: options.stopTimeoutSeconds,
         settleMs: options.settleSeconds * 1000,
@@ -37,11 +53,7 @@ export async function carryOutPlan(
       break;
     }
     case 'remove':
-      await removeStack(engine, plan, scoped, options.stopTimeoutSeconds);
+      await removeStack(engine, plan, context, options.stopTimeoutSeconds);
       break;
   }
-
-  const services = await inspectStack(engine, plan.deploymentId, plan.services.map((service) => service.name));
-  log.info({ durationMs: Date.now() - started, containers: services.length }, 'plan carried out');
-  return { runtime, services };
 }

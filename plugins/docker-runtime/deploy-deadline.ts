@@ -30,7 +30,7 @@ export class DeployDeadline {
 
   /** Why the deadline ended, as the end of a sentence. */
   get reason(): string {
-    return `the deploy was aborted (${errorMessage(this.#host.reason)})`;
+    return abortedBecause(this.#host);
   }
 
   /** The failure to report when the deadline ends during `what` (e.g. `Pulling image 'x'`). */
@@ -57,6 +57,11 @@ export class DeployDeadline {
       return false;
     }
   }
+}
+
+/** Why the host aborted a deploy through `signal`, as the end of a sentence. */
+export function abortedBecause(signal: AbortSignal): string {
+  return `the deploy was aborted (${errorMessage(signal.reason)})`;
 }
 
 /**

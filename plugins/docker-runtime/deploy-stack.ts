@@ -24,6 +24,29 @@ export interface DeploySettings {
   readonly allowedBindRoots: readonly string[];
 }
 
+/** Time to stop a failed deploy's containers beyond their own stop timeout. */
+const CLEANUP_MARGIN_SECONDS = 30;
+/**
+ * How long stopping may go on once the operation's deadline passed: the host stops waiting for
+ * a plugin 5 s after it and frees the stack, and nothing of this plan may touch the stack then.
+ */
+const CLEANUP_AFTER_DEADLINE_MS = 4_000;
+
+/**
+ * The bound of stopping a failed start: the deadline may be what failed it, so stopping gets
+ * time of its own (a deploy that ran out of time still leaves no half-started stack running),
+ * but never beyond shortly after the deadline.
+ */
+function cleanupSignal(deadline: DeployDeadline, stopTimeoutSeconds: number): AbortSignal {
+  const controller = new AbortController();
+  const end = () => controller.abort(new Error('stopping the failed deploy took too long'));
+  setTimeout(end, (stopTimeoutSeconds + CLEANUP_MARGIN_SECONDS) * 1000).unref();
+  const soonAfterDeadline = () => setTimeout(end, CLEANUP_AFTER_DEADLINE_MS).unref();
+  if (deadline.expired) soonAfterDeadline();
+  else deadline.signal.addEventListener('abort', soonAfterDeadline, { once: true });
+  return controller.signal;
+}
+
 /**
  * Makes the environment run exactly the plan's services (deploy, redeploy, upgrade, rollback).
  * Everything that can fail without side effects comes first: the engine must be able to create
@@ -58,7 +81,7 @@ export async function deployStack(
     await startServices(engine, settled, context, deadline, settings);
   } catch (err) {
     try {
-      await stopDeploymentContainers(engine, plan.deploymentId, stop);
+      await stopDeploymentContainers(engine.boundedBy(cleanupSignal(deadline, settings.stopTimeoutSeconds)), plan.deploymentId, stop);
     } catch (stopError) {
       context.log.warn({ reason: errorMessage(stopError) }, 'could not stop the containers of the failed deploy');
     }

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import {
   UnavailableError, UpstreamError, errorMessage, type Mount, type PortBinding, type PlannedService,
 } from '../../core/plugin-api.js';
+import { abortedBecause } from './deploy-deadline.js';
 import type { DockerEnvironment } from './docker-environment-settings.js';
 import type { RegistryCredentials } from './docker-runtime-options.js';
 import { DOCKER_HUB, normalizeRegistryHost, registryHost } from './registry-host.js';
@@ -97,6 +100,13 @@ export class DockerEngineError extends UpstreamError {
 /** How long a ping may take before the engine counts as unreachable. */
 const PING_TIMEOUT_MS = 10_000;
 
+/** Marks each container with the create request that made it, to find one from an abandoned request. */
+const CREATE_REQUEST_LABEL = 'rsgo.create-request';
+/** How long an abandoned create is watched for: the engine may come back much later. */
+const ABANDONED_CREATE_WATCH_MS = 3_600_000;
+const ABANDONED_CREATE_LOOKS = 5;
+const ABANDONED_CREATE_PAUSE_MS = 2_000;
+
 /** How long to read past container events before cutting the stream off. */
 const EVENTS_READ_MS = 2_000;
 
@@ -111,35 +121,50 @@ export class DockerEngine {
   readonly #registries: readonly RegistryCredentials[];
   /** Whether the engine runs on this machine (reached through a socket): its paths are this machine's. */
   readonly local: boolean;
+  /** Every request ends when this aborts (the operation's deadline), answered or not. */
+  readonly #signal: AbortSignal | undefined;
 
-  private constructor(options: Docker.DockerOptions, environment: string, registries: readonly RegistryCredentials[]) {
-    this.#docker = new Docker(options);
+  private constructor(docker: Docker, local: boolean, environment: string, registries: readonly RegistryCredentials[], signal: AbortSignal | undefined) {
+    this.#docker = docker;
+    this.local = local;
     this.#environment = environment;
     this.#registries = registries;
-    this.local = options.socketPath !== undefined;
+    this.#signal = signal;
   }
 
   /**
    * An engine client for the environment: its `dockerHost` (`unix:///path`, `tcp://host:port`,
    * with TLS when the environment has client certificates), or the settings' socket for `null`.
+   * Every request is bounded by `signal`: a frozen engine cannot hold an operation past it.
    */
-  static connect(environment: DockerEnvironment, settings: EngineSettings): DockerEngine {
-    return new DockerEngine(dockerOptions(environment, settings), environment.name, settings.registries);
+  static connect(environment: DockerEnvironment, settings: EngineSettings, signal?: AbortSignal): DockerEngine {
+    const options = dockerOptions(environment, settings);
+    return new DockerEngine(new Docker(options), options.socketPath !== undefined, environment.name, settings.registries, signal);
+  }
+
+  /** The same engine with its requests bounded by `signal` instead (e.g. cleaning up after a deadline). */
+  boundedBy(signal: AbortSignal): DockerEngine {
+    return new DockerEngine(this.#docker, this.local, this.#environment, this.#registries, signal);
   }
 
   /** Resolves when the engine answers; an {@link UnavailableError} naming the environment otherwise. */
   async ping(): Promise<void> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), PING_TIMEOUT_MS);
+    const onAbort = () => timeout.abort(this.#signal?.reason);
+    this.#signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (this.#signal?.aborted) throw this.#signal.reason;
       // dockerode takes an abort signal here; its type definitions do not declare the options.
       const ping = this.#docker.ping.bind(this.#docker) as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
       await ping({ abortSignal: timeout.signal });
     } catch (err) {
+      if (this.#signal?.aborted) throw new Error(abortedBecause(this.#signal), { cause: err });
       if (timeout.signal.aborted) throw this.#unreachable(`no answer within ${PING_TIMEOUT_MS / 1000}s`, err);
       throw this.#translate('answer a ping', err);
     } finally {
       clearTimeout(timer);
+      this.#signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -187,7 +212,7 @@ export class DockerEngine {
   async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
     try {
       await this.#call(`create network '${name}'`, () =>
-        this.#docker.createNetwork({ Name: name, CheckDuplicate: true, Labels: { ...labels } }),
+        this.#docker.createNetwork({ Name: name, CheckDuplicate: true, Labels: { ...labels }, ...this.#abortable() }),
       );
     } catch (err) {
       if (err instanceof DockerEngineError && err.statusCode === 409 && (await this.findNetwork(name))) return;
@@ -197,41 +222,41 @@ export class DockerEngine {
 
   /** Networks carrying `label` (`key=value`). */
   async listNetworks(label: string): Promise<EngineResource[]> {
-    const networks = await this.#call('list networks', () => this.#docker.listNetworks({ filters: { label: [label] } }));
+    const networks = await this.#call('list networks', () => this.#docker.listNetworks({ filters: { label: [label] }, ...this.#abortable() }));
     return networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
   }
 
   /** Removes a network; a missing one is fine. */
   async removeNetwork(id: string): Promise<void> {
-    await this.#orNull(`remove network '${id}'`, () => this.#docker.getNetwork(id).remove());
+    await this.#orNull(`remove network '${id}'`, () => this.#docker.getNetwork(id).remove(this.#abortable()));
   }
 
   /** The volume of that name, or `null`. */
   async findVolume(name: string): Promise<EngineResource | null> {
-    const info = await this.#orNull(`inspect volume '${name}'`, () => this.#docker.getVolume(name).inspect());
+    const info = await this.#orNull(`inspect volume '${name}'`, () => this.#docker.getVolume(name).inspect(this.#abortable()));
     return info === null ? null : { id: info.Name, name: info.Name, labels: info.Labels ?? {} };
   }
 
   /** Creates a local named volume. */
   async createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
-    await this.#call(`create volume '${name}'`, () => this.#docker.createVolume({ Name: name, Labels: { ...labels } }));
+    await this.#call(`create volume '${name}'`, () => this.#docker.createVolume({ Name: name, Labels: { ...labels }, ...this.#abortable() }));
   }
 
   /** Volumes carrying `label` (`key=value`). */
   async listVolumes(label: string): Promise<EngineResource[]> {
-    const { Volumes } = await this.#call('list volumes', () => this.#docker.listVolumes({ filters: { label: [label] } }));
+    const { Volumes } = await this.#call('list volumes', () => this.#docker.listVolumes({ filters: { label: [label] }, ...this.#abortable() }));
     return (Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} }));
   }
 
   /** Removes a named volume; a missing one is fine, one in use fails. */
   async removeVolume(name: string): Promise<void> {
-    await this.#orNull(`remove volume '${name}'`, () => this.#docker.getVolume(name).remove());
+    await this.#orNull(`remove volume '${name}'`, () => this.#docker.getVolume(name).remove(this.#abortable()));
   }
 
   /** Every container (running or not) carrying `label` (`key=value`). */
   async listContainers(label: string): Promise<ContainerSummary[]> {
     const containers = await this.#call('list containers', () =>
-      this.#docker.listContainers({ all: true, filters: { label: [label] } }),
+      this.#docker.listContainers({ all: true, filters: { label: [label] }, ...this.#abortable() }),
     );
     return containers.map((c) => ({
       id: c.Id,
@@ -245,7 +270,7 @@ export class DockerEngine {
 
   /** The container with that id or exact name, or `null`. */
   async inspectContainer(idOrName: string): Promise<ContainerState | null> {
-    const info = await this.#orNull(`inspect container '${idOrName}'`, () => this.#docker.getContainer(idOrName).inspect());
+    const info = await this.#orNull(`inspect container '${idOrName}'`, () => this.#docker.getContainer(idOrName).inspect(this.#abortable()));
     if (info === null) return null;
     const { State: state } = info;
     const healthLog = state.Health?.Log ?? [];
@@ -267,10 +292,15 @@ export class DockerEngine {
     };
   }
 
-  /** Creates a container on every network of the spec; returns its id. */
+  /**
+   * Creates a container on every network of the spec; returns its id. A create cut off by the
+   * signal may still be carried out by an engine that was only slow or frozen: such a container
+   * is removed as soon as the engine answers again (see {@link #removeAbandoned}).
+   */
   async createContainer(spec: ContainerSpec): Promise<string> {
     const [firstNetwork, ...otherNetworks] = spec.networks;
     const endpoint = { Aliases: [...spec.aliases] };
+    const request = randomUUID();
     const container = await this.#call(`create container '${spec.name}'`, () =>
       this.#docker.createContainer({
         name: spec.name,
@@ -280,7 +310,7 @@ export class DockerEngine {
         Env: Object.entries(spec.environment).map(([key, value]) => `${key}=${value}`),
         ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
         ...(spec.user ? { User: spec.user } : {}),
-        Labels: { ...spec.labels },
+        Labels: { ...spec.labels, [CREATE_REQUEST_LABEL]: request },
         ExposedPorts: Object.fromEntries(spec.ports.map((p) => [portKey(p), {}])),
         ...(spec.healthCheck ? { Healthcheck: healthcheckConfig(spec.healthCheck) } : {}),
         HostConfig: {
@@ -297,26 +327,45 @@ export class DockerEngine {
           ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
         },
         ...(firstNetwork ? { NetworkingConfig: { EndpointsConfig: { [firstNetwork]: endpoint } } } : {}),
+        ...this.#abortable(),
+      }).catch((err: unknown) => {
+        if (this.#signal?.aborted) this.#removeAbandoned(request);
+        throw err;
       }),
     );
     // Engines before API 1.44 accept one network at creation; the others are joined before start.
     for (const network of otherNetworks) {
       await this.#call(`connect container '${spec.name}' to network '${network}'`, () =>
-        this.#docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: endpoint }),
+        this.#docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: endpoint, ...this.#abortable() }),
       );
     }
     return container.id;
   }
 
+  /**
+   * Removes, in the background, the container an abandoned create request may yet make: the
+   * first look waits for the engine to answer again (bounded), a few more follow, since the
+   * engine may carry the request out after answering the look.
+   */
+  #removeAbandoned(request: string): void {
+    const engine = this.boundedBy(AbortSignal.timeout(ABANDONED_CREATE_WATCH_MS));
+    void (async () => {
+      for (let look = 0; look < ABANDONED_CREATE_LOOKS; look++) {
+        for (const container of await engine.listContainers(`${CREATE_REQUEST_LABEL}=${request}`)) await engine.removeContainer(container.id);
+        await sleep(ABANDONED_CREATE_PAUSE_MS);
+      }
+    })().catch(() => undefined);
+  }
+
   /** Starts a created container. */
   async startContainer(id: string): Promise<void> {
-    await this.#call(`start container '${id}'`, () => this.#docker.getContainer(id).start());
+    await this.#call(`start container '${id}'`, () => this.#docker.getContainer(id).start(this.#abortable()));
   }
 
   /** Stops a container (SIGTERM, then SIGKILL after `timeoutSeconds`); a stopped or missing one is fine. */
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     try {
-      await this.#call(`stop container '${id}'`, () => this.#docker.getContainer(id).stop({ t: timeoutSeconds }));
+      await this.#call(`stop container '${id}'`, () => this.#docker.getContainer(id).stop({ t: timeoutSeconds, ...this.#abortable() }));
     } catch (err) {
       if (err instanceof DockerEngineError && (err.statusCode === 304 || err.statusCode === 404)) return;
       throw err;
@@ -325,7 +374,7 @@ export class DockerEngine {
 
   /** Removes a container and its anonymous volumes (never named ones); a missing one is fine. */
   async removeContainer(id: string): Promise<void> {
-    await this.#orNull(`remove container '${id}'`, () => this.#docker.getContainer(id).remove({ v: true, force: true }));
+    await this.#orNull(`remove container '${id}'`, () => this.#docker.getContainer(id).remove({ v: true, force: true, ...this.#abortable() }));
   }
 
   /** Waits until the container stops; resolves with its exit code. Rejects when `signal` aborts. */
@@ -342,7 +391,7 @@ export class DockerEngine {
   /** The last `lines` lines of the container's stdout and stderr, interleaved as written. */
   async containerLogs(id: string, lines: number): Promise<string[]> {
     const raw: unknown = await this.#call(`read the logs of container '${id}'`, () =>
-      this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false }),
+      this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false, ...this.#abortable() }),
     );
     const text = Buffer.isBuffer(raw) ? demultiplex(raw) : String(raw ?? '');
     return text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '');
@@ -400,14 +449,22 @@ export class DockerEngine {
     return { username: credentials.username, password: credentials.password, serveraddress };
   }
 
+  /** The request option that cuts a request off when the engine's signal aborts. */
+  #abortable(): { abortSignal?: AbortSignal } {
+    return this.#signal === undefined ? {} : { abortSignal: this.#signal };
+  }
+
   /**
    * Runs one engine request, translating its failure. A request cut off by its own `signal`
-   * fails with the original error: the caller's deadline ended it, not the engine.
+   * or the engine's fails with the original error: the caller's deadline ended it, not the
+   * engine. The request ends when the engine's signal aborts even where dockerode cannot
+   * cut it off (image and network inspection): the operation never waits past its deadline.
    */
   async #call<T>(action: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     try {
-      return await request();
+      return await untilAborted(request, this.#signal);
     } catch (err) {
+      if (this.#signal?.aborted) throw new Error(abortedBecause(this.#signal), { cause: err });
       if (signal?.aborted) throw err;
       throw this.#translate(action, err);
     }
@@ -442,6 +499,17 @@ export class DockerEngine {
       cause,
     });
   }
+}
+
+/** `request()`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(request: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return request();
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    request().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** An error the engine reported inside a JSON stream. */

@@ -1,4 +1,4 @@
-import type { DeployedService } from '../../core/plugin-api.js';
+import type { ContainerHealth, DeployedService } from '../../core/plugin-api.js';
 import type { DockerEngine } from './docker-engine.js';
 import { deploymentFilter, deploymentLabels } from './deployment-labels.js';
 
@@ -24,6 +24,7 @@ export async function inspectStack(engine: DockerEngine, deploymentId: string, s
             imageId: state.imageId,
             status: state.status,
             lifecycle: state.labels[deploymentLabels.lifecycle] === 'init' ? 'init' : 'service',
+            health: healthOf(state.health),
           },
         ],
   );
@@ -32,4 +33,10 @@ export async function inspectStack(engine: DockerEngine, deploymentId: string, s
     return index < 0 ? serviceOrder.length : index;
   };
   return services.sort((a, b) => rank(a.serviceName) - rank(b.serviceName) || a.containerName.localeCompare(b.containerName));
+}
+
+/** The engine's health status as the plugin API names it. */
+function healthOf(health: { readonly status: string } | null): ContainerHealth {
+  const status = health?.status;
+  return status === 'healthy' || status === 'unhealthy' || status === 'starting' ? status : 'none';
 }

@@ -1,5 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { validateConfig } from '../../core/config/load-config.js';
+import { openStore } from '../../core/store/open-store.js';
 import { docker } from '../support/docker-cli.js';
 import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
 import { install, recovered, signIn, type ProcessClient } from '../support/host-installation.js';
@@ -45,13 +48,19 @@ async function labelledContainers(deploymentId: string): Promise<string[]> {
   return out.split('\n').filter(Boolean).sort();
 }
 
+/** Waits until the container `name` reports the health status `status`. */
+async function healthIs(name: string, status: string): Promise<void> {
+  await eventually(`${name} to be ${status}`, 60_000, async () =>
+    (await docker('container', 'inspect', '--format', '{{.State.Health.Status}}', name)) === status ? true : undefined,
+  );
+}
+
 /**
  * A host process with `App` 1.0.0 deployed as a new stack and a key for the redeploy and upgrade
- * hooks; then `hook` is called and the process is killed with SIGKILL once the hook's new
- * container runs (the operation then still waits the 15 s until it is healthy). A second host
- * process is started on the same installation.
+ * hooks; then `hook` is called with `body` (READY_SECONDS far beyond the test) and this returns
+ * once the hook's new container runs, while the operation waits for it to turn healthy.
  */
-async function killedDuring(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>) {
+async function inHealthWait(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>) {
   const image = await images.push('app');
   const installation = await install(t, { 'app-1.0.0.yaml': appVersion('1.0.0', image.ref), 'app-2.0.0.yaml': appVersion('2.0.0', image.ref) });
   const stackName = `killed-${randomBytes(4).toString('hex')}`;
@@ -79,13 +88,29 @@ async function killedDuring(t: ExecutionContext, hook: string, body: (stackName:
     (err: unknown) => err,
   );
   await eventually("the operation's new container to run", 180_000, async () => {
-    if (answered !== undefined) throw new Error(`the ${hook} call ended before the host was killed: ${JSON.stringify(answered)}`);
+    if (answered !== undefined) throw new Error(`the ${hook} call ended before the host was stopped: ${JSON.stringify(answered)}`);
     const now = await containerState(`${stackName}_app`);
     return now && now.id !== before?.id && now.state === 'running' ? true : undefined;
   });
+  return { installation, first, apiKey, stackName, deploymentId, call };
+}
+
+/**
+ * {@link inHealthWait}, then the process is killed with SIGKILL. With `healthyBeforeRestart`
+ * the new container is then made healthy by hand; else it is still `starting`. A second host
+ * process is started on the same installation.
+ */
+async function killedDuring(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>, healthyBeforeRestart: boolean) {
+  const { installation, first, apiKey, stackName, deploymentId, call } = await inHealthWait(t, hook, body);
   first.child.kill('SIGKILL');
   await first.exited;
   t.true((await call) instanceof Error, 'the call was cut off with the host');
+  if (healthyBeforeRestart) {
+    await docker('exec', `${stackName}_app`, 'touch', '/tmp/ready');
+    await healthIs(`${stackName}_app`, 'healthy');
+  } else {
+    t.is(await docker('container', 'inspect', '--format', '{{.State.Health.Status}}', `${stackName}_app`), 'starting');
+  }
 
   const second = await startHostProcess(t, installation.configPath, installation.env);
   const after = await signIn(second, installation.env);
@@ -116,23 +141,66 @@ async function assertUsable(t: ExecutionContext, client: ProcessClient, apiKey: 
 }
 
 test.serial('a host killed with SIGKILL during a redeploy reconciles the deployment after the restart and redeploys again', async (t) => {
-  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(t, '/api/hooks/redeploy', (stackName) => ({
-    stackName,
-    variables: { READY_SECONDS: '15' },
-  }));
+  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
+    t,
+    '/api/hooks/redeploy',
+    (stackName) => ({ stackName, variables: { READY_SECONDS: '3600' } }),
+    true,
+  );
   await assertReconciled(t, deployment, 'redeploy');
-  // The new container was running when the host died: the redeploy is taken as done.
+  // The new container runs and is healthy after the restart: the redeploy is taken as done.
   t.like(deployment, { status: 'Running', stackVersion: '1.0.0', errorMessage: null });
   await assertUsable(t, client, apiKey, stackName, deploymentId);
 });
 
-test.serial('a host killed with SIGKILL during an upgrade is never left Upgrading: the new version found running is taken over', async (t) => {
-  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(t, '/api/hooks/upgrade', (stackName) => ({
-    stackName,
-    targetVersion: '2.0.0',
-    variables: { READY_SECONDS: '15' },
-  }));
+test.serial('a host killed with SIGKILL during an upgrade is never left Upgrading: the new version found running and healthy is taken over', async (t) => {
+  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
+    t,
+    '/api/hooks/upgrade',
+    (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
+    true,
+  );
   await assertReconciled(t, deployment, 'upgrade');
   t.like(deployment, { status: 'Running', stackVersion: '2.0.0', errorMessage: null });
   await assertUsable(t, client, apiKey, stackName, deploymentId);
+});
+
+test.serial('a host killed with SIGKILL during the health wait of an upgrade ends Failed after the restart, never Running on the unverified version', async (t) => {
+  const { deployment } = await killedDuring(
+    t,
+    '/api/hooks/upgrade',
+    (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
+    false,
+  );
+  await assertReconciled(t, deployment, 'upgrade');
+  t.like(deployment, { status: 'Failed', stackVersion: '1.0.0' });
+  t.regex(String(deployment['errorMessage']), /running but not healthy: app \((starting|unhealthy)\)/);
+});
+
+test.serial('a host stopped with SIGTERM during a redeploy answers the caller, records why, frees the stack and creates nothing afterwards', async (t) => {
+  const { installation, first, deploymentId, call } = await inHealthWait(t, '/api/hooks/redeploy', (stackName) => ({
+    stackName,
+    variables: { READY_SECONDS: '3600' },
+  }));
+  first.child.kill('SIGTERM');
+  const answer = await call;
+  t.false(answer instanceof Error, `the caller got an answer: ${String(answer)}`);
+  const { status, body } = answer as { status: number; body: Record<string, unknown> };
+  t.true(status >= 400, JSON.stringify(body));
+  t.regex(String(body['message']), /the host is stopping/);
+  t.is(await first.exited, 0);
+  const leftAtExit = await labelledContainers(deploymentId);
+
+  const dataDir = join(dirname(installation.configPath), 'data');
+  const store = await openStore(validateConfig({ database: { client: 'sqlite', filename: join(dataDir, 'rsgo.sqlite') } }).database, dataDir, dataDir);
+  t.teardown(() => store.destroy());
+  t.deepEqual(await store('stack_leases').select('stack_key'), [], 'the stack lock was freed');
+  const row = (await store('deployments').where({ id: deploymentId }).first()) as { status: string; services: string };
+  t.is(row.status, 'Failed');
+  const recorded = (JSON.parse(row.services) as Array<{ containerId: string }>).map((s) => s.containerId).sort();
+  t.deepEqual(leftAtExit, recorded, 'every container left is in the record');
+  const history = (await store('deployment_history').where({ deployment_id: deploymentId }).orderBy('id', 'desc').first()) as { operation: string; outcome: string; message: string };
+  t.like(history, { operation: 'redeploy', outcome: 'Failed' });
+  t.regex(history.message, /the host is stopping/);
+  t.deepEqual(await labelledContainers(deploymentId), leftAtExit, 'no container was created after the host stopped');
 });

@@ -17,6 +17,10 @@ export interface PrivateDockerd {
   stop(): Promise<void>;
   /** Starts the engine again on the same socket and data; resolves once it answers. */
   start(): Promise<void>;
+  /** Freezes the engine (SIGSTOP): requests are accepted by the socket but never answered. */
+  freeze(): void;
+  /** Lets a frozen engine go on (SIGCONT); it then handles what queued up meanwhile. */
+  thaw(): void;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -97,7 +101,14 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
     daemon = null;
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    const running = daemon;
+    if (!running || running.exitCode !== null) throw new Error('the private dockerd is not running');
+    running.kill(name);
+  };
+
   t.teardown(async () => {
+    if (daemon && daemon.exitCode === null) daemon.kill('SIGCONT');
     // Containers first, so the engine shuts down fast and leaves no mounts behind; then the
     // networks, whose bridges would otherwise outlive the engine on the machine.
     if (daemon) {
@@ -110,7 +121,7 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);
   });
   await start();
-  return { dockerHost, docker, stop, start };
+  return { dockerHost, docker, stop, start, freeze: () => signal('SIGSTOP'), thaw: () => signal('SIGCONT') };
 }
 
 /** The shared engine's default bridge as the machine has it: its name and IPv4 addresses (none when it is gone). */

@@ -66,6 +66,16 @@ test('a service of the target not running makes the deployment Failed and names 
   t.is(outcome.message, 'The host stopped during the upgrade; after the restart 1 of 2 service(s) were running (not running: api).');
 });
 
+test('a service of the target running but not healthy makes the deployment Failed: an unverified version is never taken over', (t) => {
+  const found = [container('web', 'new-web'), container('api', 'new-api')];
+  const outcome = reconcileDeployment(deployment({}), { services: found, health: { 'new-web': 'healthy', 'new-api': 'starting' } });
+  t.is(outcome.status, 'Failed');
+  t.is(outcome.commit, undefined);
+  t.is(outcome.message, 'The host stopped during the upgrade; after the restart 2 of 2 service(s) were running (running but not healthy: api (starting)).');
+  const verified = reconcileDeployment(deployment({}), { services: found, health: { 'new-web': 'healthy', 'new-api': 'none' } });
+  t.is(verified.status, 'Running');
+});
+
 test('an interrupted first deploy with nothing started is Failed', (t) => {
   const outcome = reconcileDeployment(deployment({ status: 'Installing', services: [], pending: pending('deploy', '1.0.0') }), {
     services: [container('seed', 'init-1', 'running', 'init')],

@@ -94,6 +94,34 @@ for (const engine of databaseEngines) {
     await lock.release();
     await (await hostB.acquire('env-1', 'shop', 100)).release();
   });
+
+  test(`hosts whose clocks disagree by an hour still hold a stack one at a time: leases run on the database's clock (${engine})`, async (t) => {
+    const { store, reopen } = await useTestStore(t, engine);
+    const hour = 3_600_000;
+    // The holder's clock runs an hour behind (its lease would look long expired by the
+    // others' clocks), the waiter's an hour ahead (it would see every lease expired).
+    const behind = new StackLocks(store, silent, { leaseMs: 1_500, pollMs: 20, now: () => Date.now() - hour });
+    const ahead = new StackLocks(await reopen(), silent, { leaseMs: 1_500, pollMs: 20, now: () => Date.now() + hour });
+    const lock = await behind.acquire('env-1', 'shop', 1000);
+    await t.throwsAsync(ahead.acquire('env-1', 'shop', 4_500), { name: 'ConflictError' });
+    t.false(lock.lost.aborted);
+    await lock.release();
+    const next = await ahead.acquire('env-1', 'shop', 1000);
+    await t.throwsAsync(behind.acquire('env-1', 'shop', 4_500), { name: 'ConflictError' });
+    await next.release();
+  });
+
+  test(`a holder whose lease another host took is told to stop (${engine})`, async (t) => {
+    const { store } = await useTestStore(t, engine);
+    const locks = new StackLocks(store, silent, { leaseMs: 3_000, pollMs: 20 });
+    const lock = await locks.acquire('env-1', 'shop', 1000);
+    // As a host that found the lease run out (a stalled database) would leave it.
+    await store('stack_leases').where({ environment_id: 'env-1', stack_key: 'shop' }).update({ holder: 'other-host' });
+    const reason = await new Promise<unknown>((done) => lock.lost.addEventListener('abort', () => done(lock.lost.reason), { once: true }));
+    t.regex(String(reason), /the lock on stack 'shop' was lost \(another holder has it\)/);
+    await lock.release();
+    t.is(await store('stack_leases').where({ holder: 'other-host' }).count({ n: '*' }).first().then((row) => Number(row?.['n'])), 1, "the other holder's lease stays");
+  });
 }
 
 test('host processes sharing a MySQL database hold a stack one at a time', async (t) => {

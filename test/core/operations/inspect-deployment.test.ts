@@ -27,7 +27,7 @@ function labRuntimes(): RuntimeRegistry {
 
 test("inspect asks the runtime of the environment's type and answers the containers as a deployment records them", async (t) => {
   const { imageId: _, ...recorded } = running;
-  t.deepEqual(await inspectDeployment(labRuntimes(), environment, deployment, log), { services: [recorded] });
+  t.deepEqual(await inspectDeployment(labRuntimes(), environment, deployment, log), { services: [recorded], health: {} });
 });
 
 test('inspect answers an error when no runtime serves the type or the caller stops waiting', async (t) => {

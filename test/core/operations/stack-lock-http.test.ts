@@ -1,6 +1,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
+import { containersLabelled, idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
+import { eventually } from '../../support/host-process.js';
 import { testImages } from '../../support/test-images.js';
 
 const images = testImages('deployments-stack-lock');
@@ -61,4 +62,24 @@ test.serial('an operation that waits for the stack sees the state the first one 
   t.is(second.status, 409);
   t.is(second.body['code'], 'STACK_EXISTS');
   t.true(second.at >= (await first).at);
+});
+
+test.serial('a deploy whose stack lease another host took stops before its next engine change and says so', async (t) => {
+  const host = await useDeployHost(t, { manifests: await slowManifest(), config: { deployments: { timeoutSeconds: 300, lockWaitSeconds: 5, leaseSeconds: 3 } } });
+  const stackName = `lost-${randomBytes(4).toString('hex')}`;
+  const deploying = deploy(host, stackName, 600);
+  await eventually('the init container to run', 120_000, async () => ((await containersLabelled('rsgo.stack', stackName)).some((c) => c.endsWith(' running')) ? true : undefined));
+  // As a host that found the lease run out (a stalled database) would have taken it over.
+  const taken = await host.host.host.store('stack_leases').where({ environment_id: host.environmentId, stack_key: stackName }).update({ holder: 'other-host' });
+  t.is(taken, 1);
+
+  const res = await deploying;
+  t.true(res.status >= 400, res.text);
+  t.regex(String(res.body['message']), new RegExp(`the lock on stack '${stackName}' was lost \\(another holder has it\\)`));
+  t.deepEqual(
+    (await containersLabelled('rsgo.stack', stackName)).map((c) => c.split(' ')[0]),
+    [`${stackName}_init`],
+    'the service after the init container was never created',
+  );
+  t.is(await host.host.host.store('stack_leases').where({ holder: 'other-host' }).count({ n: '*' }).first().then((row) => Number(row?.['n'])), 1, "the other host's lease stays");
 });
