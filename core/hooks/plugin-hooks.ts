@@ -4,6 +4,7 @@ import type { ErrorCode } from '../error-codes.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
+import { SecretRedactor, redactorOf } from './secret-redactor.js';
 
 /** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
 export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
@@ -39,7 +40,7 @@ interface Attribution {
 }
 
 /** Races `call` against a deadline; the timer never outlives the race. */
-async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+export async function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), timeoutMs);
@@ -111,7 +112,14 @@ type TapBound = { readonly timeoutMs: number } | { readonly operation: AbortSign
  * timeout, or for `deploy` the operation's signal plus a grace period), and turns anything but
  * a deliberate HostError into a PluginError naming plugin and hook.
  */
-async function runTap<R>(who: Attribution, hook: HookName, requestId: string | null, call: () => Promise<R>, bound: TapBound): Promise<R> {
+async function runTap<R>(
+  who: Attribution,
+  hook: HookName,
+  requestId: string | null,
+  call: () => Promise<R>,
+  bound: TapBound,
+  redactor: SecretRedactor = SecretRedactor.none,
+): Promise<R> {
   who.stats.calls += 1;
   try {
     if ('operation' in bound) {
@@ -125,7 +133,8 @@ async function runTap<R>(who: Attribution, hook: HookName, requestId: string | n
     const { timeoutMs } = bound;
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
-    const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
+    // Hidden before anyone reads it: the plugin's failure count, the log, the operation's record.
+    const wrapped = redactor.error(err instanceof HostError ? err : defectOf(who, hook, err));
     recordFailure(who, hook, wrapped, requestId);
     throw wrapped;
   }
@@ -230,16 +239,21 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)), {
-            timeoutMs: timeouts.beforeDeploy,
-          });
+          const amended = await runTap(
+            who,
+            'beforeDeploy',
+            context.requestId ?? null,
+            () => fn(plan, tapContext(context, timeouts.beforeDeploy)),
+            { timeoutMs: timeouts.beforeDeploy },
+            redactorOf(context),
+          );
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }, redactorOf(context)),
         ),
     },
     afterDeploy: {
@@ -247,9 +261,14 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy)), {
-            timeoutMs: timeouts.afterDeploy,
-          }).catch(() => undefined);
+          await runTap(
+            who,
+            'afterDeploy',
+            context.requestId ?? null,
+            () => fn(outcome, tapContext(context, timeouts.afterDeploy)),
+            { timeoutMs: timeouts.afterDeploy },
+            redactorOf(context),
+          ).catch(() => undefined);
         }),
     },
     catalogSource: {

@@ -5,6 +5,7 @@ import { buildDeployPlan, teardownPlan, type PlanTarget } from '../deployments/b
 import type { CatalogLookup, CatalogStack } from '../deployments/catalog-stack.js';
 import { productStatusOf, type Deployment, type OperationKind, type PendingChange, type ServiceRecord } from '../deployments/deployment.js';
 import { DeploymentProgress } from '../deployments/deployment-progress.js';
+import { deploymentSecrets } from '../deployments/deployment-secrets.js';
 import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductDeploymentState } from '../deployments/deployment-store.js';
 import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
@@ -12,11 +13,13 @@ import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
 import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { toHostError } from '../to-host-error.js';
 import { stateUnknown } from './operation-failure.js';
+import { retryWrite } from './retry-write.js';
 import { runDeployPipeline } from './run-deploy-pipeline.js';
 
 /** Time limits of deployment operations. */
@@ -25,6 +28,8 @@ export interface DeploymentSettings {
   readonly timeoutSeconds: number;
   /** How long an operation waits for another one on the same stack before a 409. */
   readonly lockWaitSeconds: number;
+  /** How many operations may wait for one stack before the next is refused at once. */
+  readonly maxLockWaiters: number;
   /** How long a stack stays locked by a host that died during an operation. */
   readonly leaseSeconds: number;
 }
@@ -96,6 +101,7 @@ export function pendingChange(operation: OperationKind, commit: CommittedChange,
   return {
     operation,
     stackId: commit.stackId,
+    stackDefinitionName: commit.stackDefinitionName,
     version: commit.version,
     variables: commit.variables,
     secretVariables: commit.secretVariables,
@@ -124,12 +130,13 @@ export class OperationRunner {
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
+  readonly #unrecorded = new Set<(deploymentId: string) => void>();
 
   constructor(options: OperationRunnerOptions) {
     const { settings } = options;
     this.records = new DeploymentStore(options.store);
     this.leaseMs = settings.leaseSeconds * 1000;
-    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs });
+    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs, maxWaiters: settings.maxLockWaiters });
     this.catalog = options.catalog;
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });
@@ -208,16 +215,18 @@ export class OperationRunner {
    */
   async carryOut(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes): Promise<OperationResult> {
     const id = plan.deploymentId;
+    // The record holds the Password values in use and those the operation brings (`pending`).
+    const secrets = deploymentSecrets(await this.#get(id));
     const progress = this.progress.begin(id, plan.operation, caller.requestId);
     try {
       let result: DeployResult;
       try {
-        result = await this.#pipeline(plan, caller, progress.report);
+        result = await this.#pipeline(plan, caller, progress.report, secrets);
       } catch (err) {
-        return await this.#recordFailure(plan, entry, caller, outcomes, toHostError(err));
+        return await this.#recordFailure(plan, entry, caller, outcomes, secrets.error(toHostError(err)), secrets);
       }
       const services = serviceRecords(result.services);
-      await this.records.finishOperation(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
+      await this.#finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
       this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.#get(id), failure: null, untouched: false };
     } finally {
@@ -225,9 +234,17 @@ export class OperationRunner {
     }
   }
 
-  async #recordFailure(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes, cause: HostError): Promise<OperationResult> {
+  async #recordFailure(
+    plan: DeployPlan,
+    entry: number,
+    caller: Caller,
+    outcomes: OperationOutcomes,
+    cause: HostError,
+    secrets: SecretRedactor,
+  ): Promise<OperationResult> {
     const id = plan.deploymentId;
-    const found = await this.inspect(planTarget(plan), caller.requestId);
+    const inspected = await this.inspect(planTarget(plan), caller.requestId);
+    const found = 'error' in inspected ? { error: secrets.text(inspected.error) } : inspected;
     const services = 'services' in found ? found.services : undefined;
     const { previous } = outcomes;
     const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
@@ -239,7 +256,7 @@ export class OperationRunner {
     const failure = unknown && 'error' in found ? stateUnknown(cause, found.error, previous) : cause;
     const described = outcomes.failureMessage?.(failure) ?? failure.message;
     const keep = previous !== null && (untouched || unknown || outcomes.keepStatusOnFailure === true);
-    await this.records.finishOperation(id, entry, {
+    await this.#finish(id, entry, {
       status: keep ? previous.status : 'Failed',
       outcome: 'Failed',
       message: untouched && !outcomes.keepStatusOnFailure ? `${described} Nothing was changed: version ${previous.stackVersion} keeps running.` : described,
@@ -249,6 +266,25 @@ export class OperationRunner {
     });
     this.log.warn({ deploymentId: id, stack: plan.stackName, operation: plan.operation, code: failure.code, reason: failure.message }, 'operation failed');
     return { deployment: await this.#get(id), failure, untouched };
+  }
+
+  /** Calls `listener` with each deployment whose outcome could not be written (recovery reconciles it). */
+  onUnrecorded(listener: (deploymentId: string) => void): void {
+    this.#unrecorded.add(listener);
+  }
+
+  /**
+   * Writes how an operation ended, retrying a failing write. When the store still refuses, the
+   * record is left to recovery, which reconciles it from what runs once the store takes writes.
+   */
+  async #finish(id: string, entry: number, end: OperationEnd): Promise<void> {
+    try {
+      await retryWrite(() => this.records.finishOperation(id, entry, end));
+    } catch (err) {
+      this.log.error({ deploymentId: id, err: errorMessage(err) }, 'could not record how the operation ended; it is reconciled from what runs');
+      for (const listener of this.#unrecorded) listener(id);
+      throw err;
+    }
   }
 
   /**
@@ -277,24 +313,36 @@ export class OperationRunner {
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
-    return this.#withDeadline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
+  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void, secrets: SecretRedactor): Promise<DeployResult> {
+    return this.#withDeadline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report, secrets);
   }
 
-  async #withDeadline(plan: DeployPlan, caller: Caller, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
+  async #withDeadline(
+    plan: DeployPlan,
+    caller: Caller,
+    timeoutMs: number,
+    reason: string,
+    report: (event: DeployProgress) => void,
+    secrets = SecretRedactor.none,
+  ): Promise<DeployResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
-    const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
-    const context: DeployContext = {
-      signal: controller.signal,
-      principal: caller.principal,
-      requestId: caller.requestId,
-      log,
-      progress: (event) => {
-        log.debug({ service: event.service, step: event.step }, event.message);
-        report(event);
+    const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
+    // What runtimes report, log and throw passes the redactor before anyone sees it.
+    const context: DeployContext = withRedactor(
+      {
+        signal: controller.signal,
+        principal: caller.principal,
+        requestId: caller.requestId,
+        log,
+        progress: (event) => {
+          const shown = { ...event, message: secrets.text(event.message) };
+          log.debug({ service: shown.service, step: shown.step }, shown.message);
+          report(shown);
+        },
       },
-    };
+      secrets,
+    );
     try {
       return (await runDeployPipeline(this.#hooks, plan, context)).result;
     } finally {
