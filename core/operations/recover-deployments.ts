@@ -101,7 +101,8 @@ export class DeploymentRecovery {
       triggeredBy: triggeredBy(null),
       fromVersion: current.stackVersion,
       toVersion: outcome.commit?.version ?? current.stackVersion,
-      pending: null,
+      // Kept until the outcome is written: an attempt the store refuses must leave it for the next.
+      pending: current.pending,
     });
     await runner.records.finishOperation(id, entry, {
       status: outcome.status,
