@@ -300,10 +300,15 @@ export class OperationRunner {
     }
   }
 
-  /** Sets a product deployment's status from its stacks' and returns it with its stacks. */
-  async settleProduct(productDeploymentId: string, failures: readonly string[]): Promise<ProductDeploymentState> {
+  /**
+   * Sets a product deployment's status from its stacks' and returns it with its stacks. With
+   * `expectedStacks`, stacks that have no record (one refused before it was created, its name
+   * taken meanwhile) count as failed: the product is not `Running` without them.
+   */
+  async settleProduct(productDeploymentId: string, failures: readonly string[], expectedStacks?: number): Promise<ProductDeploymentState> {
     const stacks = await this.records.productStacks(productDeploymentId);
-    const status = productStatusOf(stacks.map((stack) => stack.status));
+    const missing = Math.max(0, (expectedStacks ?? 0) - stacks.filter((stack) => stack.status !== 'Removed').length);
+    const status = productStatusOf([...stacks.map((stack) => stack.status), ...Array<'Failed'>(missing).fill('Failed')]);
     await this.records.setProductStatus(productDeploymentId, status, failures.length > 0 ? failures.join('; ') : null);
     return this.records.requireProduct(productDeploymentId);
   }
