@@ -1,40 +1,19 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { createKey } from '../support/api-keys.js';
-import { idleCommand, useDeployHost } from '../support/deploy-host.js';
+import { useDeployHost } from '../support/deploy-host.js';
+import { envPrintingProduct } from '../support/env-printing-product.js';
 import { testImages } from '../support/test-images.js';
 import { secretTraces, uniqueSecret } from '../support/unique-secret.js';
 
 const images = testImages('password-redaction');
 
-/**
- * Product `Leaky`: its service prints its whole environment (the Password among it) and exits
- * when MODE is `crash`, else it idles.
- */
-function leakyProduct(image: string): Record<string, string> {
-  return {
-    'leaky.yaml': `metadata:
-  name: Leaky
-  productVersion: "1.0.0"
-variables:
-  DB_PASSWORD: { type: Password, required: true }
-  MODE: { default: serve }
-services:
-  app:
-    image: ${image}
-    restart: "no"
-    command: ${idleCommand('if [ "$MODE" = crash ]; then env; env >&2; exit 3; fi')}
-    environment: { DB_PASSWORD: "\${DB_PASSWORD}", MODE: "\${MODE}" }
-`,
-  };
-}
-
 test.serial('a redeploy-only key reads no Password value from a failing redeploy: not in the answer, the log, the audit rows, the history or the progress', async (t) => {
   const image = await images.push('app');
-  const host = await useDeployHost(t, { manifests: leakyProduct(image.ref) });
+  const host = await useDeployHost(t, { manifests: { 'leaky.yaml': envPrintingProduct('Leaky', image.ref) } });
   const deploy = async (DB_PASSWORD: string) => {
     const stackName = `leaky-${randomBytes(4).toString('hex')}`;
-    const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:Leaky', variables: { DB_PASSWORD } });
+    const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.leaky', variables: { DB_PASSWORD } });
     t.is(res.status, 201, res.text);
     return { stackName, deploymentId: String(res.body['deploymentId']) };
   };

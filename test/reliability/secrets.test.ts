@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { parseConfig } from '../../core/config/load-config.js';
-import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
+import { removeEnvironmentResources } from '../support/deploy-host.js';
+import { envPrintingProduct } from '../support/env-printing-product.js';
 import { createGitRemote, startGitHttpServer } from '../support/git-remotes.js';
 import { startPrivateMariaDb } from '../support/private-mariadb.js';
 import { singleStackProduct } from '../support/product-manifests.js';
@@ -13,21 +14,6 @@ import { useTestHost } from '../support/test-host.js';
 import { secretTraces, uniqueSecret } from '../support/unique-secret.js';
 
 const images = testImages('secrets');
-
-/** Product `Vault` with a Password variable; its container prints its environment and exits when MODE is `crash`. */
-function vaultProduct(image: string): string {
-  return `metadata: { name: Vault, productId: com.example.vault, productVersion: "1.0.0" }
-variables:
-  DB_PASSWORD: { type: Password, required: true }
-  MODE: { default: serve }
-services:
-  app:
-    image: ${image}
-    restart: "no"
-    command: ${idleCommand('if [ "$MODE" = crash ]; then env; exit 3; fi')}
-    environment: { DB_PASSWORD: "\${DB_PASSWORD}", MODE: "\${MODE}" }
-`;
-}
 
 /**
  * Everything written to this process's stdout and stderr while the test runs: what a library
@@ -117,7 +103,7 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
     const folder = await mkdtemp(join(tmpdir(), 'rsgo-secrets-'));
     t.teardown(() => rm(folder, { recursive: true, force: true }));
     await mkdir(join(folder, 'stacks'));
-    await writeFile(join(folder, 'stacks', 'vault.yaml'), vaultProduct((await images.push('app')).ref));
+    await writeFile(join(folder, 'stacks', 'vault.yaml'), envPrintingProduct('Vault', (await images.push('app')).ref));
     const printed = captureConsole(t);
     let databaseUrl: string | null = null;
     if (engine === 'mysql') databaseUrl = await (await startPrivateMariaDb(t)).createDatabase('rsgo', secrets.databasePassword);
