@@ -231,6 +231,10 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     return { name: plugin, ...(options?.stage === undefined ? {} : { stage: options.stage }) };
   };
 
+  /** A beforeDeploy or afterDeploy tap: its own deadline, the operation's context and redactor. */
+  const deployPhaseTap = <R>(hook: 'beforeDeploy' | 'afterDeploy', context: DeployContext, call: (context: DeployContext) => Promise<R>) =>
+    runTap(who, hook, context.requestId ?? null, () => call(tapContext(context, timeouts[hook])), { timeoutMs: timeouts[hook] }, redactorOf(context));
+
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
@@ -239,14 +243,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(
-            who,
-            'beforeDeploy',
-            context.requestId ?? null,
-            () => fn(plan, tapContext(context, timeouts.beforeDeploy)),
-            { timeoutMs: timeouts.beforeDeploy },
-            redactorOf(context),
-          );
+          const amended = await deployPhaseTap('beforeDeploy', context, async (tapped) => fn(plan, tapped));
           return amended ?? plan;
         }),
     },
@@ -261,14 +258,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(
-            who,
-            'afterDeploy',
-            context.requestId ?? null,
-            () => fn(outcome, tapContext(context, timeouts.afterDeploy)),
-            { timeoutMs: timeouts.afterDeploy },
-            redactorOf(context),
-          ).catch(() => undefined);
+          await deployPhaseTap('afterDeploy', context, async (tapped) => fn(outcome, tapped)).catch(() => undefined);
         }),
     },
     catalogSource: {
