@@ -58,13 +58,8 @@ for (const [fault, inject] of Object.entries(faults)) {
       const host = await useDeployHost(t, { engine, manifests: { 'vault-1.yaml': version('1.0.0', v1.ref), 'vault-2.yaml': version('2.0.0', v2.ref) } });
       const password = uniqueSecret('vault-db-password');
       const stackName = `vault-${randomBytes(4).toString('hex')}`;
-      const deployed = await host.admin('POST', '/api/deployments', {
-        environmentId: host.environmentId,
-        stackName,
-        productId: 'com.example.vault',
-        version: '1.0.0',
-        variables: { DB_PASSWORD: password },
-      });
+      const variables = { DB_PASSWORD: password };
+      const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.vault', version: '1.0.0', variables });
       t.is(deployed.status, 201, deployed.text);
       const id = String(deployed.body['deploymentId']);
       const key = await createKey(t, host, { name: 'release', permissions: ['Hooks.Upgrade'], environmentId: host.environmentId });
