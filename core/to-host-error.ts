@@ -7,9 +7,22 @@ const connectionCodes = new Set([
   'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY',
 ]);
 
+/**
+ * Drops the statement and values a failed query's error carries (knex adds `bindings`; the MySQL
+ * driver adds `sql` with the values filled in): they may hold a deployment's variables, and an
+ * error object may be logged or printed whole. The store never puts values into the message
+ * itself (`compileSqlOnError: false`).
+ */
+function forgetBoundValues(err: object): void {
+  const query = err as { sql?: unknown; bindings?: unknown };
+  delete query.sql;
+  delete query.bindings;
+}
+
 /** A 503 for an error that says the database is unreachable; null for any other error. */
 export function storeUnavailable(err: unknown): UnavailableError | null {
   if (err === null || typeof err !== 'object') return null;
+  forgetBoundValues(err);
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   // knex says "Unable to acquire a connection" once its pool is gone (the host is stopping).
   const lostPool =

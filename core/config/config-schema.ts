@@ -10,6 +10,8 @@ const hookTimeoutsMs = z.strictObject({
   deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().default(30_000),
   catalogSource: z.number().int().positive().default(300_000),
+  /** A plugin's `setup` at start: a plugin that hangs there stops the start with its name. */
+  setup: z.number().int().positive().default(60_000),
 });
 
 /** Per-instance deadlines: only the hooks given override `hooks.timeoutMs`. */
@@ -20,6 +22,7 @@ const hookTimeoutOverrides = z.strictObject({
   deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().optional(),
   catalogSource: z.number().int().positive().optional(),
+  setup: z.number().int().positive().optional(),
 });
 
 /** Limits of a brute-force brake (see `core/auth/failure-brake.ts`). */
@@ -108,6 +111,8 @@ export const configSchema = z.strictObject({
       timeoutSeconds: z.number().int().positive().default(600),
       /** How long an operation waits for another one on the same stack before a 409. */
       lockWaitSeconds: z.number().int().min(0).default(120),
+      /** How many operations may wait for one stack; more get a 409 with Retry-After at once. */
+      maxLockWaiters: z.number().int().min(0).default(20),
       /** How long a stack stays locked by a host that died during an operation. */
       leaseSeconds: z.number().int().positive().default(15),
     })

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { NotFoundError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import { rowLookup } from '../store/row-lookup.js';
+import { boundedText } from './bounded-text.js';
 import type {
   Deployment, DeploymentStatus, HistoryEntry, OperationKind, OperationOutcome, PendingChange, ProductDeployment,
   ProductDeploymentStatus, ServiceRecord,
@@ -81,6 +82,8 @@ export interface OperationStart {
 /** What the deployment becomes when the target of a successful operation is taken over. */
 export interface CommittedChange {
   readonly stackId: string;
+  /** The stack's name in the manifest of `version` (a new version may rename it). */
+  readonly stackDefinitionName: string;
   readonly version: string;
   readonly previousVersion: string | null;
   readonly variables: Readonly<Record<string, string>>;
@@ -223,7 +226,7 @@ export class DeploymentStore {
   async closeInterrupted(deploymentId: string, message: string): Promise<void> {
     await this.#db('deployment_history')
       .where({ deployment_id: deploymentId, outcome: 'InProgress' })
-      .update({ outcome: 'Failed', finished_at: now(), message });
+      .update({ outcome: 'Failed', finished_at: now(), message: boundedText(message) });
   }
 
   /** A product's stack deployments in manifest order. */
@@ -286,7 +289,7 @@ export class DeploymentStore {
       const stamp = now();
       const update: Partial<DeploymentRow> = {
         status: end.status,
-        error_message: end.errorMessage,
+        error_message: boundedText(end.errorMessage),
         pending: null,
         updated_at: stamp,
       };
@@ -294,6 +297,7 @@ export class DeploymentStore {
       if (end.services !== undefined) update.services = json(end.services);
       if (end.commit !== undefined) {
         update.stack_id = end.commit.stackId;
+        update.stack_definition = end.commit.stackDefinitionName;
         update.version = end.commit.version;
         update.previous_version = end.commit.previousVersion;
         update.variables = json(end.commit.variables);
@@ -302,7 +306,7 @@ export class DeploymentStore {
       await trx('deployments').where({ id: deploymentId }).update(update);
       await trx('deployment_history')
         .where({ id: entryId })
-        .update({ outcome: end.outcome, finished_at: stamp, message: end.message });
+        .update({ outcome: end.outcome, finished_at: stamp, message: boundedText(end.message) });
     });
   }
 
@@ -360,7 +364,7 @@ export class DeploymentStore {
   }
 
   async setProductStatus(id: string, status: ProductDeploymentStatus, errorMessage: string | null): Promise<void> {
-    const update: Partial<ProductRow> = { status, error_message: errorMessage, updated_at: now() };
+    const update: Partial<ProductRow> = { status, error_message: boundedText(errorMessage), updated_at: now() };
     if (status === 'Removed') update.active_key = null;
     await this.#db('product_deployments').where({ id }).update(update);
   }

@@ -45,6 +45,8 @@ export interface HistoryEntry {
 export interface PendingChange {
   readonly operation: OperationKind;
   readonly stackId: string;
+  /** The target's stack name in its manifest; absent in records written before it was kept. */
+  readonly stackDefinitionName?: string;
   readonly version: string;
   readonly variables: Readonly<Record<string, string>>;
   readonly secretVariables: readonly string[];

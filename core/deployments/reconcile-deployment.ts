@@ -36,8 +36,8 @@ export function sameContainers(found: readonly ServiceRecord[], recorded: readon
 }
 
 /**
- * Decides the truthful state of a deployment after the host stopped during an operation, from
- * what the runtime reports running under the deployment's label:
+ * Decides the truthful state of a deployment after the host stopped during an operation (or the
+ * database refused its record: `cause`), from what the runtime reports under its label:
  * - engine unreachable → `Failed` (nothing can be vouched for);
  * - an interrupted removal → `Removed` when no container is left, else `Failed`;
  * - the recorded containers still there, untouched → `Running` as before;
@@ -47,9 +47,13 @@ export function sameContainers(found: readonly ServiceRecord[], recorded: readon
  *   not passed: the crash came before the operation verified them, and a version nobody saw
  *   healthy is never recorded as Running.
  */
-export function reconcileDeployment(deployment: Deployment, found: FoundServices | { error: string }): Reconciliation {
+export function reconcileDeployment(
+  deployment: Deployment,
+  found: FoundServices | { error: string },
+  cause = 'the host stopped',
+): Reconciliation {
   const operation = interruptedOperation(deployment);
-  const opening = `The host stopped during the ${operation}`;
+  const opening = `${cause.charAt(0).toUpperCase()}${cause.slice(1)} during the ${operation}`;
   if ('error' in found) {
     return { status: 'Failed', message: `${opening}; after the restart its containers could not be checked: ${found.error}` };
   }
@@ -81,6 +85,7 @@ export function reconcileDeployment(deployment: Deployment, found: FoundServices
       message: `${opening}; every service of version ${pending.version} was found running, so the ${operation} is taken as done.`,
       commit: {
         stackId: pending.stackId,
+        stackDefinitionName: pending.stackDefinitionName ?? deployment.stackDefinitionName,
         version: pending.version,
         previousVersion: pending.version === deployment.stackVersion ? deployment.previousVersion : deployment.stackVersion,
         variables: pending.variables,

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { ConflictError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
+import { leaseKey } from './lease-key.js';
 
 /** A held stack lock. */
 export interface StackLock {
@@ -27,6 +28,8 @@ export interface StackLockTiming {
    * database's clock, the one every host sharing the database agrees on.
    */
   readonly now: () => number;
+  /** How many operations may wait for one stack in this process; the next is refused at once. */
+  readonly maxWaiters: number;
 }
 
 interface LeaseRow {
@@ -36,7 +39,7 @@ interface LeaseRow {
   expires_at: number | string;
 }
 
-const defaultTiming: StackLockTiming = { leaseMs: 15_000, pollMs: 200, now: () => Date.now() };
+const defaultTiming: StackLockTiming = { leaseMs: 15_000, pollMs: 200, now: () => Date.now(), maxWaiters: 20 };
 
 /**
  * One operation at a time per stack (environment + stack name, case-insensitive). Within the
@@ -53,6 +56,8 @@ export class StackLocks {
   readonly #timing: StackLockTiming;
   /** The last waiter's turn per stack: the next one queues behind it. */
   readonly #tails = new Map<string, Promise<void>>();
+  /** How many operations are in line per stack, the holder included. */
+  readonly #inLine = new Map<string, number>();
 
   constructor(db: Store, log: Logger, timing: Partial<StackLockTiming> = {}) {
     this.#db = db;
@@ -66,7 +71,7 @@ export class StackLocks {
    * @throws ConflictError when another operation still holds it after `waitMs`.
    */
   async acquire(environmentId: string, stackName: string, waitMs: number, subject = `stack '${stackName}'`): Promise<StackLock> {
-    const stackKey = stackName.toLowerCase();
+    const stackKey = leaseKey(stackName);
     const key = `${environmentId}/${stackKey}`;
     const { now } = this.#timing;
     const deadline = now() + waitMs;
@@ -76,6 +81,17 @@ export class StackLocks {
         { code: 'STACK_BUSY' },
       );
 
+    // A bounded line: each waiter holds a request (and its client) open, so an unbounded one
+    // lets a burst of calls for one stack pile up until the host runs out of them.
+    const inLine = this.#inLine.get(key) ?? 0;
+    if (inLine > this.#timing.maxWaiters) {
+      throw new ConflictError(
+        `${inLine - 1} operations on ${subject} in environment '${environmentId}' already wait for it; try again later.`,
+        { code: 'STACK_BUSY', headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) } },
+      );
+    }
+    this.#inLine.set(key, inLine + 1);
+
     const previous = this.#tails.get(key) ?? Promise.resolve();
     let endTurn!: () => void;
     const turn = new Promise<void>((done) => (endTurn = done));
@@ -84,6 +100,9 @@ export class StackLocks {
     const leave = () => {
       endTurn();
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      const left = (this.#inLine.get(key) ?? 1) - 1;
+      if (left === 0) this.#inLine.delete(key);
+      else this.#inLine.set(key, left);
     };
 
     if (!(await settlesWithin(previous, deadline - now()))) {

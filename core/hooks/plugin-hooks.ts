@@ -4,6 +4,7 @@ import type { ErrorCode } from '../error-codes.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
+import { SecretRedactor, redactorOf } from './secret-redactor.js';
 
 /** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
 export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
@@ -43,7 +44,7 @@ interface Attribution {
  * outlives the call. A synchronous throw of `call` is a rejection like any other. Every hook
  * call of every plugin passes here, so it is one promise and one timer, not a race of several.
  */
-function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
+export function withDeadline<R>(call: () => Promise<R>, timeoutMs: number, onTimeout: () => Error): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
     let answer: Promise<R>;
@@ -129,7 +130,14 @@ type TapBound = { readonly timeoutMs: number } | { readonly operation: AbortSign
  * timeout, or for `deploy` the operation's signal plus a grace period), and turns anything but
  * a deliberate HostError into a PluginError naming plugin and hook.
  */
-async function runTap<R>(who: Attribution, hook: HookName, requestId: string | null, call: () => Promise<R>, bound: TapBound): Promise<R> {
+async function runTap<R>(
+  who: Attribution,
+  hook: HookName,
+  requestId: string | null,
+  call: () => Promise<R>,
+  bound: TapBound,
+  redactor: SecretRedactor = SecretRedactor.none,
+): Promise<R> {
   who.stats.calls += 1;
   try {
     if ('operation' in bound) {
@@ -143,7 +151,8 @@ async function runTap<R>(who: Attribution, hook: HookName, requestId: string | n
     const { timeoutMs } = bound;
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
-    const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
+    // Hidden before anyone reads it: the plugin's failure count, the log, the operation's record.
+    const wrapped = redactor.error(err instanceof HostError ? err : defectOf(who, hook, err));
     recordFailure(who, hook, wrapped, requestId);
     throw wrapped;
   }
@@ -240,6 +249,10 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     return { name: plugin, ...(options?.stage === undefined ? {} : { stage: options.stage }) };
   };
 
+  /** A beforeDeploy or afterDeploy tap: its own deadline, the operation's context and redactor. */
+  const deployPhaseTap = <R>(hook: 'beforeDeploy' | 'afterDeploy', context: DeployContext, call: (context: DeployContext) => Promise<R>) =>
+    runTap(who, hook, context.requestId ?? null, () => call(tapContext(context, timeouts[hook])), { timeoutMs: timeouts[hook] }, redactorOf(context));
+
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
@@ -248,16 +261,14 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)), {
-            timeoutMs: timeouts.beforeDeploy,
-          });
+          const amended = await deployPhaseTap('beforeDeploy', context, async (tapped) => fn(plan, tapped));
           return amended ?? plan;
         }),
     },
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }, redactorOf(context)),
         ),
     },
     afterDeploy: {
@@ -265,9 +276,7 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
       // next afterDeploy tap still runs.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy)), {
-            timeoutMs: timeouts.afterDeploy,
-          }).catch(() => undefined);
+          await deployPhaseTap('afterDeploy', context, async (tapped) => fn(outcome, tapped)).catch(() => undefined);
         }),
     },
     catalogSource: {

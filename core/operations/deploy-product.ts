@@ -152,7 +152,7 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
       const failure = await installProductStack(runner, stack, { environment, productDeploymentId, productNetwork }, caller);
       if (failure !== null) failures.push(`stack '${stack.target.stack.name}': ${failure}`);
     }
-    const state = await runner.settleProduct(productDeploymentId, failures);
+    const state = await runner.settleProduct(productDeploymentId, failures, stacks.length);
     if (failures.length > 0) {
       throw new DeploymentFailedError(`Deployment failed: ${failures.join('; ')}`, { fields: { productDeploymentId, status: state.product.status } });
     }

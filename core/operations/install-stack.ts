@@ -27,6 +27,7 @@ export async function installStack(runner: OperationRunner, installation: Instal
   const { existing, id, plan, target, variables } = installation;
   const commit: CommittedChange = {
     stackId: target.stackId,
+    stackDefinitionName: target.stack.name,
     version: target.product.version,
     previousVersion: existing?.previousVersion ?? null,
     variables,

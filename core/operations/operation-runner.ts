@@ -6,14 +6,16 @@ import { buildDeployPlan, type PlanTarget } from '../deployments/build-deploy-pl
 import type { CatalogLookup, CatalogStack } from '../deployments/catalog-stack.js';
 import { productStatusOf, type Deployment, type OperationKind, type PendingChange, type ServiceRecord } from '../deployments/deployment.js';
 import { DeploymentProgress } from '../deployments/deployment-progress.js';
+import { deploymentSecrets } from '../deployments/deployment-secrets.js';
 import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductDeploymentState } from '../deployments/deployment-store.js';
 import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
-import { InputError, type HostError } from '../errors.js';
+import { InputError, errorMessage, type HostError } from '../errors.js';
 import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -22,6 +24,7 @@ import { stateUnknown } from './operation-failure.js';
 import { inspectDeployment, serviceRecords, type FoundContainers } from './inspect-deployment.js';
 
 export type { FoundContainers } from './inspect-deployment.js';
+import { retryWrite } from './retry-write.js';
 import { runDeployPipeline } from './run-deploy-pipeline.js';
 
 /** Time limits of deployment operations. */
@@ -30,6 +33,8 @@ export interface DeploymentSettings {
   readonly timeoutSeconds: number;
   /** How long an operation waits for another one on the same stack before a 409. */
   readonly lockWaitSeconds: number;
+  /** How many operations may wait for one stack before the next is refused at once. */
+  readonly maxLockWaiters: number;
   /** How long a stack stays locked by a host that died during an operation. */
   readonly leaseSeconds: number;
 }
@@ -88,6 +93,7 @@ export function pendingChange(operation: OperationKind, commit: CommittedChange,
   return {
     operation,
     stackId: commit.stackId,
+    stackDefinitionName: commit.stackDefinitionName,
     version: commit.version,
     variables: commit.variables,
     secretVariables: commit.secretVariables,
@@ -124,12 +130,13 @@ export class OperationRunner {
   #closing: Error | null = null;
   /** The leases the current operation holds: losing one aborts its plan. */
   readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
+  readonly #unrecorded = new Set<(deploymentId: string) => void>();
 
   constructor(options: OperationRunnerOptions) {
     const { settings } = options;
     this.records = new DeploymentStore(options.store);
     this.leaseMs = settings.leaseSeconds * 1000;
-    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs });
+    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs, maxWaiters: settings.maxLockWaiters });
     this.catalog = options.catalog;
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });
@@ -226,16 +233,18 @@ export class OperationRunner {
    */
   async carryOut(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes): Promise<OperationResult> {
     const id = plan.deploymentId;
+    // The record holds the Password values in use and those the operation brings (`pending`).
+    const secrets = deploymentSecrets(await this.#get(id));
     const progress = this.progress.begin(id, plan.operation, caller.requestId);
     try {
       let result: DeployResult;
       try {
-        result = await this.#pipeline(plan, caller, progress.report);
+        result = await this.#pipeline(plan, caller, progress.report, secrets);
       } catch (err) {
-        return await this.#recordFailure(plan, entry, outcomes, toHostError(err));
+        return await this.#recordFailure(plan, entry, outcomes, secrets.error(toHostError(err)), secrets);
       }
       const services = serviceRecords(result.services);
-      await this.records.finishOperation(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
+      await this.#finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
       this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.#get(id), failure: null, untouched: false };
     } finally {
@@ -243,9 +252,10 @@ export class OperationRunner {
     }
   }
 
-  async #recordFailure(plan: DeployPlan, entry: number, outcomes: OperationOutcomes, cause: HostError): Promise<OperationResult> {
+  async #recordFailure(plan: DeployPlan, entry: number, outcomes: OperationOutcomes, cause: HostError, secrets: SecretRedactor): Promise<OperationResult> {
     const id = plan.deploymentId;
-    const found = await this.inspect(plan.environment, plan);
+    const inspected = await this.inspect(plan.environment, plan);
+    const found = 'error' in inspected ? { error: secrets.text(inspected.error) } : inspected;
     const services = 'services' in found ? found.services : undefined;
     const { previous } = outcomes;
     const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
@@ -257,7 +267,7 @@ export class OperationRunner {
     const failure = unknown && 'error' in found ? stateUnknown(cause, found.error, previous) : cause;
     const described = outcomes.failureMessage?.(failure) ?? failure.message;
     const keep = previous !== null && (untouched || unknown || outcomes.keepStatusOnFailure === true);
-    await this.records.finishOperation(id, entry, {
+    await this.#finish(id, entry, {
       status: keep ? previous.status : 'Failed',
       outcome: 'Failed',
       message: untouched && !outcomes.keepStatusOnFailure ? `${described} Nothing was changed: version ${previous.stackVersion} keeps running.` : described,
@@ -269,6 +279,25 @@ export class OperationRunner {
     return { deployment: await this.#get(id), failure, untouched };
   }
 
+  /** Calls `listener` with each deployment whose outcome could not be written (recovery reconciles it). */
+  onUnrecorded(listener: (deploymentId: string) => void): void {
+    this.#unrecorded.add(listener);
+  }
+
+  /**
+   * Writes how an operation ended, retrying a failing write. When the store still refuses, the
+   * record is left to recovery, which reconciles it from what runs once the store takes writes.
+   */
+  async #finish(id: string, entry: number, end: OperationEnd): Promise<void> {
+    try {
+      await retryWrite(() => this.records.finishOperation(id, entry, end));
+    } catch (err) {
+      this.log.error({ deploymentId: id, err: errorMessage(err) }, 'could not record how the operation ended; it is reconciled from what runs');
+      for (const listener of this.#unrecorded) listener(id);
+      throw err;
+    }
+  }
+
   /**
    * What runs for the deployment on `environment` now, with each container's health by container
    * id where the runtime reports it; `{ error }` when the runtime cannot tell.
@@ -277,10 +306,15 @@ export class OperationRunner {
     return inspectDeployment(this.#runtimes, environment, target, this.log);
   }
 
-  /** Sets a product deployment's status from its stacks' and returns it with its stacks. */
-  async settleProduct(productDeploymentId: string, failures: readonly string[]): Promise<ProductDeploymentState> {
+  /**
+   * Sets a product deployment's status from its stacks' and returns it with its stacks. With
+   * `expectedStacks`, stacks that have no record (one refused before it was created, its name
+   * taken meanwhile) count as failed: the product is not `Running` without them.
+   */
+  async settleProduct(productDeploymentId: string, failures: readonly string[], expectedStacks?: number): Promise<ProductDeploymentState> {
     const stacks = await this.records.productStacks(productDeploymentId);
-    const status = productStatusOf(stacks.map((stack) => stack.status));
+    const missing = Math.max(0, (expectedStacks ?? 0) - stacks.filter((stack) => stack.status !== 'Removed').length);
+    const status = productStatusOf([...stacks.map((stack) => stack.status), ...Array<'Failed'>(missing).fill('Failed')]);
     await this.records.setProductStatus(productDeploymentId, status, failures.length > 0 ? failures.join('; ') : null);
     return this.records.requireProduct(productDeploymentId);
   }
@@ -290,7 +324,7 @@ export class OperationRunner {
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
+  async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void, secrets: SecretRedactor): Promise<DeployResult> {
     const controller = new AbortController();
     // A plan that starts while the host stops gives up before it changes anything.
     if (this.#closing) controller.abort(this.#closing);
@@ -302,43 +336,30 @@ export class OperationRunner {
       else lost.addEventListener('abort', onLost, { once: true });
     }
     this.#running.add(controller);
-    try {
-      const reason = `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`;
-      return await this.#withDeadline(plan, caller, controller, this.#timeoutMs, reason, report);
-    } finally {
-      this.#running.delete(controller);
-      for (const lost of leases) lost.removeEventListener('abort', onLost);
-    }
-  }
-
-  /**
-   * Runs the plan's hooks with `controller`'s signal, aborted after `timeoutMs`. Inspections
-   * are not aborted by a stopping host: a failed operation needs one to record what runs.
-   */
-  async #withDeadline(
-    plan: DeployPlan,
-    caller: Caller,
-    controller: AbortController,
-    timeoutMs: number,
-    reason: string,
-    report: (event: DeployProgress) => void,
-  ): Promise<DeployResult> {
-    const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
-    const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
-    const context: DeployContext = {
-      signal: controller.signal,
-      principal: caller.principal,
-      requestId: caller.requestId,
-      log,
-      progress: (event) => {
-        log.debug({ service: event.service, step: event.step }, event.message);
-        report(event);
+    const reason = `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`;
+    const timer = setTimeout(() => controller.abort(new Error(reason)), this.#timeoutMs);
+    const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
+    // What runtimes report, log and throw passes the redactor before anyone sees it.
+    const context: DeployContext = withRedactor(
+      {
+        signal: controller.signal,
+        principal: caller.principal,
+        requestId: caller.requestId,
+        log,
+        progress: (event) => {
+          const shown = { ...event, message: secrets.text(event.message) };
+          log.debug({ service: shown.service, step: shown.step }, shown.message);
+          report(shown);
+        },
       },
-    };
+      secrets,
+    );
     try {
       return (await runDeployPipeline(this.#hooks, plan, context)).result;
     } finally {
       clearTimeout(timer);
+      this.#running.delete(controller);
+      for (const lost of leases) lost.removeEventListener('abort', onLost);
     }
   }
 }

@@ -1,20 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deployment, OperationKind } from '../deployments/deployment.js';
 import { interruptedOperation, reconcileDeployment } from '../deployments/reconcile-deployment.js';
 import { ConflictError, errorMessage } from '../errors.js';
 import { deploymentTarget, triggeredBy, type OperationRunner } from './operation-runner.js';
 
+/** The longest pause between two attempts to reconcile a deployment whose record cannot be written. */
+const MAX_RECONCILE_PAUSE_MS = 30_000;
+
 /**
  * Crash recovery: every deployment whose operation a stopped host left unfinished is
  * reconciled in the background. Each waits for its stack (a dead host's lease runs out), then
- * gets the truthful state from what runs under its label, with a history entry.
+ * gets the truthful state from what runs under its label, with a history entry. The same
+ * happens, without a restart, to a deployment whose outcome the store refused to record.
  */
 export class DeploymentRecovery {
   readonly #runner: OperationRunner;
   readonly #closing = new AbortController();
   #recovery: Promise<void> | null = null;
+  readonly #later = new Set<Promise<void>>();
 
   constructor(runner: OperationRunner) {
     this.#runner = runner;
+    runner.onUnrecorded((id) => {
+      const done = this.#reconcileLater(id).finally(() => this.#later.delete(done));
+      this.#later.add(done);
+    });
   }
 
   /** Starts recovery once; {@link close} waits for it. */
@@ -26,7 +36,24 @@ export class DeploymentRecovery {
   /** Stops starting new recovery steps and waits for the running ones. */
   async close(): Promise<void> {
     this.#closing.abort();
-    await this.#recovery;
+    await Promise.all([this.#recovery, ...this.#later]);
+  }
+
+  /**
+   * Reconciles a deployment whose outcome could not be written, trying again with growing pauses
+   * while the store still fails, until it succeeds or the host stops (the next start does it then).
+   */
+  async #reconcileLater(id: string): Promise<void> {
+    const cause = 'the database refused the record';
+    for (let pause = 500; !this.#closing.signal.aborted; pause = Math.min(pause * 2, MAX_RECONCILE_PAUSE_MS)) {
+      try {
+        await this.#recoverOne(await this.#runner.records.require(id), cause);
+        return;
+      } catch (err) {
+        this.#runner.log.warn({ deploymentId: id, err: errorMessage(err) }, 'could not reconcile the deployment yet; trying again');
+        await sleep(pause, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+      }
+    }
   }
 
   async #recover(): Promise<void> {
@@ -40,14 +67,14 @@ export class DeploymentRecovery {
     }
   }
 
-  async #recoverOne(stuck: Deployment): Promise<void> {
+  async #recoverOne(stuck: Deployment, cause = 'the host stopped'): Promise<void> {
     // A dead host's lease runs out; a live host still working on the stack keeps renewing it,
     // and recovery waits for it in short rounds, so that stopping the host is never held up.
     while (!this.#closing.signal.aborted) {
       try {
         const lock = await this.#runner.locks.acquire(stuck.environmentId, stuck.stackName, this.#runner.leaseMs);
         try {
-          await this.#reconcile(stuck.id);
+          await this.#reconcile(stuck.id, cause);
         } finally {
           await lock.release();
         }
@@ -58,22 +85,24 @@ export class DeploymentRecovery {
     }
   }
 
-  async #reconcile(id: string): Promise<void> {
+  /** `cause` says why the operation's end was not recorded: "the host stopped", by default. */
+  async #reconcile(id: string, cause: string): Promise<void> {
     const runner = this.#runner;
     const current = await runner.records.require(id);
     if (current.pending === null && current.status !== 'Installing' && current.status !== 'Upgrading') return;
     const operation: OperationKind = interruptedOperation(current);
     const environment = await runner.environments.planEnvironment(current.environmentId);
     const found = await runner.inspect(environment, deploymentTarget(current, environment));
-    const outcome = reconcileDeployment(current, found);
-    await runner.records.closeInterrupted(id, `Interrupted: the host stopped before the ${operation} finished.`);
+    const outcome = reconcileDeployment(current, found, cause);
+    await runner.records.closeInterrupted(id, `Interrupted: ${cause} before the ${operation} finished.`);
     const entry = await runner.records.startOperation(id, {
       operation: 'recover',
       status: current.status,
       triggeredBy: triggeredBy(null),
       fromVersion: current.stackVersion,
       toVersion: outcome.commit?.version ?? current.stackVersion,
-      pending: null,
+      // Kept until the outcome is written: an attempt the store refuses must leave it for the next.
+      pending: current.pending,
     });
     await runner.records.finishOperation(id, entry, {
       status: outcome.status,

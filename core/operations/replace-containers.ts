@@ -31,6 +31,7 @@ export async function replaceContainers(
   const plan = runner.stackPlan(operation, { id: current.id, environment, stackName: current.stackName, productNetwork }, target, variables);
   const commit: CommittedChange = {
     stackId: target.stackId,
+    stackDefinitionName: target.stack.name,
     version: target.product.version,
     previousVersion: rollback ? rollback.previousVersion : operation === 'upgrade' ? current.stackVersion : current.previousVersion,
     variables,

@@ -2,6 +2,7 @@ import { DeploymentFailedError, errorMessage } from '../errors.js';
 import { toHostError } from '../to-host-error.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeployContext, DeployPlan, DeployResult } from '../hooks/deploy-plan.js';
+import { redactorOf } from '../hooks/secret-redactor.js';
 
 /** The plan as plugins amended it, and what the runtime did with it. */
 export interface PipelineResult {
@@ -29,8 +30,9 @@ export async function runDeployPipeline(hooks: HostHooks, plan: DeployPlan, cont
     }
     return { plan: current, result };
   } catch (err) {
-    failure = err;
-    throw err;
+    // afterDeploy taps (notifiers) see the failure: never with a Password value in it.
+    failure = redactorOf(context).error(err);
+    throw failure;
   } finally {
     const error = failure === null ? null : toHostError(failure);
     const outcome = {

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { PluginEntry } from '../config/config-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { createPluginHooks, createPluginStats, timedHookNames, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
+import { createPluginHooks, createPluginStats, timedHookNames, withDeadline, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
@@ -33,7 +33,8 @@ export interface LoadPluginsOptions {
   readonly entries: readonly PluginEntry[];
   readonly builtins: Readonly<Record<string, PluginDefinition>>;
   readonly hooks: HostHooks;
-  readonly timeouts: HookTimeouts;
+  /** Per-hook deadlines, and `setup`: how long one instance's setup may take. */
+  readonly timeouts: HookTimeouts & { readonly setup: number };
   readonly configDir: string;
   readonly dataDir: string;
   readonly log: Logger;
@@ -161,17 +162,24 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
     const dataDir = join(options.dataDir, 'plugins', name);
     try {
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
-      await definition.setup({
-        name,
-        options: parsedOptions,
-        hooks: createPluginHooks(options.hooks, name, timeouts, stats, options.log),
-        log: options.log.child({ plugin: name }),
-        configDir: options.configDir,
-        dataDir,
-        host: options.host,
-        onClose: (fn) => closers.push({ name, fn }),
-        runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
-      });
+      const setupMs = entry.timeoutMs?.setup ?? options.timeouts.setup;
+      // A setup that never returns would hold the start for ever, with nothing naming the plugin.
+      await withDeadline(
+        async () =>
+          definition.setup({
+            name,
+            options: parsedOptions,
+            hooks: createPluginHooks(options.hooks, name, timeouts, stats, options.log),
+            log: options.log.child({ plugin: name }),
+            configDir: options.configDir,
+            dataDir,
+            host: options.host,
+            onClose: (fn) => closers.push({ name, fn }),
+            runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
+          }),
+        setupMs,
+        () => new Error(`did not finish within ${setupMs} ms (raise hooks.timeoutMs.setup or this plugin's timeoutMs.setup)`),
+      );
     } catch (err) {
       await close();
       throw new ConfigError([`plugins[${index}] (${definition.id} "${name}"): setup failed: ${errorMessage(err)}`], { cause: err });

@@ -25,6 +25,13 @@ export const MYSQL_QUERY_TIMEOUT_MS = 4_000;
  */
 const MYSQL_ACQUIRE_TIMEOUT_MS = 4_000;
 
+/**
+ * knex writes a failed query's SQL into the error message, by default with the bound values
+ * filled in: a failed write of a deployment would put its variables (Password values too) into
+ * every log line and 500 cause that quotes the error. Placeholders only.
+ */
+const queryErrors = { compileSqlOnError: false } as const;
+
 /** What knex's `start` event hands over: any builder; only query and raw builders can time out. */
 interface StartingBuilder {
   timeout?: (ms: number) => unknown;
@@ -104,6 +111,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       pool: { min: 0, max: 10 },
       // Requests during a database outage must fail fast (503), not queue forever.
       acquireConnectionTimeout: MYSQL_ACQUIRE_TIMEOUT_MS,
+      ...queryErrors,
       ...logOption,
     });
     db.on('start', (builder: StartingBuilder) => {
@@ -118,6 +126,7 @@ export async function openStore(database: HostConfig['database'], configDir: str
       client: 'better-sqlite3',
       connection: { filename },
       useNullAsDefault: true,
+      ...queryErrors,
       ...logOption,
       pool: {
         min: 1,

@@ -48,7 +48,7 @@ for (const engine of databaseEngines) {
       outcome: 'Succeeded',
       message: 'Upgraded.',
       errorMessage: null,
-      commit: { stackId: 'stacks:shop:2.0.0:Shop', version: '2.0.0', previousVersion: '1.0.0', variables: { GREETING: 'hey' }, secretVariables: [] },
+      commit: { stackId: 'stacks:shop:2.0.0:Shop', stackDefinitionName: 'Shop', version: '2.0.0', previousVersion: '1.0.0', variables: { GREETING: 'hey' }, secretVariables: [] },
     });
     t.like(await store.get(created.id), { stackVersion: '2.0.0', previousVersion: '1.0.0', variables: { GREETING: 'hey' }, services });
     const history = await store.history(created.id);

@@ -57,7 +57,7 @@ test('containers that were never replaced keep the deployment Running on its ver
 test('every service of the target running takes the interrupted upgrade as done', (t) => {
   const outcome = reconcileDeployment(deployment({}), { services: [container('web', 'new-web'), container('api', 'new-api')] });
   t.is(outcome.status, 'Running');
-  t.deepEqual(outcome.commit, { stackId: 'stacks:shop:2.0.0:Shop', version: '2.0.0', previousVersion: '1.0.0', variables: { A: 'new' }, secretVariables: [] });
+  t.deepEqual(outcome.commit, { stackId: 'stacks:shop:2.0.0:Shop', stackDefinitionName: 'Shop', version: '2.0.0', previousVersion: '1.0.0', variables: { A: 'new' }, secretVariables: [] });
 });
 
 test('a service of the target not running makes the deployment Failed and names it', (t) => {

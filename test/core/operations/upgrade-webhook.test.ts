@@ -141,3 +141,20 @@ test.serial('every 400 of the upgrade hook has the contract message', async (t) 
   t.is(forbidden.status, 403);
   t.is(forbidden.body['message'], "Permission 'Hooks.Upgrade' required.");
 });
+
+test.serial('an upgrade to a version that renames the stack stores the new name, so the next redeploy works', async (t) => {
+  const { host, stackName, deploymentId, key } = await upgradeHost(t);
+  const v1: TestImage = await images.push('app', { tag: '1', variant: 'v1' });
+  // A single-stack product's stack is named after the product: version 1.3.0 renames it.
+  await host.addManifests({ 'web-1.3.0.yaml': webVersion('1.3.0', v1.ref).replace('name: Web,', 'name: Web Shop,') });
+
+  const upgraded = await upgrade(host, key, { stackName, targetVersion: '1.3.0' });
+  t.is(upgraded.status, 200, upgraded.text);
+  t.is((await record(host, deploymentId))['stackDefinitionName'], 'Web Shop');
+
+  const redeployKey = await createKey(t, host, { name: 'redeploy', permissions: ['Hooks.Redeploy'], environmentId: host.environmentId });
+  const redeployed = await host.host.request('POST', '/api/hooks/redeploy', { apiKey: redeployKey.fullKey, body: { stackName } });
+  t.is(redeployed.status, 200, redeployed.text);
+  t.is(redeployed.body['stackVersion'], '1.3.0');
+  t.is(await inContainer(stackName, 'cat /variant'), 'v1');
+});
