@@ -4,6 +4,8 @@ import type { ErrorCode } from '../error-codes.js';
 import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
+import { BackgroundTaps } from './background-taps.js';
+import { recogniseHostError } from './recognise-host-error.js';
 
 /** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
 export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
@@ -125,7 +127,7 @@ async function runTap<R>(who: Attribution, hook: HookName, requestId: string | n
     const { timeoutMs } = bound;
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
-    const wrapped = err instanceof HostError ? err : defectOf(who, hook, err);
+    const wrapped = recogniseHostError(err) ?? defectOf(who, hook, err);
     recordFailure(who, hook, wrapped, requestId);
     throw wrapped;
   }
@@ -139,9 +141,13 @@ function untilDeadline(signal: AbortSignal, timeoutMs: number): AbortSignal {
   return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 }
 
-/** The deploy context as one tap sees it: its signal also ends at that tap's deadline. */
-function tapContext(context: DeployContext, timeoutMs: number): DeployContext {
-  return { ...context, signal: untilDeadline(context.signal, timeoutMs) };
+/**
+ * The deploy context as one tap sees it: its logger also carries the plugin instance, and
+ * (with `timeoutMs`) its signal also ends at that tap's deadline.
+ */
+function tapContext(context: DeployContext, plugin: string, timeoutMs?: number): DeployContext {
+  const signal = timeoutMs === undefined ? context.signal : untilDeadline(context.signal, timeoutMs);
+  return { ...context, signal, log: context.log.child({ plugin }) };
 }
 
 /** Whether a catalog source's answer has the shape of {@link SourceFiles}. */
@@ -213,9 +219,17 @@ function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal,
  *
  * Error policy per hook: `authenticate`, `beforeDeploy` and `deploy` fail the request or the
  * deployment (a crashed authenticator or policy must not be skipped); `afterDeploy` and
- * `catalogSource` failures are contained: the other plugins still run.
+ * `catalogSource` failures are contained: the other plugins still run. `afterDeploy` taps run
+ * in `background`, after the caller was answered.
  */
-export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: HookTimeouts, stats: PluginStats, log?: Logger): PluginHooks {
+export function createPluginHooks(
+  hooks: HostHooks,
+  plugin: string,
+  timeouts: HookTimeouts,
+  stats: PluginStats,
+  log?: Logger,
+  background: BackgroundTaps = new BackgroundTaps(),
+): PluginHooks {
   const who: Attribution = { plugin, timeouts, stats, log };
   const tapOptions = (hook: HookName, options: TapOptions | undefined) => {
     stats.hooks.add(hook);
@@ -225,12 +239,16 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId ?? null, () => fn(request), { timeoutMs: timeouts.authenticate })),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), async (request) => {
+          const principal = await runTap(who, 'authenticate', request.requestId ?? null, () => fn(request), { timeoutMs: timeouts.authenticate });
+          // A plugin principal is always the tapping instance's: no plugin vouches in another's name.
+          return principal?.kind === 'plugin' ? { ...principal, plugin, environmentId: principal.environmentId ?? null } : principal;
+        }),
     },
     beforeDeploy: {
       tap: (fn, options) =>
         hooks.beforeDeploy.tapPromise(tapOptions('beforeDeploy', options), async (plan, context) => {
-          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, timeouts.beforeDeploy)), {
+          const amended = await runTap(who, 'beforeDeploy', context.requestId ?? null, () => fn(plan, tapContext(context, plugin, timeouts.beforeDeploy)), {
             timeoutMs: timeouts.beforeDeploy,
           });
           return amended ?? plan;
@@ -239,17 +257,19 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, tapContext(context, plugin)), { operation: context.signal }),
         ),
     },
     afterDeploy: {
-      // The outcome is already decided: a failing notifier is logged and counted, and the
-      // next afterDeploy tap still runs.
+      // The outcome is decided and recorded: the caller's answer never waits for a notifier.
+      // Each tap runs on its own, bounded by its timeout; a failure is logged and counted.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, timeouts.afterDeploy)), {
-            timeoutMs: timeouts.afterDeploy,
-          }).catch(() => undefined);
+          background.start(async () => {
+            await runTap(who, 'afterDeploy', context.requestId ?? null, () => fn(outcome, tapContext(context, plugin, timeouts.afterDeploy)), {
+              timeoutMs: timeouts.afterDeploy,
+            }).catch(() => undefined);
+          });
         }),
     },
     catalogSource: {
