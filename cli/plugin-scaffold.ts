@@ -148,7 +148,9 @@ export function scaffoldFiles(input: ScaffoldInput): Readonly<Record<string, str
       peerDependencies: { rsgo: `^${input.hostVersion}` },
       peerDependenciesMeta: { rsgo: { optional: true } },
       devDependencies: { rsgo: input.hostDependency, ...input.toolchain },
-      ava: { files: ['test/**/*.test.ts'], extensions: { ts: 'module' }, nodeArguments: ['--import=tsx'], workerThreads: false },
+      ava: { files: ['test/**/*.test.ts'], extensions: { ts: 'module' }, nodeArguments: ['--import=tsx'], workerThreads: false, timeout: '2m' },
+      // tsx's esbuild checks its platform binary on install.
+      allowScripts: { esbuild: true },
     }),
     'tsconfig.json': json({
       compilerOptions: {
