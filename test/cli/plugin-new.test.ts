@@ -17,18 +17,18 @@ test.after.always(async () => {
 });
 
 /** `rsgo plugin new` in an empty folder, then `npm install` and `npm test` there, offline. */
-async function scaffoldAndTest(release: ReleasedHost, packageName: string, hook: string): Promise<string> {
+async function scaffoldAndTest(release: ReleasedHost, packageName: string, hook: string): Promise<{ folder: string; testOutput: string }> {
   const { stdout } = await release.rsgo(release.workDir, 'plugin', 'new', packageName, '--hook', hook, '--json');
   const { folder } = JSON.parse(stdout) as { folder: string };
   await npm(folder, 'install');
-  await npm(folder, 'test');
-  return folder;
+  return { folder, testOutput: await npm(folder, 'test') };
 }
 
 test('from an empty folder: rsgo plugin new, npm install, npm test, npm pack, npm install <tarball> beside a config; the host loads it by package name and its veto works', async (t) => {
   const release = await released;
-  const folder = await scaffoldAndTest(release, 'rsgo-plugin-registry-policy', 'beforeDeploy');
+  const { folder, testOutput } = await scaffoldAndTest(release, 'rsgo-plugin-registry-policy', 'beforeDeploy');
   t.is(folder, join(release.workDir, 'rsgo-plugin-registry-policy'));
+  t.regex(testOutput, /1 test passed/);
   const { tarball, files } = await npmPack(folder, release.workDir);
   t.deepEqual(files, ['README.md', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
   const siteDir = await installBesideConfig(release.workDir, tarball);
@@ -51,8 +51,9 @@ test('from an empty folder: rsgo plugin new, npm install, npm test, npm pack, np
 for (const hook of scaffoldHooks.filter((name) => name !== 'beforeDeploy')) {
   test(`the ${hook} scaffold installs and passes its own test offline`, async (t) => {
     const release = await released;
-    const folder = await scaffoldAndTest(release, `rsgo-plugin-new-${hook.toLowerCase()}`, hook);
-    t.truthy(folder);
+    const { testOutput } = await scaffoldAndTest(release, `rsgo-plugin-new-${hook.toLowerCase()}`, hook);
+    t.regex(testOutput, new RegExp(`its ${hook} tap does its work in a real host`));
+    t.regex(testOutput, /1 test passed/);
   });
 }
 
