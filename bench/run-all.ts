@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchGroups, benchOptions } from './bench-options.js';
+import { bruteForceBench } from './brute-force-bench.js';
 import { catalogBench } from './catalog-bench.js';
 import type { Figure } from './figure.js';
 import { footprintBench } from './footprint-bench.js';
+import { lockBench } from './lock-bench.js';
 import { createGitRemote } from './git-remote.js';
 import { machineFacts } from './machine-facts.js';
 import { redeployBench } from './redeploy-bench.js';
@@ -81,6 +83,12 @@ try {
     );
     figures.push(...result.figures);
     details['footprint'] = result;
+  }
+  if (options.only.includes('trust')) {
+    const bruteForce = await bruteForceBench({ rounds: options.quick ? 5 : 15, samplesPerRound: 40, floodRate: 2_000, floodConnections: 16 }, log);
+    const locks = await lockBench(options.quick ? 20 : 100, log);
+    figures.push(...bruteForce.figures, ...locks.figures);
+    details['trust'] = { bruteForce, locks };
   }
 } finally {
   await rm(workDir, { recursive: true, force: true });

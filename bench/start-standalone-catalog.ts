@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CatalogService } from '../core/catalog/catalog-service.js';
 import { validateConfig } from '../core/config/load-config.js';
 import { createHostHooks } from '../core/hooks/host-hooks.js';
+import { RuntimeRegistry } from '../core/hooks/runtime-registry.js';
 import { createLogger } from '../core/logger.js';
 import { loadPlugins } from '../core/plugin-host/plugin-loader.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
@@ -37,7 +38,9 @@ export async function startStandaloneCatalog(plugins: readonly Record<string, un
         version: 'bench',
         apiKeys: { findByHash: () => Promise.resolve(null), recordUse: () => undefined },
         audit: { record: () => Promise.resolve() },
+        now: Date.now,
       },
+      runtimes: new RuntimeRegistry(),
     });
     const catalog = new CatalogService(hooks, log, { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
     return {

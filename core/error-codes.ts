@@ -25,6 +25,7 @@ export const errorCodes = {
   // Who is calling.
   AUTH_REQUIRED: { statuses: [401], meaning: 'A management call came without a session token.' },
   AUTH_INVALID: { statuses: [401], meaning: 'The API key or session token is missing, unknown, revoked or expired.' },
+  PASSWORD_NOT_HERE: { statuses: [400], meaning: 'The caller did not sign in with a password of this host, so it cannot change one here.' },
   LOGIN_FAILED: { statuses: [401], meaning: 'Sign-in refused: wrong user name or password (never says which).' },
   FORBIDDEN: { statuses: [403], meaning: 'The caller is known but lacks the permission, or a plugin vetoed the operation.' },
   RATE_LIMITED: { statuses: [429], meaning: 'Too many failed attempts from this client; retry after the Retry-After seconds.' },
@@ -37,6 +38,10 @@ export const errorCodes = {
 
   // Environments.
   ENVIRONMENT_NOT_FOUND: { statuses: [400, 404], meaning: 'No environment with this id (404 when addressed in the path, 400 when named in the body).' },
+  ENVIRONMENT_TYPE: { statuses: [400], meaning: 'No enabled runtime plugin serves the environment type asked for; the message lists those that do.' },
+  ENVIRONMENT_SETTINGS: { statuses: [400], meaning: "The environment's settings do not pass its runtime's checks; the message names the field." },
+  ENVIRONMENT_DEFAULT: { statuses: [409], meaning: 'The default environment cannot be deleted.' },
+  ENVIRONMENT_IN_USE: { statuses: [409], meaning: 'The environment still holds deployments or API keys scoped to it; the message says how many.' },
   ENVIRONMENT_REQUIRED: { statuses: [400], meaning: 'A hook call named no environment and the API key is not restricted to one.' },
   INVALID_ENVIRONMENT_ID: { statuses: [400], meaning: 'The environment id is not a GUID.' },
   ENVIRONMENT_SCOPE: { statuses: [403], meaning: 'The API key is restricted to another environment.' },

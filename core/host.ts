@@ -28,7 +28,9 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
+import { RuntimeRegistry } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
+import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -58,6 +60,8 @@ export interface HostOptions {
   readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
+  /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
+  readonly clock?: () => number;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
@@ -66,6 +70,8 @@ export interface Host {
   readonly hooks: HostHooks;
   readonly store: Store;
   readonly plugins: PluginSet;
+  /** The environment types the enabled runtime plugins serve. */
+  readonly runtimes: RuntimeRegistry;
   readonly environments: EnvironmentService;
   /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
   readonly catalog: CatalogService;
@@ -89,20 +95,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
   if (config.hooks.timeoutMs.deploy !== undefined || config.plugins.some((entry) => entry.timeoutMs?.deploy !== undefined)) {
     log.warn({}, 'hooks.timeoutMs.deploy is no longer used: deployments.timeoutSeconds is the one deadline of a deploy');
   }
+  const clock = options.clock ?? Date.now;
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
   const hooks = createHostHooks();
   const audit = new AuditLog(store, log);
-  const environments = new EnvironmentService(store);
+  const runtimes = new RuntimeRegistry();
+  const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
-  let plugins: PluginSet;
+  let plugins: PluginSet | undefined;
   let tokens: SessionTokens;
   try {
-    await environments.ensureDefault();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
-    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
     tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, webhookPermissions);
     plugins = await loadPlugins({
@@ -113,9 +120,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       configDir,
       dataDir,
       log,
-      host: { version: packageJson.version, apiKeys, audit },
+      host: { version: packageJson.version, apiKeys, audit, now: clock },
+      runtimes,
     });
+    // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
+    await environments.ensureDefault();
   } catch (err) {
+    await plugins?.close();
     await apiKeys.close();
     await store.destroy();
     throw err;
@@ -126,7 +137,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, log, catalog, environments, dataDir, settings: config.deployments });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
@@ -145,7 +156,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
       webhookRoutes({ hooks, handlers: webhookHandlers, audit, endpoints: webhookEndpoints }),
       healthRoutes(store),
-      authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake) }),
+      authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
@@ -179,6 +190,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hooks,
     store,
     plugins,
+    runtimes,
     environments,
     catalog,
     users,
@@ -189,7 +201,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dataDir,
     listen: () =>
       new Promise((done, fail) => {
-        const created = createServer(app.callback());
+        const created = createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, app.callback());
+        limitConnections(created, config.server);
         server = created;
         created.once('error', fail);
         created.on('clientError', answerClientError);

@@ -12,6 +12,7 @@ export type {
   DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
 } from './hooks/deploy-plan.js';
+export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
@@ -19,10 +20,10 @@ export { inMemorySourceFiles } from './catalog/in-memory-source-files.js';
 export type { ManifestContent } from './catalog/in-memory-source-files.js';
 export type { Logger } from './logger.js';
 export type { ApiKeyCredential, ApiKeyDirectory } from './api-keys/api-key.js';
-export { hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
+export { apiKeyDisplayPrefix, hashApiKey, isApiKeyFormat } from './api-keys/api-key-format.js';
 export type { AuditAction, AuditEventInput, AuditOutcome, AuditRecorder } from './audit/audit-event.js';
 export { FailureBrake } from './auth/failure-brake.js';
-export type { BrakeLimits } from './auth/failure-brake.js';
+export type { BrakeAttempt, BrakeLimits } from './auth/failure-brake.js';
 export { INVALID_CREDENTIALS_MESSAGE } from './http/authorize.js';
 export { HostError, errorMessage } from './errors.js';
 export type { ErrorCode } from './error-codes.js';

@@ -3,12 +3,16 @@ import type { EnvironmentItem } from '../api-contract.js';
 import { commonOptions, type CommandGroup } from '../command.js';
 import { hostOptions, managementClient } from '../host-connection.js';
 import { renderTable } from '../render-table.js';
-import { listEnvironments } from '../resolve-environment.js';
+import { listEnvironments, resolveEnvironment } from '../resolve-environment.js';
 
-/** `rsgo env list|create`: the environments stacks are deployed to. */
+/** The engine column: the Docker runtime's `dockerHost`, empty for environments of other runtimes. */
+const dockerHostCell = (environment: EnvironmentItem): string =>
+  environment['dockerHost'] === undefined ? '' : String(environment['dockerHost'] ?? 'local socket');
+
+/** `rsgo env list|create|remove`: the environments stacks are deployed to. */
 export const envCommands: CommandGroup = {
   name: 'env',
-  summary: 'list and create environments (where stacks run)',
+  summary: 'list, create and remove environments (where stacks run)',
   commands: [
     {
       name: 'list',
@@ -24,7 +28,7 @@ export const envCommands: CommandGroup = {
             { header: 'id', value: (environment) => environment.id },
             { header: 'name', value: (environment) => environment.name },
             { header: 'type', value: (environment) => environment.type },
-            { header: 'docker host', value: (environment) => environment.dockerHost ?? 'local socket' },
+            { header: 'docker host', value: dockerHostCell },
             { header: 'default', value: (environment) => (environment.isDefault ? 'yes' : '') },
           ]),
         );
@@ -53,6 +57,24 @@ export const envCommands: CommandGroup = {
         if (input.json) return input.printJson(body);
         const environment = objectField<EnvironmentItem>(body, 'environment');
         input.out(`Created environment '${environment.name}' (${environment.id}).`);
+      },
+    },
+    {
+      name: 'remove',
+      summary: 'delete an environment that holds no deployments',
+      args: ['<name|id>'],
+      description:
+        'Deletes an environment by name or id. The host refuses the default environment, an environment with ' +
+        'deployments that are not removed, and one with API keys scoped to it that are not revoked.',
+      options: { ...hostOptions, ...commonOptions },
+      examples: ['rsgo env remove staging'],
+      async run(input) {
+        const reference = input.argument(0, 'the environment name or id');
+        const client = managementClient(input);
+        const environment = await resolveEnvironment(client, reference);
+        const body = await client.call('DELETE', `/api/environments/${encodeURIComponent(environment.id)}`);
+        if (input.json) return input.printJson(body);
+        input.out(typeof body['message'] === 'string' ? body['message'] : `Environment '${environment.name}' deleted.`);
       },
     },
   ],

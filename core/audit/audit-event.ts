@@ -5,8 +5,11 @@ export type AuditAction =
   | 'apiKey.created'
   | 'apiKey.revoked'
   | 'auth.login'
+  | 'auth.logout'
+  | 'auth.password'
   | 'auth.rejected'
   | 'environment.created'
+  | 'environment.deleted'
   | 'hook.call'
   | (string & {});
 
@@ -32,6 +35,8 @@ export interface AuditEventInput {
   readonly code?: string | null;
   /** A short human note (an error message shown to the client, a rejection reason). */
   readonly message?: string | null;
+  /** The first 12 characters of an API key that was tried (`auth.rejected`); more is cut off when recorded. */
+  readonly keyPrefix?: string | null;
 }
 
 /** A recorded entry as `GET /api/audit` shows it. */
@@ -51,6 +56,7 @@ export interface AuditEvent {
   readonly durationMs: number | null;
   readonly code: string | null;
   readonly message: string | null;
+  readonly keyPrefix: string | null;
 }
 
 /** Records audit events; what the host offers plugins. Recording never throws. */

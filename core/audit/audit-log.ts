@@ -19,6 +19,7 @@ interface AuditRow {
   duration_ms: number | null;
   code: string | null;
   message: string | null;
+  key_prefix: string | null;
 }
 
 /** One page of the trail, newest first. */
@@ -49,6 +50,7 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   durationMs: row.duration_ms,
   code: row.code,
   message: row.message,
+  keyPrefix: row.key_prefix,
 });
 
 /** The row of one event, each value cut to its column. */
@@ -68,6 +70,8 @@ function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
     duration_ms: event.durationMs === undefined || event.durationMs === null ? null : Math.round(event.durationMs),
     code: fit(event.code, 60),
     message: fit(event.message, 500),
+    // The column holds 12 characters, a key's public prefix: never more of what was tried.
+    key_prefix: fit(event.keyPrefix, 12),
   };
 }
 

@@ -9,8 +9,20 @@ export interface BrakeLimits {
   readonly lockoutSeconds: number;
 }
 
+/** One attempt admitted by {@link FailureBrake.begin}: settle it once, when its verdict is known. */
+export interface BrakeAttempt {
+  /** The credentials were good (or could not be judged): the attempt stops counting. */
+  release(): void;
+  /** The credentials were bad: counts one failure for each client; true when that locked one out. */
+  failed(): boolean;
+}
+
 interface ClientRecord {
   failures: number;
+  /** Attempts admitted and not yet settled: they count against the limit until they are. */
+  pending: number;
+  /** Attempts waiting for one of those to settle; woken to look again. */
+  waiting: Array<() => void>;
   windowStart: number;
   lockedUntil: number;
 }
@@ -25,12 +37,22 @@ const MAX_TRACKED_CLIENTS = 10_000;
  */
 const REFUSAL_DELAY_MS = 1_000;
 
+const REFUSAL_MESSAGE = 'Too many failed authentication attempts; try again later.';
+
 /**
- * A brute-force brake per client address: after `maxFailures` failed authentications within
- * `windowSeconds`, the client is refused with 429 and Retry-After for `lockoutSeconds`, before
- * its credentials are even looked at. Other clients are not affected. Successes do not reset
- * the count, so a client holding one valid key cannot use it to keep guessing others. Refusals
- * are answered after a short delay (tarpit), so a locked-out flood costs the host almost nothing.
+ * A brute-force brake per client (an address, a user name...): after `maxFailures` failed
+ * authentications within `windowSeconds`, the client is refused with 429 and Retry-After for
+ * `lockoutSeconds`, before its credentials are even looked at. Other clients are not affected.
+ * Successes do not reset the count, so a client holding one valid key cannot use it to keep
+ * guessing others. Refusals are answered after a short delay (tarpit), so a locked-out flood
+ * costs the host almost nothing.
+ *
+ * An attempt counts from the moment it is admitted, before its credentials are checked: no
+ * more than `maxFailures` less the failures so far are judged at once, however long the check
+ * (a password hash) takes. Further attempts wait for those verdicts: if they lock the client
+ * out, the waiting ones are refused; if they were good, the waiting ones go on. A parallel burst
+ * of wrong credentials thus has exactly as many judged as a sequential one, and parallel right
+ * ones are all served.
  */
 export class FailureBrake {
   readonly #limits: BrakeLimits;
@@ -44,12 +66,54 @@ export class FailureBrake {
     this.#refusalDelayMs = refusalDelayMs;
   }
 
+  /**
+   * Admits one attempt on behalf of every client in `clients` (e.g. the address and the user
+   * name it tries), or rejects with TooManyRequestsError, after the refusal delay, when one of
+   * them is locked out. While a client has as many attempts being judged as it may still fail,
+   * this waits for one of their verdicts first.
+   */
+  async begin(clients: readonly string[]): Promise<BrakeAttempt> {
+    for (;;) {
+      const now = this.#now();
+      const records = clients.map((client) => this.#current(client, now));
+      const locked = Math.max(0, ...records.map((record) => record.lockedUntil - now));
+      if (locked > 0) {
+        await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
+        throw new TooManyRequestsError(REFUSAL_MESSAGE, locked / 1000);
+      }
+      const full = records.find((record) => record.failures + record.pending >= this.#limits.maxFailures);
+      if (!full) {
+        for (const record of records) record.pending += 1;
+        return this.#attempt(clients);
+      }
+      await new Promise<void>((done) => full.waiting.push(done));
+    }
+  }
+
+  /** The handle of an admitted attempt: settling it counts its verdict and wakes who waits. */
+  #attempt(clients: readonly string[]): BrakeAttempt {
+    let settled = false;
+    const settle = (failed: boolean) => {
+      if (settled) throw new Error('a brake attempt is settled once');
+      settled = true;
+      let locked = false;
+      for (const client of clients) {
+        const record = this.#current(client, this.#now());
+        record.pending = Math.max(0, record.pending - 1);
+        if (failed) locked = this.fail(client) || locked;
+        for (const wake of record.waiting.splice(0)) wake();
+      }
+      return locked;
+    };
+    return { release: () => void settle(false), failed: () => settle(true) };
+  }
+
   /** Rejects with TooManyRequestsError, after the refusal delay, while `client` is locked out. */
   async check(client: string): Promise<void> {
     const record = this.#clients.get(client);
     const now = this.#now();
     if (record && record.lockedUntil > now) {
-      const refusal = new TooManyRequestsError('Too many failed authentication attempts; try again later.', (record.lockedUntil - now) / 1000);
+      const refusal = new TooManyRequestsError(REFUSAL_MESSAGE, (record.lockedUntil - now) / 1000);
       await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
       throw refusal;
     }
@@ -58,14 +122,7 @@ export class FailureBrake {
   /** Counts one failure of `client`; returns true when this failure locked it out. */
   fail(client: string): boolean {
     const now = this.#now();
-    const windowMs = this.#limits.windowSeconds * 1000;
-    let record = this.#clients.get(client);
-    if (!record || (now - record.windowStart > windowMs && record.lockedUntil <= now)) {
-      record = { failures: 0, windowStart: now, lockedUntil: 0 };
-    }
-    // Re-inserting keeps the map in least-recently-failed order for eviction.
-    this.#clients.delete(client);
-    this.#clients.set(client, record);
+    const record = this.#current(client, now);
     record.failures += 1;
     const locked = record.failures >= this.#limits.maxFailures;
     if (locked) {
@@ -73,19 +130,32 @@ export class FailureBrake {
       record.failures = 0;
       record.windowStart = now;
     }
-    this.#evict(now);
     return locked;
+  }
+
+  /** The record of `client`, a fresh one once its window and lockout have passed (attempts in flight are kept). */
+  #current(client: string, now: number): ClientRecord {
+    const windowMs = this.#limits.windowSeconds * 1000;
+    let record = this.#clients.get(client);
+    if (!record || (now - record.windowStart > windowMs && record.lockedUntil <= now)) {
+      record = { failures: 0, pending: record?.pending ?? 0, waiting: record?.waiting ?? [], windowStart: now, lockedUntil: 0 };
+    }
+    // Re-inserting keeps the map in least-recently-used order for eviction.
+    this.#clients.delete(client);
+    this.#clients.set(client, record);
+    this.#evict(now);
+    return record;
   }
 
   #evict(now: number): void {
     if (this.#clients.size <= MAX_TRACKED_CLIENTS) return;
     const windowMs = this.#limits.windowSeconds * 1000;
     for (const [client, record] of this.#clients) {
-      if (record.lockedUntil <= now && now - record.windowStart > windowMs) this.#clients.delete(client);
+      if (record.pending === 0 && record.lockedUntil <= now && now - record.windowStart > windowMs) this.#clients.delete(client);
     }
-    for (const client of this.#clients.keys()) {
+    for (const [client, record] of this.#clients) {
       if (this.#clients.size <= MAX_TRACKED_CLIENTS) break;
-      this.#clients.delete(client);
+      if (record.pending === 0) this.#clients.delete(client);
     }
   }
 }

@@ -65,14 +65,33 @@ export class UserService {
 
   /**
    * Replaces the password of `username` (offline administration: `rsgo admin set-password`);
-   * `null` when there is no such user. Session tokens already issued stay valid until they expire.
+   * `null` when there is no such user. Every session of that user ends.
    */
   async setPassword(username: string, password: string): Promise<User | null> {
-    const name = normalise(username);
-    const changed = await this.#store('users').where({ username: name }).update({ password_hash: await hashPassword(password, this.#cost) });
-    if (changed === 0) return null;
-    const row = await this.#store<UserRow>('users').where({ username: name }).first();
-    return row ? toUser(row) : null;
+    const row = await this.#store<UserRow>('users').where({ username: normalise(username) }).first();
+    if (!row) return null;
+    await this.changePassword(row.id, password, null);
+    return toUser(row);
+  }
+
+  /**
+   * Replaces the password of user `id` and ends the user's sessions, all but `keepSessionId`
+   * (the one that asked for the change), in one transaction: a session opened with the old
+   * password never outlives it.
+   */
+  async changePassword(id: string, password: string, keepSessionId: string | null): Promise<void> {
+    const hash = await hashPassword(password, this.#cost);
+    await this.#store.transaction(async (trx) => {
+      await trx('users').where({ id }).update({ password_hash: hash });
+      const sessions = trx('sessions').where({ user_id: id });
+      await (keepSessionId === null ? sessions : sessions.whereNot({ id: keepSessionId })).delete();
+    });
+  }
+
+  /** Whether `password` is the current password of user `id` (compared in constant time). */
+  async hasPassword(id: string, password: string): Promise<boolean> {
+    const row = await this.#store<UserRow>('users').where({ id }).first();
+    return row !== undefined && (await verifyPassword(password, row.password_hash));
   }
 
   /** Checks a username and password; unknown names cost as much time as wrong passwords. */

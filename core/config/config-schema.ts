@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The longest a sign-in session may last (12 hours), whatever the configuration asks for. */
+export const MAX_SESSION_MINUTES = 12 * 60;
+
 const hookTimeoutsMs = z.strictObject({
   authenticate: z.number().int().positive().default(5_000),
   beforeDeploy: z.number().int().positive().default(30_000),
@@ -31,9 +34,9 @@ const brakeLimits = (defaults: { maxFailures: number; windowSeconds: number; loc
 const authSchema = z.strictObject({
   /** Signs session tokens; generated once into `<dataDir>/token-secret` when absent. */
   tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** How long a session token from `POST /api/auth/login` is accepted. */
-  tokenTtlMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
-  /** Failed sign-ins from one client address before it is refused with 429. */
+  /** How long a session token from `POST /api/auth/login` is accepted; 12 hours at most. */
+  tokenTtlMinutes: z.number().int().positive().max(MAX_SESSION_MINUTES).default(60),
+  /** Failed sign-ins for one client address or one user name before they are refused with 429. */
   loginBrake: brakeLimits({ maxFailures: 5, windowSeconds: 300, lockoutSeconds: 300 }).prefault({}),
 });
 
@@ -56,12 +59,29 @@ export const pluginEntrySchema = z.strictObject({
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
-      host: z.string().default('0.0.0.0'),
+      /** Loopback by default: the host is reached through a reverse proxy that terminates TLS. */
+      host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65_535).default(8080),
       /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
       trustProxy: z.boolean().default(false),
       /** How long a stopping host waits for requests in flight. */
       shutdownTimeoutMs: z.number().int().positive().default(10_000),
+      /** A client must have sent its request headers within this time, else 408 and the connection closes. */
+      headersTimeoutSeconds: z.number().int().positive().max(300).default(10),
+      /** ...and its whole request, body included, within this time. */
+      requestTimeoutSeconds: z.number().int().positive().max(3_600).default(30),
+      /** Open connections at most, all clients together (keep it below the process's open-file limit). */
+      maxConnections: z.number().int().positive().default(1_000),
+      /** Open connections at most from one client address (a reverse proxy is one address). */
+      maxConnectionsPerAddress: z.number().int().positive().default(256),
+    })
+    .refine((server) => server.headersTimeoutSeconds <= server.requestTimeoutSeconds, {
+      message: 'must not be longer than requestTimeoutSeconds',
+      path: ['headersTimeoutSeconds'],
+    })
+    .refine((server) => server.maxConnectionsPerAddress <= server.maxConnections, {
+      message: 'must not be more than maxConnections',
+      path: ['maxConnectionsPerAddress'],
     })
     .prefault({}),
   /** Folder for the database, Git checkouts and secrets; relative to the config file. */

@@ -54,8 +54,8 @@ function stackVolume(stackName: string, name: string): PlannedResource {
   return { name: engineName, external: false, labels: {}, ...(formerName === engineName ? {} : { formerName }) };
 }
 
-/** A plan that carries no services: `remove` (tear down) or `inspect` (report what runs). */
-export function teardownPlan(operation: 'remove' | 'inspect', target: PlanTarget, removeVolumes = false): DeployPlan {
+/** A plan that carries no services: `remove` tears the stack down. */
+export function teardownPlan(operation: 'remove', target: PlanTarget, removeVolumes = false): DeployPlan {
   return {
     operation,
     deploymentId: target.deploymentId,

@@ -5,19 +5,22 @@ import type { PortBinding } from '../manifests/port-binding.js';
 
 export type { HealthCheck, PortBinding };
 
-/** What a deploy plan asks a runtime to do. `remove` tears the stack down; `inspect` only reports. */
-export type DeployOperation = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove' | 'inspect';
+/**
+ * What a deploy plan asks a runtime to do. `remove` tears the stack down. (What runs is asked
+ * through the runtime's own `inspect`, since plugin API 1.3.)
+ */
+export type DeployOperation = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove';
 
-/** The environment a plan targets, as a runtime needs it. */
+/**
+ * The environment a plan targets. `settings` are what the schema of the runtime serving `type`
+ * produced (secrets included); that runtime parses them with its own schema.
+ */
 export interface PlanEnvironment {
   readonly id: string;
   readonly name: string;
   /** Runtime type; `docker-runtime` serves `docker`. */
   readonly type: string;
-  /** `unix:///path`, `tcp://host:port`, or `null` for the runtime's default socket. */
-  readonly dockerHost: string | null;
-  /** PEM client certificates for `tcp://` with TLS. */
-  readonly tls: { readonly ca: string; readonly cert: string; readonly key: string } | null;
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
 export type Mount =

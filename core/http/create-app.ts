@@ -3,7 +3,6 @@ import Koa from 'koa';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import { principalOf } from './authorize.js';
-import { bodyParser } from './body-limit.js';
 import { errorMapper } from './error-mapper.js';
 import { requestId } from './request-id.js';
 import type { RequestState } from './request-state.js';
@@ -35,15 +34,28 @@ function accessLog(log: Logger): Koa.Middleware<RequestState> {
   };
 }
 
-/** Builds the Koa app: request id, access log, error mapper, body limit, authentication, the routes, then the web UI. */
+/**
+ * API answers hold credentials (a session token, a new key) and private state: no browser or
+ * proxy may keep a copy. Set before the answer is known, so error answers carry it too.
+ */
+const noStore: Koa.Middleware<RequestState> = async (ctx, next) => {
+  if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+  await next();
+};
+
+/**
+ * Builds the Koa app: request id, access log, no-store for the API, error mapper,
+ * authentication, the routes, then the web UI. Bodies are read by the routes' guards once the
+ * caller is allowed (`readBody`), never before authentication.
+ */
 export function createApp(options: AppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy });
   // The error mapper answers every error; Koa's own handler would print stacks to stderr.
   app.silent = true;
   app.use(requestId());
   app.use(accessLog(options.log));
+  app.use(noStore);
   app.use(errorMapper(options.log));
-  for (const middleware of bodyParser()) app.use(middleware);
   // Every API request runs the authenticate hook, so the routes only check what it found.
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/')) await principalOf(ctx, options.hooks);

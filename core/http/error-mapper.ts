@@ -58,6 +58,9 @@ export function errorMapper(log: Logger): Middleware<RequestState> {
       }
       ctx.status = err.status;
       for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+      // Refused before its body arrived: the connection closes after the answer, so the host
+      // does not wait for the rest of a body it will never read.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       ctx.body = {
         ...(err.expose ? err.fields : {}),
         success: false,

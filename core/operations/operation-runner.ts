@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Caller } from '../auth/caller.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
-import { buildDeployPlan, teardownPlan, type PlanTarget } from '../deployments/build-deploy-plan.js';
+import { buildDeployPlan, type PlanTarget } from '../deployments/build-deploy-plan.js';
 import type { CatalogLookup, CatalogStack } from '../deployments/catalog-stack.js';
 import { productStatusOf, type Deployment, type OperationKind, type PendingChange, type ServiceRecord } from '../deployments/deployment.js';
 import { DeploymentProgress } from '../deployments/deployment-progress.js';
@@ -9,14 +9,16 @@ import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductD
 import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
-import { InputError, errorMessage, type HostError } from '../errors.js';
-import type { DeployContext, DeployedService, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import { InputError, type HostError } from '../errors.js';
+import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { toHostError } from '../to-host-error.js';
 import { stateUnknown } from './operation-failure.js';
+import { inspectDeployment, serviceRecords } from './inspect-deployment.js';
 import { runDeployPipeline } from './run-deploy-pipeline.js';
 
 /** Time limits of deployment operations. */
@@ -32,6 +34,8 @@ export interface DeploymentSettings {
 export interface OperationRunnerOptions {
   readonly store: Store;
   readonly hooks: HostHooks;
+  /** The runtimes by environment type, asked what runs. */
+  readonly runtimes: RuntimeRegistry;
   readonly log: Logger;
   readonly catalog: CatalogLookup;
   readonly environments: EnvironmentService;
@@ -66,21 +70,6 @@ export interface OperationOutcomes {
   readonly keepStatusOnFailure?: boolean;
   /** Turns the failure's message into the history's (e.g. `Removal failed: ...`). */
   readonly failureMessage?: (failure: HostError) => string;
-}
-
-/** How long a look at what runs may take. */
-const INSPECT_TIMEOUT_MS = 30_000;
-
-/** The containers a runtime reported, as a deployment records them. */
-export function serviceRecords(services: readonly DeployedService[]): ServiceRecord[] {
-  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle }) => ({
-    serviceName,
-    containerId,
-    containerName,
-    image,
-    status,
-    lifecycle,
-  }));
 }
 
 /** `apiKey:<name>`, `user:<name>`, or `host` for what the host does on its own. */
@@ -121,6 +110,7 @@ export class OperationRunner {
   readonly locks: StackLocks;
   readonly leaseMs: number;
   readonly #hooks: HostHooks;
+  readonly #runtimes: RuntimeRegistry;
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
@@ -134,6 +124,7 @@ export class OperationRunner {
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });
     this.#hooks = options.hooks;
+    this.#runtimes = options.runtimes;
     this.#dataDir = options.dataDir;
     this.#lockWaitMs = settings.lockWaitSeconds * 1000;
     this.#timeoutMs = settings.timeoutSeconds * 1000;
@@ -214,7 +205,7 @@ export class OperationRunner {
       try {
         result = await this.#pipeline(plan, caller, progress.report);
       } catch (err) {
-        return await this.#recordFailure(plan, entry, caller, outcomes, toHostError(err));
+        return await this.#recordFailure(plan, entry, outcomes, toHostError(err));
       }
       const services = serviceRecords(result.services);
       await this.records.finishOperation(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
@@ -225,9 +216,9 @@ export class OperationRunner {
     }
   }
 
-  async #recordFailure(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes, cause: HostError): Promise<OperationResult> {
+  async #recordFailure(plan: DeployPlan, entry: number, outcomes: OperationOutcomes, cause: HostError): Promise<OperationResult> {
     const id = plan.deploymentId;
-    const found = await this.inspect(planTarget(plan), caller.requestId);
+    const found = await this.inspect(plan.environment, plan);
     const services = 'services' in found ? found.services : undefined;
     const { previous } = outcomes;
     const untouched = previous !== null && services !== undefined && sameContainers(services, previous.services);
@@ -251,17 +242,9 @@ export class OperationRunner {
     return { deployment: await this.#get(id), failure, untouched };
   }
 
-  /**
-   * What runs for the deployment now (by label); `{ error }` when the runtime cannot tell.
-   * `requestId` is the request the inspection is part of, if any.
-   */
-  async inspect(target: PlanTarget, requestId: string | null): Promise<{ services: ServiceRecord[] } | { error: string }> {
-    try {
-      const result = await this.#withDeadline(teardownPlan('inspect', target), { principal: null, requestId }, INSPECT_TIMEOUT_MS, 'the inspection took too long', () => undefined);
-      return { services: serviceRecords(result.services) };
-    } catch (err) {
-      return { error: errorMessage(err) };
-    }
+  /** What runs for the deployment on `environment` now; `{ error }` when the runtime cannot tell. */
+  inspect(environment: PlanEnvironment, target: DeploymentRef): Promise<{ services: ServiceRecord[] } | { error: string }> {
+    return inspectDeployment(this.#runtimes, environment, target, this.log);
   }
 
   /** Sets a product deployment's status from its stacks' and returns it with its stacks. */
@@ -277,13 +260,10 @@ export class OperationRunner {
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
-    return this.#withDeadline(plan, caller, this.#timeoutMs, `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`, report);
-  }
-
-  async #withDeadline(plan: DeployPlan, caller: Caller, timeoutMs: number, reason: string, report: (event: DeployProgress) => void): Promise<DeployResult> {
+  async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void): Promise<DeployResult> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(reason)), timeoutMs);
+    const seconds = Math.round(this.#timeoutMs / 1000);
+    const timer = setTimeout(() => controller.abort(new Error(`the host's deploy timeout of ${seconds}s passed`)), this.#timeoutMs);
     const log = this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId });
     const context: DeployContext = {
       signal: controller.signal,
@@ -301,9 +281,4 @@ export class OperationRunner {
       clearTimeout(timer);
     }
   }
-}
-
-/** Who and where a plan is for. */
-function planTarget(plan: DeployPlan): PlanTarget {
-  return { deploymentId: plan.deploymentId, environment: plan.environment, stackName: plan.stackName, productId: plan.productId, version: plan.version };
 }

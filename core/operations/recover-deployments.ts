@@ -64,7 +64,7 @@ export class DeploymentRecovery {
     if (current.pending === null && current.status !== 'Installing' && current.status !== 'Upgrading') return;
     const operation: OperationKind = interruptedOperation(current);
     const environment = await runner.environments.planEnvironment(current.environmentId);
-    const found = await runner.inspect(deploymentTarget(current, environment), null);
+    const found = await runner.inspect(environment, deploymentTarget(current, environment));
     const outcome = reconcileDeployment(current, found);
     await runner.records.closeInterrupted(id, `Interrupted: the host stopped before the ${operation} finished.`);
     const entry = await runner.records.startOperation(id, {

@@ -32,20 +32,18 @@ export async function runDeployPipeline(hooks: HostHooks, plan: DeployPlan, cont
     failure = err;
     throw err;
   } finally {
-    if (current.operation !== 'inspect') {
-      const error = failure === null ? null : toHostError(failure);
-      const outcome = {
-        plan: current,
-        success: failure === null,
-        result,
-        error: error && { message: error.message, code: error.code },
-        durationMs: Math.round(performance.now() - started),
-      };
-      try {
-        await hooks.afterDeploy.promise(outcome, context);
-      } catch (err) {
-        context.log.warn({ deploymentId: current.deploymentId, err: errorMessage(err) }, 'afterDeploy failed; the outcome stands');
-      }
+    const error = failure === null ? null : toHostError(failure);
+    const outcome = {
+      plan: current,
+      success: failure === null,
+      result,
+      error: error && { message: error.message, code: error.code },
+      durationMs: Math.round(performance.now() - started),
+    };
+    try {
+      await hooks.afterDeploy.promise(outcome, context);
+    } catch (err) {
+      context.log.warn({ deploymentId: current.deploymentId, err: errorMessage(err) }, 'afterDeploy failed; the outcome stands');
     }
   }
 }

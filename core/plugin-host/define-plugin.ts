@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PluginHooks } from '../hooks/host-hooks.js';
+import type { RuntimeDefinition } from '../hooks/runtime.js';
 import type { Logger } from '../logger.js';
 import type { HostServices } from './host-services.js';
 
@@ -24,6 +25,13 @@ export interface PluginContext<Options> {
   readonly host: HostServices;
   /** Registers teardown; run in reverse setup order when the host stops. */
   onClose(fn: () => Promise<void> | void): void;
+  /**
+   * Makes this plugin the runtime of environments of `definition.type`: their settings schema,
+   * what the API shows of them, and `inspect`. The plugin still carries out their plans in the
+   * `deploy` hook. Since plugin API 1.3.
+   * @throws Error when another plugin serves the type already (the host does not start).
+   */
+  runtime<Schema extends z.ZodType>(definition: RuntimeDefinition<Schema>): void;
 }
 
 /** A plugin: who it is, what options it takes, what it needs, and how it taps the hooks. */

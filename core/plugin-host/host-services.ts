@@ -12,4 +12,9 @@ export interface HostServices {
   readonly apiKeys: ApiKeyDirectory;
   /** The audit trail: a plugin records what it refused or did. Never pass a secret. */
   readonly audit: AuditRecorder;
+  /**
+   * The host's clock, milliseconds since the epoch: plugins that keep time (a lockout) read it,
+   * so a test can move it instead of waiting. Since plugin API 1.3.
+   */
+  readonly now: () => number;
 }

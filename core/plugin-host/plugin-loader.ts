@@ -6,6 +6,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { BackgroundTaps } from '../hooks/background-taps.js';
 import { createPluginHooks, createPluginStats, timedHookNames, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
 import type { HostServices } from './host-services.js';
@@ -39,6 +40,8 @@ export interface LoadPluginsOptions {
   readonly dataDir: string;
   readonly log: Logger;
   readonly host: HostServices;
+  /** Where runtime plugins register the environment types they serve. */
+  readonly runtimes: RuntimeRegistry;
 }
 
 type Resolved = { definition: PluginDefinition; origin: LoadedPlugin['origin'] };
@@ -153,6 +156,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
         dataDir,
         host: options.host,
         onClose: (fn) => closers.push({ name, fn }),
+        runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
       });
     } catch (err) {
       await close();

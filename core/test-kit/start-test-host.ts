@@ -31,6 +31,8 @@ export interface TestHostOptions {
   readonly webhookHandlers?: WebhookHandlers;
   /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
   readonly webRoot?: string;
+  /** The time sessions and the sign-in brake go by, so a test can move it instead of waiting. */
+  readonly clock?: () => number;
 }
 
 /** An HTTP answer, body parsed as JSON when it is JSON. */
@@ -101,6 +103,7 @@ export async function startTestHost(
       passwordCost: TEST_PASSWORD_COST,
       webhookHandlers: options.webhookHandlers,
       webRoot: options.webRoot,
+      clock: options.clock,
     });
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true });

@@ -37,8 +37,7 @@ export function testPlan(input: TestPlanInput = {}): DeployPlan {
     id: 'env-test',
     name: 'test-env',
     type: 'docker',
-    dockerHost: null,
-    tls: null,
+    settings: { dockerHost: null, tls: null },
     ...input.environment,
   };
   const version = input.version ?? '1.0.0';

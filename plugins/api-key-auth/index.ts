@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthenticationError, FailureBrake, INVALID_CREDENTIALS_MESSAGE, definePlugin } from '../../core/plugin-api.js';
+import { AuthenticationError, FailureBrake, INVALID_CREDENTIALS_MESSAGE, apiKeyDisplayPrefix, definePlugin } from '../../core/plugin-api.js';
 import { checkApiKey } from './check-api-key.js';
 
 const seconds = (fallback: number) => z.number().int().positive().default(fallback);
@@ -12,7 +12,7 @@ const seconds = (fallback: number) => z.number().int().positive().default(fallba
  */
 export default definePlugin({
   id: 'api-key-auth',
-  apiVersion: '1.0',
+  apiVersion: '1.3',
   version: '1.0.0',
   options: z.strictObject({
     /** Failed attempts from one client address within `windowSeconds` that lock it out. */
@@ -22,19 +22,24 @@ export default definePlugin({
     lockoutSeconds: seconds(300),
   }),
   setup({ hooks, host, log, options }) {
-    const brake = new FailureBrake(options);
+    const brake = new FailureBrake(options, host.now);
     hooks.authenticate.tap(async (request) => {
       const presented = request.headers['x-api-key']?.trim();
       if (!presented) return undefined;
-      // A locked-out address learns nothing more: not even whether this key would be valid.
-      await brake.check(request.ip);
-      const verdict = await checkApiKey(presented, host.apiKeys);
+      // A locked-out address learns nothing more: not even whether this key would be valid. The
+      // attempt counts before the lookup, so a parallel burst is braked like a sequential one.
+      const attempt = await brake.begin([request.ip]);
+      const verdict = await checkApiKey(presented, host.apiKeys).catch((err: unknown) => {
+        attempt.release();
+        throw err;
+      });
       if (verdict.accepted) {
+        attempt.release();
         const { key } = verdict;
         host.apiKeys.recordUse(key.id);
         return { kind: 'apiKey', id: key.id, name: key.name, permissions: key.permissions, environmentId: key.environmentId };
       }
-      const lockedOut = brake.fail(request.ip);
+      const lockedOut = attempt.failed();
       const where = { clientIp: request.ip, endpoint: `${request.method} ${request.path}` };
       // The presented key is never logged: only why it failed and, if known, which key it was.
       log.warn({ ...where, reason: verdict.reason, apiKeyId: verdict.key?.id ?? null }, 'API key rejected');
@@ -47,6 +52,8 @@ export default definePlugin({
         actor: verdict.key && { kind: 'apiKey', id: verdict.key.id, name: verdict.key.name },
         code: 'AUTH_INVALID',
         message: verdict.reason,
+        // Only the part a key shows in lists: enough to tell which key a pipeline tried.
+        keyPrefix: apiKeyDisplayPrefix(presented),
       });
       throw new AuthenticationError(INVALID_CREDENTIALS_MESSAGE);
     });

@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DeploymentFailedError, type DeployPlan, type Mount, type PlannedService } from '../../core/plugin-api.js';
+import { DeploymentFailedError, type Mount, type PlannedService } from '../../core/plugin-api.js';
 
 type BindMount = Extract<Mount, { type: 'bind' }>;
 
@@ -35,9 +35,6 @@ async function firstLink(root: string, rel: string): Promise<string | null> {
   return null;
 }
 
-/** Whether the plan's engine runs on this machine, so its bind paths are this machine's paths. */
-const isLocalEngine = (plan: DeployPlan): boolean => plan.environment.dockerHost === null || plan.environment.dockerHost.startsWith('unix://');
-
 /** What the check made of one bind: the path to mount, or why not. */
 type Verdict = { readonly path: string } | { readonly refused: string };
 
@@ -68,8 +65,12 @@ async function judge(mount: BindMount, roots: readonly string[], local: boolean)
  * @throws DeploymentFailedError `BIND_NOT_ALLOWED` naming every refused service and path, and
  * the option that allows host paths.
  */
-export async function assertAllowedBinds(plan: DeployPlan, services: readonly PlannedService[], roots: readonly string[]): Promise<PlannedService[]> {
-  const local = isLocalEngine(plan);
+export async function assertAllowedBinds(
+  services: readonly PlannedService[],
+  roots: readonly string[],
+  /** The engine runs on this machine (its socket), so its bind paths are this machine's paths. */
+  local: boolean,
+): Promise<PlannedService[]> {
   const refused: string[] = [];
   const checked: PlannedService[] = [];
   for (const service of services) {

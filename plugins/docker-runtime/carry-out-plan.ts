@@ -2,6 +2,7 @@ import type { DeployContext, DeployPlan, DeployResult } from '../../core/plugin-
 import { DeployDeadline } from './deploy-deadline.js';
 import { deployStack } from './deploy-stack.js';
 import { DockerEngine } from './docker-engine.js';
+import { dockerEnvironment } from './docker-environment-settings.js';
 import type { DockerRuntimeOptions } from './docker-runtime-options.js';
 import { inspectStack } from './inspect-stack.js';
 import { removeStack } from './remove-stack.js';
@@ -16,7 +17,7 @@ export async function carryOutPlan(
   runtime: string,
   options: DockerRuntimeOptions,
 ): Promise<DeployResult> {
-  const engine = DockerEngine.connect(plan.environment, { socketPath: options.socketPath, registries: options.registries });
+  const engine = DockerEngine.connect(dockerEnvironment(plan.environment), options);
   const log = context.log.child({ deploymentId: plan.deploymentId, operation: plan.operation });
   const scoped: DeployContext = { ...context, log };
   const started = Date.now();
@@ -38,12 +39,9 @@ export async function carryOutPlan(
     case 'remove':
       await removeStack(engine, plan, scoped, options.stopTimeoutSeconds);
       break;
-    case 'inspect':
-      await engine.ping();
-      break;
   }
 
-  const services = await inspectStack(engine, plan);
+  const services = await inspectStack(engine, plan.deploymentId, plan.services.map((service) => service.name));
   log.info({ durationMs: Date.now() - started, containers: services.length }, 'plan carried out');
   return { runtime, services };
 }

@@ -42,7 +42,7 @@ export async function deployStack(
 ): Promise<void> {
   const stop: StopOptions = { stopTimeoutSeconds: settings.stopTimeoutSeconds, progress: context.progress };
   assertCreatable(plan);
-  const checked = { ...plan, services: await assertAllowedBinds(plan, plan.services, settings.allowedBindRoots) };
+  const checked = { ...plan, services: await assertAllowedBinds(plan.services, settings.allowedBindRoots, engine.local) };
   await engine.ping();
   await pullImages(engine, plan.services, { policy: settings.pull, deadline, progress: context.progress });
   await assertNoNameClashes(engine, plan);

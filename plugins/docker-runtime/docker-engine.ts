@@ -1,7 +1,8 @@
 import Docker from 'dockerode';
 import {
-  UnavailableError, UpstreamError, errorMessage, type Mount, type PlanEnvironment, type PortBinding, type PlannedService,
+  UnavailableError, UpstreamError, errorMessage, type Mount, type PortBinding, type PlannedService,
 } from '../../core/plugin-api.js';
+import type { DockerEnvironment } from './docker-environment-settings.js';
 import type { RegistryCredentials } from './docker-runtime-options.js';
 import { DOCKER_HUB, normalizeRegistryHost, registryHost } from './registry-host.js';
 
@@ -108,19 +109,22 @@ export class DockerEngine {
   readonly #docker: Docker;
   readonly #environment: string;
   readonly #registries: readonly RegistryCredentials[];
+  /** Whether the engine runs on this machine (reached through a socket): its paths are this machine's. */
+  readonly local: boolean;
 
-  private constructor(docker: Docker, environment: string, registries: readonly RegistryCredentials[]) {
-    this.#docker = docker;
+  private constructor(options: Docker.DockerOptions, environment: string, registries: readonly RegistryCredentials[]) {
+    this.#docker = new Docker(options);
     this.#environment = environment;
     this.#registries = registries;
+    this.local = options.socketPath !== undefined;
   }
 
   /**
    * An engine client for the environment: its `dockerHost` (`unix:///path`, `tcp://host:port`,
    * with TLS when the environment has client certificates), or the settings' socket for `null`.
    */
-  static connect(environment: PlanEnvironment, settings: EngineSettings): DockerEngine {
-    return new DockerEngine(new Docker(dockerOptions(environment, settings)), environment.name, settings.registries);
+  static connect(environment: DockerEnvironment, settings: EngineSettings): DockerEngine {
+    return new DockerEngine(dockerOptions(environment, settings), environment.name, settings.registries);
   }
 
   /** Resolves when the engine answers; an {@link UnavailableError} naming the environment otherwise. */
@@ -443,8 +447,8 @@ export class DockerEngine {
 /** An error the engine reported inside a JSON stream. */
 class StreamError extends Error {}
 
-function dockerOptions(environment: PlanEnvironment, settings: EngineSettings): Docker.DockerOptions {
-  const address = environment.dockerHost?.trim() || null;
+function dockerOptions(environment: DockerEnvironment, settings: EngineSettings): Docker.DockerOptions {
+  const address = environment.settings.dockerHost;
   // `host: undefined` keeps a DOCKER_HOST in the host's own environment from overriding the socket.
   if (address === null) return { socketPath: settings.socketPath, host: undefined };
   if (address.startsWith('unix://')) return { socketPath: address.slice('unix://'.length), host: undefined };
@@ -455,7 +459,7 @@ function dockerOptions(environment: PlanEnvironment, settings: EngineSettings): 
     } catch {
       throw unsupportedAddress(environment);
     }
-    const tls = environment.tls;
+    const tls = environment.settings.tls;
     return {
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port || (tls ? '2376' : '2375'),
@@ -465,9 +469,9 @@ function dockerOptions(environment: PlanEnvironment, settings: EngineSettings): 
   throw unsupportedAddress(environment);
 }
 
-function unsupportedAddress(environment: PlanEnvironment): UnavailableError {
+function unsupportedAddress(environment: DockerEnvironment): UnavailableError {
   return new UnavailableError(
-    `Docker engine of environment '${environment.name}' is unreachable: unsupported address '${environment.dockerHost}' (expected unix:///path or tcp://host:port)`,
+    `Docker engine of environment '${environment.name}' is unreachable: unsupported address '${environment.settings.dockerHost}' (expected unix:///path or tcp://host:port)`,
     { code: 'DOCKER_UNREACHABLE' },
   );
 }

@@ -1,11 +1,17 @@
 import { definePlugin } from '../../core/plugin-api.js';
 import { carryOutPlan } from './carry-out-plan.js';
+import { DockerEngine } from './docker-engine.js';
+import { dockerEnvironmentSettings } from './docker-environment-settings.js';
 import { dockerRuntimeOptions } from './docker-runtime-options.js';
+import { inspectStack } from './inspect-stack.js';
+
+/** The environment type this runtime serves. */
+const DOCKER = 'docker';
 
 /**
- * The `docker-runtime` plugin: carries out deploy plans for environments of type `docker` on a
- * Docker engine (local socket or remote TCP). Plans for other environment types are left to
- * other runtimes.
+ * The `docker-runtime` plugin: the runtime of environments of type `docker` on a Docker engine
+ * (local socket or remote TCP). It carries out their deploy plans and reports what runs; plans
+ * for other environment types are left to other runtimes.
  */
 export default definePlugin({
   id: 'docker-runtime',
@@ -13,8 +19,19 @@ export default definePlugin({
   version: '0.1.0',
   options: dockerRuntimeOptions,
   setup(ctx) {
+    ctx.runtime({
+      type: DOCKER,
+      settings: dockerEnvironmentSettings,
+      // The engine address only: TLS client certificates are never shown.
+      publicSettings: (settings) => ({ dockerHost: settings.dockerHost }),
+      async inspect({ environment, deploymentId }) {
+        const engine = DockerEngine.connect(environment, ctx.options);
+        await engine.ping();
+        return inspectStack(engine, deploymentId, []);
+      },
+    });
     ctx.hooks.deploy.tap(async (plan, context) => {
-      if (plan.environment.type !== 'docker') return undefined;
+      if (plan.environment.type !== DOCKER) return undefined;
       return carryOutPlan(plan, context, ctx.name, ctx.options);
     });
     if (ctx.options.deployTimeoutSeconds !== undefined) {

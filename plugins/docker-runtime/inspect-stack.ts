@@ -1,13 +1,14 @@
-import type { DeployPlan, DeployedService } from '../../core/plugin-api.js';
+import type { DeployedService } from '../../core/plugin-api.js';
 import type { DockerEngine } from './docker-engine.js';
 import { deploymentFilter, deploymentLabels } from './deployment-labels.js';
 
 /**
- * The deployment's containers as they are now, found by its label, in plan order (then by
- * name for containers of services the plan no longer has). Changes nothing.
+ * The deployment's containers as they are now, found by its label, in the order of
+ * `serviceOrder` (a plan's services; then by name for containers of other services). Changes
+ * nothing.
  */
-export async function inspectStack(engine: DockerEngine, plan: DeployPlan): Promise<DeployedService[]> {
-  const summaries = await engine.listContainers(deploymentFilter(plan.deploymentId));
+export async function inspectStack(engine: DockerEngine, deploymentId: string, serviceOrder: readonly string[]): Promise<DeployedService[]> {
+  const summaries = await engine.listContainers(deploymentFilter(deploymentId));
   // The list shows an image id instead of the reference once the tag has moved on; the
   // container's own config keeps the reference it was created from.
   const states = await Promise.all(summaries.map((s) => engine.inspectContainer(s.id)));
@@ -27,8 +28,8 @@ export async function inspectStack(engine: DockerEngine, plan: DeployPlan): Prom
         ],
   );
   const rank = (name: string) => {
-    const index = plan.services.findIndex((s) => s.name === name);
-    return index < 0 ? plan.services.length : index;
+    const index = serviceOrder.indexOf(name);
+    return index < 0 ? serviceOrder.length : index;
   };
   return services.sort((a, b) => rank(a.serviceName) - rank(b.serviceName) || a.containerName.localeCompare(b.containerName));
 }

@@ -31,7 +31,7 @@ export async function launchContainer(
   { progress, bindRoots }: LaunchOptions,
 ): Promise<LaunchedContainer> {
   progress({ service: planned.name, step: 'create', message: `Creating container ${planned.containerName}` });
-  const [service = planned] = await assertAllowedBinds(plan, [planned], bindRoots);
+  const [service = planned] = await assertAllowedBinds([planned], bindRoots, engine.local);
   let id: string;
   try {
     id = await engine.createContainer(containerSpec(plan, service));
@@ -39,7 +39,7 @@ export async function launchContainer(
     throw serviceFailure(service, 'could not be created', err);
   }
   progress({ service: service.name, step: 'start', message: `Starting container ${service.containerName}` });
-  await assertAllowedBinds(plan, [service], bindRoots);
+  await assertAllowedBinds([service], bindRoots, engine.local);
   const launchedAt = new Date();
   try {
     await engine.startContainer(id);

@@ -46,3 +46,22 @@ test.serial('keys create names an unknown environment: exit 1 listing the known 
   const list = await auth.host.request('GET', '/api/api-keys', { token: auth.token });
   t.deepEqual(list.body['apiKeys'], []);
 });
+
+test.serial('env remove deletes an environment by name; the default and unknown ones are refused', async (t) => {
+  const auth = await useAuthHost(t, 'sqlite');
+  const env = { RSGO_URL: auth.host.url, RSGO_TOKEN: auth.token };
+  t.is((await runCli(['env', 'create', 'staging'], { env })).code, 0);
+
+  const removed = await runCli(['env', 'remove', 'staging'], { env });
+  t.is(removed.code, 0, removed.stderr);
+  t.is(removed.stdout, "Environment 'staging' deleted.\n");
+  const listed = await auth.host.request('GET', '/api/environments', { token: auth.token });
+  t.deepEqual((listed.body['environments'] as Array<{ name: string }>).map((e) => e.name), ['local']);
+
+  const refused = await runCli(['env', 'remove', 'local', '--json'], { env });
+  t.is(refused.code, 1);
+  t.like(refused.json(), { success: false, message: "Environment 'local' is the default environment and cannot be deleted.", code: 'ENVIRONMENT_DEFAULT' });
+  const unknown = await runCli(['env', 'remove', 'staging'], { env });
+  t.is(unknown.code, 1);
+  t.is(unknown.stderr, "rsgo: Unknown environment 'staging'. Known environments: local.\n");
+});

@@ -43,10 +43,10 @@ test("the README's walkthrough runs as written: sign-in, deploy of the example s
 
   // Verbatim but for the address the host listens on.
   const script = (await readmeShellBlock('From clone to a redeploy triggered by curl')).replace(
-    'URL=http://localhost:8080',
-    `URL=http://localhost:${port}`,
+    'URL=http://127.0.0.1:8080',
+    `URL=http://127.0.0.1:${port}`,
   );
-  t.true(script.includes(`URL=http://localhost:${port}`));
+  t.true(script.includes(`URL=http://127.0.0.1:${port}`));
   const run = await runShell('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c'], script, { RSGO_ADMIN_PASSWORD: password });
   const [deployed, redeployed] = run.stdout
     .trim()

@@ -1,5 +1,7 @@
+import type { ExecutionContext } from 'ava';
+import type { Page } from 'playwright-core';
 import type { TestHost } from '../../core/testing.js';
-import { browserTest, openUi } from './browser-test.js';
+import { browserTest, openUi, type BrowserTestContext } from './browser-test.js';
 import { cell, docScreenshot, errorOf, focusedId, openFromMenu, signIn } from './ui-steps.js';
 
 const test = browserTest();
@@ -149,4 +151,50 @@ test.serial('on a phone-width screen, by keyboard only: create a key and cancel 
 
   t.true(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing is wider than the screen');
   await docScreenshot(page, 'cicd-phone');
+});
+
+/**
+ * An unbroken name of 128 characters: longer than the API accepts (100), so it is written to the
+ * store directly; the page must hold any name the API can give it, with room to spare.
+ */
+const LONG_NAME = 'W'.repeat(128);
+
+/** Opens the CI/CD page with one key named {@link LONG_NAME}, its revoke dialog open. */
+async function pageWithLongKeyName(t: ExecutionContext<BrowserTestContext>, viewport: { width: number; height: number }) {
+  const { host, page } = await openUi(t, { viewport });
+  const token = await host.signIn();
+  const created = await host.request('POST', '/api/api-keys', { token, body: { name: 'long', permissions: ['Hooks.Redeploy'] } });
+  t.is(created.status, 201, created.text);
+  await host.host.store('api_keys').where({ name: 'long' }).update({ name: LONG_NAME, active_name: LONG_NAME });
+  await signIn(page, host);
+  await page.goto(`${host.url}/settings/cicd`);
+  const row = page.getByRole('row', { name: new RegExp(LONG_NAME) });
+  await row.waitFor();
+  return { page, row };
+}
+
+/** How far the page, and each element matching `selector`, reach past the window's right edge (0 = not at all). */
+const overflow = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    const width = document.documentElement.clientWidth;
+    return {
+      page: Math.max(0, document.documentElement.scrollWidth - width),
+      elements: [...document.querySelectorAll(sel)].map((element) => Math.max(0, Math.round(element.getBoundingClientRect().right - width))),
+    };
+  }, selector);
+
+test.serial('a 128-character unbroken key name wraps on a phone: nothing is wider than the screen', async (t) => {
+  const { page, row } = await pageWithLongKeyName(t, { width: 360, height: 740 });
+  t.deepEqual(await overflow(page, 'table, .app-header'), { page: 0, elements: [0, 0] });
+  t.true((await cell(row, 'Name').innerText()).includes(LONG_NAME.slice(0, 20)), 'the name is shown, wrapped');
+  await row.getByRole('button', { name: `Revoke ${LONG_NAME}` }).click();
+  await page.getByRole('dialog').waitFor();
+  t.deepEqual(await overflow(page, 'dialog'), { page: 0, elements: [0] }, 'the revoke dialog naming the key wraps too');
+});
+
+test.serial('a 128-character unbroken key name wraps in the desktop table: the table stays within the header', async (t) => {
+  const { page } = await pageWithLongKeyName(t, { width: 1280, height: 800 });
+  t.deepEqual(await overflow(page, 'table'), { page: 0, elements: [0] });
+  const right = (selector: string) => page.locator(selector).evaluate((element) => Math.round(element.getBoundingClientRect().right));
+  t.true((await right('table')) <= (await right('main')), 'the table ends within the page column under the header');
 });

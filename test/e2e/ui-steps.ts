@@ -41,6 +41,15 @@ export async function focusedId(page: Page, expected: string): Promise<string | 
   return page.evaluate(() => document.activeElement?.id);
 }
 
+/**
+ * The page's title once it is `expected`, or whatever it is after ten seconds: the UI sets the
+ * title after it renders, which a busy browser may do a moment after the page shows.
+ */
+export async function titleOnceItIs(page: Page, expected: string): Promise<string> {
+  await page.waitForFunction((title) => document.title === title, expected, { timeout: 10_000 }).catch(() => undefined);
+  return page.title();
+}
+
 export const cell = (row: Locator, column: string): Locator => row.locator(`[data-label="${column}"]`);
 
 /** Saves the whole page as `docs/images/<name>.png` for the documentation. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestResponse } from '../../core/testing.js';
 import { createKey } from '../support/api-keys.js';
 import { idleCommand, useDeployHost } from '../support/deploy-host.js';
-import { startPrivateDockerd } from '../support/private-dockerd.js';
+import { sharedDefaultBridge, startPrivateDockerd } from '../support/private-dockerd.js';
 import { testImages } from '../support/test-images.js';
 
 const images = testImages('reliability-engine-down');
@@ -42,6 +42,8 @@ function logAnswer(t: ExecutionContext, what: string, res: TestResponse): void {
 }
 
 test('A redeploy while the environment engine is stopped gets a 503 naming it, changes no record, and succeeds once the engine is back', async (t) => {
+  const sharedBridge = await sharedDefaultBridge();
+  t.not(sharedBridge.addresses.length, 0, `the shared engine's bridge ${sharedBridge.name} has an address before the test`);
   const { engine, redeploy, record } = await stackOnPrivateEngine(t);
   const before = await record();
   await engine.stop();
@@ -61,4 +63,8 @@ test('A redeploy while the environment engine is stopped gets a 503 naming it, c
   t.is(again.status, 200, again.text);
   const after = await record();
   t.is(after.status, 'Running');
+
+  // Restarting the private engine must leave the shared engine's networking as it was.
+  await engine.stop();
+  t.deepEqual(await sharedDefaultBridge(), sharedBridge, "the shared engine's default bridge and its address are still there");
 });

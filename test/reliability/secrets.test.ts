@@ -1,14 +1,33 @@
 import test, { type ExecutionContext } from 'ava';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { parseConfig } from '../../core/config/load-config.js';
 import { createGitRemote, startGitHttpServer } from '../support/git-remotes.js';
 import { startPrivateMariaDb } from '../support/private-mariadb.js';
+import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
 import { singleStackProduct } from '../support/product-manifests.js';
+import { testImages } from '../support/test-images.js';
 import { useTestHost } from '../support/test-host.js';
 import { secretTraces, uniqueSecret } from '../support/unique-secret.js';
+
+const images = testImages('reliability-secrets');
+
+/** A product whose one service gets a Password variable in its environment. */
+const vaultManifest = (imageRef: string) => `metadata:
+  name: Vault
+  productId: com.example.vault
+  productVersion: "1.0.0"
+variables:
+  DB_PASSWORD: { type: Password, required: true }
+services:
+  app:
+    image: ${imageRef}
+    command: ${idleCommand()}
+    environment:
+      DB_PASSWORD: \${DB_PASSWORD}
+`;
 
 /**
  * Everything written to this process's stdout and stderr while the test runs: what a library
@@ -54,8 +73,8 @@ function recordingClient(url: string) {
   };
 }
 
-/** Every row of every table, as text. */
-async function dumpDatabase(db: Knex, client: 'sqlite' | 'mysql'): Promise<string> {
+/** Every row of every table, as text; `withoutVariables` leaves out the values a deployment keeps to run with. */
+async function dumpDatabase(db: Knex, client: 'sqlite' | 'mysql', withoutVariables = false): Promise<string> {
   const tables =
     client === 'sqlite'
       ? ((await db('sqlite_master').where({ type: 'table' }).select('name')) as Array<{ name: string }>).map((row) => row.name)
@@ -63,7 +82,11 @@ async function dumpDatabase(db: Knex, client: 'sqlite' | 'mysql'): Promise<strin
           (row) => row.name,
         );
   const dump: string[] = [];
-  for (const table of tables) dump.push(`${table}: ${JSON.stringify(await db(table).select())}`);
+  for (const table of tables) {
+    const rows = (await db(table).select()) as Array<Record<string, unknown>>;
+    const shown = withoutVariables && table === 'deployments' ? rows.map(({ variables: _kept, ...rest }) => rest) : rows;
+    dump.push(`${table}: ${JSON.stringify(shown)}`);
+  }
   return dump.join('\n');
 }
 
@@ -87,6 +110,7 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
       unquotedPassword: uniqueSecret('unquoted-password'),
       unquotedVariable: uniqueSecret('unquoted-variable'),
       variableValue: uniqueSecret('variable-value'),
+      firstVariableValue: uniqueSecret('first-variable-value'),
       gitPassword: uniqueSecret('git-token'),
       wrongGitPassword: uniqueSecret('wrong-git-token'),
     };
@@ -97,6 +121,7 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
     const folder = await mkdtemp(join(tmpdir(), 'rsgo-secrets-'));
     t.teardown(() => rm(folder, { recursive: true, force: true }));
     await mkdir(join(folder, 'stacks'));
+    await writeFile(join(folder, 'stacks', 'vault.yaml'), vaultManifest((await images.push('app')).ref));
     const printed = captureConsole(t);
     let databaseUrl: string | null = null;
     if (engine === 'mysql') databaseUrl = await (await startPrivateMariaDb(t)).createDatabase('rsgo', secrets.databasePassword);
@@ -159,10 +184,23 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
     const nearMiss = `${key.fullKey.slice(0, -1)}${key.fullKey.endsWith('a') ? 'b' : 'a'}`;
     await call('list keys', 'GET', '/api/api-keys', { headers: auth });
     await call('sync with key', 'POST', '/api/hooks/sync-sources', { headers: { 'x-api-key': key.fullKey } });
-    await call('redeploy with secret variable', 'POST', '/api/hooks/redeploy', {
-      headers: { 'x-api-key': key.fullKey },
-      body: JSON.stringify({ stackName: 'shop', environmentId: '00000000-0000-4000-8000-000000000000', variables: { DB_PASSWORD: secrets.variableValue } }),
+    // A real stack on the real engine takes the Password values: a deploy by the admin, then a
+    // redeploy by the key with a new value; both must succeed, so the values really went through.
+    const environments = (await call('list environments', 'GET', '/api/environments', { headers: auth })).json()['environments'] as Array<{ id: string; isDefault: boolean }>;
+    const environmentId = environments.find((environment) => environment.isDefault)?.id ?? '';
+    t.teardown(() => removeEnvironmentResources(environmentId));
+    const stackName = `vault-${engine}-${Date.now().toString(36)}`;
+    const deployed = await call('deploy with secret variable', 'POST', '/api/deployments', {
+      headers: auth,
+      body: JSON.stringify({ environmentId, stackName, productId: 'com.example.vault', variables: { DB_PASSWORD: secrets.firstVariableValue } }),
     });
+    t.is(deployed.status, 201, deployed.text);
+    const redeployed = await call('redeploy with secret variable', 'POST', '/api/hooks/redeploy', {
+      headers: { 'x-api-key': key.fullKey },
+      body: JSON.stringify({ stackName, environmentId, variables: { DB_PASSWORD: secrets.variableValue } }),
+    });
+    t.is(redeployed.status, 200, redeployed.text);
+    await call('deployment', 'GET', `/api/deployments/${String(deployed.json()['deploymentId'])}`, { headers: auth });
     await call('unquoted variable', 'POST', '/api/hooks/redeploy', {
       headers: { 'x-api-key': key.fullKey },
       body: `{"stackName":"shop","variables":{"DB_PASSWORD":${secrets.unquotedVariable}}}`,
@@ -185,7 +223,7 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
         ? { client: 'better-sqlite3', connection: { filename: join(folder, 'data', 'rsgo.sqlite') }, useNullAsDefault: true }
         : { client: 'mysql2', connection: { uri: databaseUrl ?? '' } as Knex.MySql2ConnectionConfig },
     );
-    const stored = await dumpDatabase(db, engine).finally(() => db.destroy());
+    const [stored, storedOutsideVariables] = await Promise.all([dumpDatabase(db, engine), dumpDatabase(db, engine, true)]).finally(() => db.destroy());
     const atRest = (await dataFolderBytes(join(folder, 'data'))).toString('latin1');
     const output = [...host.logs, printed.text()].join('\n');
     t.true(host.logs.length > 20, 'the host logged at debug level');
@@ -202,11 +240,18 @@ for (const [engine, withGit] of [['sqlite', true], ['mysql', false]] as const) {
       ['fullKey', [key.fullKey]],
       ['nearMiss', [nearMiss]],
     ];
+    // Password values are kept with their deployment, to run it again (SECURITY.md: the data
+    // folder holds them); anywhere else in the database (history, audit) they must not be.
+    const passwordValues = new Set(['variableValue', 'firstVariableValue']);
     for (const [name, traces] of searched) {
       const found = (text: string) => traces.some((trace) => text.includes(trace));
       t.false(found(output), `${name} in the host output`);
-      t.false(found(stored), `${name} in the database`);
-      t.false(found(atRest), `${name} in the data folder`);
+      if (passwordValues.has(name)) {
+        t.false(found(storedOutsideVariables), `${name} in the database besides its deployment's variables`);
+      } else {
+        t.false(found(stored), `${name} in the database`);
+        t.false(found(atRest), `${name} in the data folder`);
+      }
       // The token and the key are shown once, to whoever asked for them; nowhere else.
       const shownIn = client.answers.filter((answer) => found(answer.text)).map((answer) => answer.what);
       const expected = name === 'token' ? ['login'] : name === 'fullKey' ? ['create key'] : [];

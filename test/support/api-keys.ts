@@ -3,7 +3,7 @@ import type { TestHost, TestHostOptions, TestResponse } from '../../core/testing
 import { databaseConfig, type DatabaseEngine } from './databases.js';
 import { useTestHost } from './test-host.js';
 
-/** A host on `engine` with `api-key-auth` enabled, and the administrator's session token. */
+/** A host on `engine` with `api-key-auth` and `docker-runtime` enabled, and the administrator's session token. */
 export interface AuthTestHost {
   readonly host: TestHost;
   readonly token: string;
@@ -16,19 +16,29 @@ export interface AuthHostOptions extends Omit<TestHostOptions, 'config'> {
   readonly config?: Record<string, unknown>;
   /** The `database:` section; a fresh database of the engine by default. */
   readonly database?: Record<string, unknown>;
-  /** Plugin entries enabled after `api-key-auth` (runtime, catalog sources...). */
+  /** Options of `docker-runtime`, the runtime of `docker` environments. */
+  readonly runtimeOptions?: Record<string, unknown>;
+  /** Plugin entries enabled after `api-key-auth` and `docker-runtime` (catalog sources...). */
   readonly extraPlugins?: readonly Record<string, unknown>[];
 }
 
-/** Starts a host with a fresh database of `engine` and `api-key-auth`, and signs the admin in. */
+/**
+ * Starts a host with a fresh database of `engine`, `api-key-auth` and `docker-runtime` (as the
+ * shipped config has them: environments of type `docker` need their runtime), and signs the
+ * admin in.
+ */
 export async function useAuthHost(t: ExecutionContext, engine: DatabaseEngine, options: AuthHostOptions = {}): Promise<AuthTestHost> {
-  const { pluginOptions, config, database, extraPlugins, ...rest } = options;
+  const { pluginOptions, config, database, runtimeOptions, extraPlugins, ...rest } = options;
   const host = await useTestHost(t, {
     ...rest,
     config: {
       ...config,
       database: database ?? (await databaseConfig(t, engine)),
-      plugins: [{ use: 'api-key-auth', ...(pluginOptions ? { options: pluginOptions } : {}) }, ...(extraPlugins ?? [])],
+      plugins: [
+        { use: 'api-key-auth', ...(pluginOptions ? { options: pluginOptions } : {}) },
+        { use: 'docker-runtime', ...(runtimeOptions ? { options: runtimeOptions } : {}) },
+        ...(extraPlugins ?? []),
+      ],
     },
   });
   return { host, token: await host.signIn() };

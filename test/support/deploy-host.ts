@@ -65,8 +65,8 @@ export async function useDeployHost(t: ExecutionContext, options: DeployHostOpti
       deployments: { timeoutSeconds: 300, lockWaitSeconds: 300, leaseSeconds: 5 },
       ...options.config,
     },
+    runtimeOptions: { stopTimeoutSeconds: 2, ...options.runtimeOptions },
     extraPlugins: [
-      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, ...options.runtimeOptions } },
       { use: 'local-directory-source', name: 'stacks', options: { path: catalogDir } },
       ...(options.extraPlugins ?? []),
     ],

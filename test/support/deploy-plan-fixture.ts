@@ -6,7 +6,7 @@ export function samplePlan(overrides: Partial<DeployPlan> = {}): DeployPlan {
   return {
     operation: 'deploy',
     deploymentId: '00000000-0000-4000-8000-000000000001',
-    environment: { id: '00000000-0000-4000-8000-000000000002', name: 'local', type: 'docker', dockerHost: null, tls: null },
+    environment: { id: '00000000-0000-4000-8000-000000000002', name: 'local', type: 'docker', settings: { dockerHost: null, tls: null } },
     stackName: 'demo',
     productId: 'com.example.demo',
     version: '1.0.0',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { createHostHooks, hookNames, type HostHooks } from '../../core/hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats, type HookTimeouts, type PluginStats } from '../../core/hooks/plugin-hooks.js';
+import { RuntimeRegistry } from '../../core/hooks/runtime-registry.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import type { AuditEventInput, PluginDefinition } from '../../core/plugin-api.js';
 
@@ -11,6 +12,8 @@ import type { AuditEventInput, PluginDefinition } from '../../core/plugin-api.js
 export interface PluginHarness<Options> {
   /** The host side of the hooks: call `hooks.deploy.promise(plan, context)` and the like. */
   readonly hooks: HostHooks;
+  /** The runtimes the plugin registered: call `runtimes.serving(type)?.inspect(...)` as the host does. */
+  readonly runtimes: RuntimeRegistry;
   readonly name: string;
   readonly options: Options;
   readonly stats: PluginStats;
@@ -36,6 +39,7 @@ export async function startPlugin<Schema extends z.ZodType>(
   const name = input.name ?? plugin.id;
   const options = plugin.options.parse(input.options ?? {}) as z.output<Schema>;
   const hooks = createHostHooks();
+  const runtimes = new RuntimeRegistry();
   const stats = createPluginStats();
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
@@ -51,12 +55,14 @@ export async function startPlugin<Schema extends z.ZodType>(
     configDir: join(folder, 'config'),
     dataDir: join(folder, 'data'),
     // A plugin set up alone has no key store; audit events are kept for assertions.
-    host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) } },
+    host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) }, now: Date.now },
     onClose: (fn) => void closers.push(fn),
+    runtime: (runtime) => runtimes.register(name, runtime, log),
   });
 
   return {
     hooks,
+    runtimes,
     name,
     options,
     stats,

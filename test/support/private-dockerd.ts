@@ -25,9 +25,14 @@ const run = promisify(execFile);
 /**
  * Starts a second `dockerd` beside the shared one: its own data root, exec root (and so its own
  * containerd), pid file and socket in a temp folder; a default bridge of its own and no iptables
- * rules, so it changes nothing of the machine's networking. (With no default bridge at all,
- * dockerd deletes `docker0` at start, taking the shared engine's default bridge with it.) Images
- * come from the shared test registry. Stopped, with everything it created, when the test ends.
+ * rules, so it changes nothing of the machine's networking. Images come from the shared test
+ * registry. Stopped, with everything it created, when the test ends.
+ *
+ * Two dockerd options delete the interface named `docker0` whoever owns it, taking the shared
+ * engine's default bridge with it: `--bridge=none` (at every start), and
+ * `--default-address-pool` (at every start that finds the default network of an earlier run in
+ * its data root, that is a restart). Neither is used here: the private engine's networks come
+ * from dockerd's built-in ranges, where it skips every subnet the machine already routes.
  */
 export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateDockerd> {
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-dockerd-'));
@@ -45,9 +50,6 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
     `--bridge=${bridge}`,
     '--iptables=false',
     '--ip6tables=false',
-    // Networks of its own range: the defaults (172.17-31.x, 192.168.x) are few, shared with
-    // anything else on the machine, and a leftover from elsewhere would exhaust them.
-    '--default-address-pool=base=10.201.0.0/16,size=24',
     // Works on any file system, also one that cannot hold overlay mounts; test images are tiny.
     '--storage-driver=vfs',
     '--shutdown-timeout=5',
@@ -109,4 +111,13 @@ export async function startPrivateDockerd(t: ExecutionContext): Promise<PrivateD
   });
   await start();
   return { dockerHost, docker, stop, start };
+}
+
+/** The shared engine's default bridge as the machine has it: its name and IPv4 addresses (none when it is gone). */
+export async function sharedDefaultBridge(): Promise<{ name: string; addresses: string[] }> {
+  const { stdout: name } = await run('docker', ['network', 'inspect', 'bridge', '--format', '{{index .Options "com.docker.network.bridge.name"}}']);
+  const bridge = name.trim();
+  const shown = await run('ip', ['-json', '-4', 'address', 'show', 'dev', bridge]).catch(() => ({ stdout: '[]' }));
+  const links = JSON.parse(shown.stdout) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
+  return { name: bridge, addresses: links.flatMap((link) => (link.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`)) };
 }

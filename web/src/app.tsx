@@ -40,6 +40,10 @@ export function App() {
       session,
       api: new ApiClient(() => session.token, () => endSession(EXPIRED_MESSAGE)),
       signOut: () => {
+        // The host ends the session too, so a copy of the token is worthless from now on. The
+        // tab forgets it at once either way: a host that cannot be reached does not keep it, and
+        // a token the host no longer knew changes nothing of the "signed out" notice.
+        new ApiClient(() => session.token, () => undefined).post('/api/auth/logout').catch(() => undefined);
         endSession('You have signed out.');
         navigate('/', { replace: true });
       },

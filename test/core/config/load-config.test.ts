@@ -18,10 +18,17 @@ const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}): readonly string[
 test('an empty file gives the documented defaults', (t) => {
   const config = parseConfig('', {});
   t.is(config.server.port, 8080);
-  t.is(config.server.host, '0.0.0.0');
+  t.is(config.server.host, '127.0.0.1', 'loopback unless the operator opens it up');
   t.is(config.database.client, 'sqlite');
   t.is(config.hooks.timeoutMs.authenticate, 5000);
   t.deepEqual(config.plugins, []);
+});
+
+test('the server limits slow and numerous clients by default, and refuse settings that contradict each other', (t) => {
+  const { server } = parseConfig('', {});
+  t.like(server, { headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxConnections: 1000, maxConnectionsPerAddress: 256 });
+  t.deepEqual(problemsOf('server: { headersTimeoutSeconds: 60, requestTimeoutSeconds: 30 }'), ['server.headersTimeoutSeconds: must not be longer than requestTimeoutSeconds']);
+  t.deepEqual(problemsOf('server: { maxConnections: 10, maxConnectionsPerAddress: 20 }'), ['server.maxConnectionsPerAddress: must not be more than maxConnections']);
 });
 
 test('${VAR} and ${VAR:-default} are replaced from the environment', (t) => {

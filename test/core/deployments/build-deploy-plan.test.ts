@@ -7,7 +7,7 @@ import { productStackName } from '../../../core/deployments/product-stack-name.j
 import type { PlanEnvironment } from '../../../core/plugin-api.js';
 import { tempSource } from '../../support/temp-source-files.js';
 
-const environment: PlanEnvironment = { id: 'env-1', name: 'local', type: 'docker', dockerHost: null, tls: null };
+const environment: PlanEnvironment = { id: 'env-1', name: 'local', type: 'docker', settings: { dockerHost: null, tls: null } };
 
 async function stackOf(t: ExecutionContext, yaml: string, index = 0): Promise<StackManifest> {
   const source = await tempSource(t, { 'product.yaml': yaml });
@@ -151,9 +151,9 @@ test('a malformed port after substitution is a 400 naming the binding', async (t
   t.regex(error?.message ?? '', /^Invalid port binding "http:80"/);
 });
 
-test('remove and inspect plans carry the host labels and no services', (t) => {
+test('remove plans carry the host labels and no services', (t) => {
   t.like(teardownPlan('remove', target, true), { operation: 'remove', labels: hostLabels, services: [], removeVolumes: true, productNetwork: null });
-  t.like(teardownPlan('inspect', target), { operation: 'inspect', services: [], removeVolumes: false });
+  t.like(teardownPlan('remove', target), { operation: 'remove', services: [], removeVolumes: false });
   t.is(teardownPlan('remove', { ...target, productNetwork: 'acme_product' }).productNetwork, 'acme_product');
 });
 

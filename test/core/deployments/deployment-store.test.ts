@@ -2,6 +2,7 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { DeploymentStore, type NewDeployment, type OperationStart } from '../../../core/deployments/deployment-store.js';
 import { EnvironmentService } from '../../../core/environments/environment-service.js';
+import { RuntimeRegistry } from '../../../core/hooks/runtime-registry.js';
 import { databaseEngines } from '../../support/databases.js';
 import { useTestStore } from '../../support/test-store.js';
 
@@ -27,7 +28,7 @@ const deployStart: OperationStart = { operation: 'deploy', status: 'Installing',
 for (const engine of databaseEngines) {
   test(`a deployment and its history are recorded, and an operation's end is written with it (${engine})`, async (t) => {
     const { store: db } = await useTestStore(t, engine);
-    const environment = await new EnvironmentService(db).ensureDefault();
+    const environment = await new EnvironmentService(db, new RuntimeRegistry()).ensureDefault();
     const store = new DeploymentStore(db);
     const created = newDeployment(environment.id, 'Shop-1');
     const entry = await store.create(created, deployStart);
@@ -63,7 +64,7 @@ for (const engine of databaseEngines) {
 
   test(`the database refuses a second live deployment of a stack name; a removed one frees it (${engine})`, async (t) => {
     const { store: db } = await useTestStore(t, engine);
-    const environment = await new EnvironmentService(db).ensureDefault();
+    const environment = await new EnvironmentService(db, new RuntimeRegistry()).ensureDefault();
     const store = new DeploymentStore(db);
     const first = newDeployment(environment.id, 'shop');
     const entry = await store.create(first, deployStart);
@@ -78,7 +79,7 @@ for (const engine of databaseEngines) {
 
   test(`interrupted history entries are closed with the reason (${engine})`, async (t) => {
     const { store: db } = await useTestStore(t, engine);
-    const environment = await new EnvironmentService(db).ensureDefault();
+    const environment = await new EnvironmentService(db, new RuntimeRegistry()).ensureDefault();
     const store = new DeploymentStore(db);
     const created = newDeployment(environment.id, 'shop');
     await store.create(created, deployStart);

@@ -24,7 +24,7 @@ async function appWith(t: ExecutionContext, router: Router<RequestState>) {
 
 test('malformed JSON is a 400 with the error shape', async (t) => {
   const host = await useTestHost(t);
-  const res = await host.request('POST', '/api/hooks/redeploy', { body: '{"stackName": ', headers: { 'content-type': 'application/json' } });
+  const res = await host.request('POST', '/api/auth/login', { body: '{"username": ', headers: { 'content-type': 'application/json' } });
   t.is(res.status, 400);
   t.is(res.body['success'], false);
   t.is(res.body['code'], 'INVALID_JSON');
@@ -45,16 +45,18 @@ test('a malformed body is answered with where it broke, never with the text it h
 test('a body over 1 MiB is a 413, declared or streamed', async (t) => {
   const host = await useTestHost(t);
   const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) });
-  const declared = await host.request('POST', '/api/hooks/redeploy', { body: big });
+  const declared = await host.request('POST', '/api/auth/login', { body: big });
   t.is(declared.status, 413);
   t.is(declared.body['code'], 'PAYLOAD_TOO_LARGE');
-  const streamed = await fetch(`${host.url}/api/hooks/redeploy`, {
+  const streamed = await fetch(`${host.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: new Blob([big]).stream(),
     duplex: 'half',
   } as RequestInit);
   t.is(streamed.status, 413);
+  // A hook reads no body before its caller is authenticated: a stranger gets 401, whatever it sent.
+  t.is((await host.request('POST', '/api/hooks/redeploy', { body: big })).status, 401);
 });
 
 test('an unknown route is a JSON 404', async (t) => {

@@ -151,7 +151,7 @@ test.serial('an environment with TLS client certificates is accepted for tcp:// 
   t.is(ok.status, 201, ok.text);
   t.false(ok.text.includes('PRIVATE KEY'));
   const planned = await host.host.host.environments.planEnvironment((ok.body['environment'] as { id: string }).id);
-  t.deepEqual(planned.tls, tls);
+  t.deepEqual(planned.settings['tls'], tls);
   t.is((await host.admin('POST', '/api/environments', { name: 'socket-tls', tls })).status, 400);
   t.is((await host.admin('POST', '/api/environments', { name: 'half', dockerHost: 'tcp://10.0.0.9:2376', tls: { ca: tls.ca } })).status, 400);
   t.false((await host.admin('GET', '/api/environments')).text.includes('PRIVATE KEY'));

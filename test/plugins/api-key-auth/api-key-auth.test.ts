@@ -7,7 +7,6 @@ import { assertInvalidKey, createKey, defaultEnvironmentId, useAuthHost } from '
 import { databaseEngines } from '../../support/databases.js';
 import { useTestHost } from '../../support/test-host.js';
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Sync handlers that remember the caller the routes passed on. */
 function recordingHandlers(seen: Caller[]): WebhookHandlers {
@@ -74,17 +73,31 @@ for (const engine of databaseEngines) {
   });
 
   test(`the brake refuses an address with 429 + Retry-After after repeated failures, spares others, and releases (${engine})`, async (t) => {
-    const auth = await useAuthHost(t, engine, { config: { server: { trustProxy: true } }, pluginOptions: { maxFailures: 3, windowSeconds: 60, lockoutSeconds: 3 } });
+    let now = Date.now();
+    const auth = await useAuthHost(t, engine, { clock: () => now, config: { server: { trustProxy: true } }, pluginOptions: { maxFailures: 3, windowSeconds: 60, lockoutSeconds: 300 } });
     const key = await createKey(t, auth, { name: 'ci', permissions: ['Hooks.SyncSources'] });
     const from = (ip: string, apiKey: string) => auth.host.request('POST', '/api/hooks/sync-sources', { apiKey, headers: { 'x-forwarded-for': ip } });
     for (let i = 0; i < 3; i++) assertInvalidKey(t, await from('198.51.100.9', `rsgo_${'G'.repeat(31)}${i}`));
     const braked = await from('198.51.100.9', key.fullKey);
     t.is(braked.status, 429, 'a valid key from a braked address is refused too');
-    t.is(braked.headers.get('retry-after'), '3');
+    t.is(braked.headers.get('retry-after'), '300');
     t.like(braked.body, { success: false, code: 'RATE_LIMITED' });
     t.is((await from('198.51.100.10', key.fullKey)).status, 200, 'another address is not affected');
-    await sleep(3_100);
+    // The host's clock moves; nobody waits five minutes.
+    now += 299_000;
+    t.is((await from('198.51.100.9', key.fullKey)).status, 429, 'still refused a second before the end');
+    now += 1_001;
     t.is((await from('198.51.100.9', key.fullKey)).status, 200, 'released');
+  });
+
+  test(`a parallel burst of unknown keys from one address has at most maxFailures looked up; the rest get 429 (${engine})`, async (t) => {
+    const auth = await useAuthHost(t, engine, { config: { server: { trustProxy: true } } });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        auth.host.request('POST', '/api/hooks/sync-sources', { apiKey: `rsgo_${'H'.repeat(30)}${String(i).padStart(2, '0')}`, headers: { 'x-forwarded-for': '198.51.100.30' } }),
+      ),
+    );
+    t.deepEqual(answers.map((res) => res.status).sort(), [...Array(10).fill(401), ...Array(30).fill(429)]);
   });
 
   test(`a key never appears in the log or the audit trail, whatever happens to it (${engine})`, async (t) => {

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { DeployPlan, DeployProgress, DeployResult } from '../../../core/plugin-api.js';
+import type { DeployedService, DeployPlan, DeployProgress, DeployResult } from '../../../core/plugin-api.js';
 import dockerRuntime from '../../../plugins/docker-runtime/index.js';
 import { cleanUpDeployments } from '../../support/docker-cleanup.js';
 import { startPlugin, type PluginHarness } from '../../support/plugin-harness.js';
@@ -23,6 +23,8 @@ export interface DockerRuntimeFixture {
   run(plan: DeployPlan, options?: RunOptions): Promise<DeployResult | undefined>;
   /** Like {@link run}, for plans the runtime must carry out. */
   carryOut(plan: DeployPlan): Promise<DeployResult>;
+  /** What the runtime reports running for the plan's deployment, asked as the host asks it. */
+  inspect(plan: DeployPlan): Promise<readonly DeployedService[]>;
 }
 
 /**
@@ -58,6 +60,11 @@ export async function startDockerRuntime(t: ExecutionContext, options: Record<st
       const result = await run(plan);
       if (result === undefined) throw new Error(`the runtime did not take the plan for environment type '${plan.environment.type}'`);
       return result;
+    },
+    inspect(plan) {
+      const runtime = harness.runtimes.serving(plan.environment.type);
+      if (!runtime) throw new Error(`no runtime serves environment type '${plan.environment.type}'`);
+      return runtime.inspect(plan.environment, plan, { signal: AbortSignal.timeout(60_000), log: harness.log });
     },
   };
 }

@@ -203,7 +203,7 @@ test('a container name taken by a container of no deployment fails before anythi
 test('an unreachable engine is reported as unavailable, naming the environment', async (t) => {
   const runtime = await startDockerRuntime(t);
   const plan = testPlan({
-    environment: { name: 'edge-site', dockerHost: 'tcp://127.0.0.1:1' },
+    environment: { name: 'edge-site', settings: { dockerHost: 'tcp://127.0.0.1:1' } },
     services: { web: { image: `${images.unpushed('app')}`, command: idle() } },
   });
 
@@ -215,14 +215,14 @@ test('an unreachable engine is reported as unavailable, naming the environment',
 
 test('an engine socket that does not exist is reported as unavailable; a unix:// address is used as given', async (t) => {
   const runtime = await startDockerRuntime(t);
-  const missing = testPlan({ operation: 'inspect', environment: { name: 'lab', dockerHost: 'unix:///run/rsgo-no-such-engine.sock' } });
-  const local = testPlan({ operation: 'inspect', environment: { dockerHost: 'unix:///var/run/docker.sock' } });
+  const missing = testPlan({ environment: { name: 'lab', settings: { dockerHost: 'unix:///run/rsgo-no-such-engine.sock' } } });
+  const local = testPlan({ environment: { settings: { dockerHost: 'unix:///var/run/docker.sock' } } });
 
-  await t.throwsAsync(runtime.run(missing), {
+  await t.throwsAsync(runtime.inspect(missing), {
     instanceOf: UnavailableError,
     message: /^Docker engine of environment 'lab' is unreachable: .*ENOENT/,
   });
-  t.deepEqual(await runtime.run(local), { runtime: 'docker-test', services: [] });
+  t.deepEqual(await runtime.inspect(local), []);
 });
 
 test('a plan for another environment type is left to other runtimes', async (t) => {

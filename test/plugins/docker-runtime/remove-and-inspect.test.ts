@@ -49,9 +49,9 @@ test('inspect reports the deployment containers and changes nothing', async (t) 
   const deployed = await runtime.carryOut(plan);
   const progressBefore = runtime.progress.length;
 
-  const inspected = await runtime.carryOut({ ...plan, operation: 'inspect' });
+  const inspected = await runtime.inspect(plan);
 
-  t.deepEqual(inspected, deployed);
+  t.deepEqual(inspected, deployed.services);
   t.is(runtime.progress.length, progressBefore);
   t.deepEqual(await names('container', plan.deploymentId), [`${plan.stackName}_app`]);
 });
@@ -59,9 +59,9 @@ test('inspect reports the deployment containers and changes nothing', async (t) 
 test('inspect of a deployment without containers reports none', async (t) => {
   const runtime = await startDockerRuntime(t);
 
-  const inspected = await runtime.carryOut(testPlan({ operation: 'inspect' }));
+  const inspected = await runtime.inspect(testPlan());
 
-  t.deepEqual(inspected, { runtime: 'docker-test', services: [] });
+  t.deepEqual(inspected, []);
 });
 
 test('external networks are created once, shared, and never removed with a stack', async (t) => {

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployDeadline } from '../../../plugins/docker-runtime/deploy-deadline.js';
 import { DockerEngine } from '../../../plugins/docker-runtime/docker-engine.js';
+import { dockerEnvironment } from '../../../plugins/docker-runtime/docker-environment-settings.js';
 import { dockerRuntimeOptions } from '../../../plugins/docker-runtime/docker-runtime-options.js';
 import { waitUntilReady } from '../../../plugins/docker-runtime/wait-until-ready.js';
 import { cleanUpDeployments } from '../../support/docker-cleanup.js';
@@ -30,7 +31,7 @@ async function startedButNotHealthy(t: ExecutionContext, line: string) {
   for (const giveUp = Date.now() + 30_000; !(await docker('logs', id)).includes(line); await sleep(100)) {
     if (Date.now() > giveUp) throw new Error(`the container did not write '${line}' within 30s`);
   }
-  const engine = DockerEngine.connect(plan.environment, dockerRuntimeOptions.parse({}));
+  const engine = DockerEngine.connect(dockerEnvironment(plan.environment), dockerRuntimeOptions.parse({}));
   const [service] = plan.services;
   if (!service) throw new Error('the plan has no service');
   return { engine, service, container: { id, launchedAt } };

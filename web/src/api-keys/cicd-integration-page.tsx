@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error.js';
 import type { ApiKeySummary, CreatedApiKey, Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
-import { useAppContext } from '../app-context.js';
+import { useConfirmedDelete } from '../api/use-confirmed-delete.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { LiveRegion } from '../components/live-region.js';
 import { LoadState } from '../components/load-state.js';
@@ -14,15 +13,19 @@ import { CreatedKeyPanel } from './created-key-panel.js';
 
 /** Settings → CI/CD Integration: create, list and revoke the API keys pipelines use. */
 export function CicdIntegrationPage() {
-  const { api } = useAppContext();
   const keys = useApiData<{ apiKeys: ApiKeySummary[] }>('/api/api-keys');
   const environments = useApiData<{ environments: Environment[] }>('/api/environments');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [revoking, setRevoking] = useState<ApiKeySummary | null>(null);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
-  const [revokeBusy, setRevokeBusy] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  const revoking = useConfirmedDelete<ApiKeySummary>(
+    (key) => `/api/api-keys/${encodeURIComponent(key.id)}`,
+    async (message) => {
+      // The list shows the key revoked by the time the message says so.
+      await keys.reload();
+      setAnnouncement(message);
+    },
+  );
 
   const list = keys.data?.apiKeys ?? [];
   const environmentList = environments.data?.environments ?? [];
@@ -31,22 +34,6 @@ export function CicdIntegrationPage() {
   const startCreating = () => {
     setAnnouncement('');
     setCreating(true);
-  };
-
-  const revoke = async (key: ApiKeySummary) => {
-    setRevokeBusy(true);
-    setRevokeError(null);
-    try {
-      const answer = await api.delete<{ message: string }>(`/api/api-keys/${encodeURIComponent(key.id)}`);
-      // The list shows the key revoked by the time the message says so.
-      await keys.reload();
-      setRevoking(null);
-      setAnnouncement(answer.message);
-    } catch (err) {
-      setRevokeError(ApiError.from(err).message);
-    } finally {
-      setRevokeBusy(false);
-    }
   };
 
   const createButton = (
@@ -109,26 +96,23 @@ export function CicdIntegrationPage() {
           <ApiKeyTable
             keys={list}
             environments={environmentList}
-            onRevoke={(key) => {
-              setRevokeError(null);
-              setRevoking(key);
-            }}
+            onRevoke={revoking.ask}
           />
         </section>
       )}
 
-      {revoking && (
+      {revoking.pending && (
         <ConfirmDialog
           title="Revoke API key?"
           confirmLabel="Revoke key"
           danger
-          busy={revokeBusy}
-          error={revokeError}
-          onCancel={() => setRevoking(null)}
-          onConfirm={() => void revoke(revoking)}
+          busy={revoking.busy}
+          error={revoking.error}
+          onCancel={revoking.cancel}
+          onConfirm={() => void revoking.confirm()}
         >
           <p>
-            Pipelines using <strong>{revoking.name}</strong> (<code>{revoking.keyPrefix}…</code>) get 401 from their next call on. This
+            Pipelines using <strong>{revoking.pending.name}</strong> (<code>{revoking.pending.keyPrefix}…</code>) get 401 from their next call on. This
             cannot be undone.
           </p>
         </ConfirmDialog>

@@ -2,13 +2,15 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.js';
 import type { Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
+import { useConfirmedDelete } from '../api/use-confirmed-delete.js';
 import { useAppContext } from '../app-context.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Field } from '../components/field.js';
 import { LiveRegion } from '../components/live-region.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 
-/** The Docker engines the host deploys to, and a form to add one. */
+/** The Docker engines the host deploys to, a form to add one, and deletion of those no longer used. */
 export function EnvironmentsPage() {
   const { api } = useAppContext();
   const environments = useApiData<{ environments: Environment[] }>('/api/environments');
@@ -17,6 +19,15 @@ export function EnvironmentsPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  // A refusal says what is still in the environment (deployments, keys).
+  const deleting = useConfirmedDelete<Environment>(
+    (environment) => `/api/environments/${encodeURIComponent(environment.id)}`,
+    async (message) => {
+      // The list no longer shows it by the time the message says so.
+      await environments.reload();
+      setAnnouncement(message);
+    },
+  );
 
   const add = async (event: Event) => {
     event.preventDefault();
@@ -56,6 +67,9 @@ export function EnvironmentsPage() {
               <th scope="col">Type</th>
               <th scope="col">Docker host</th>
               <th scope="col">ID</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -68,6 +82,21 @@ export function EnvironmentsPage() {
                 <td data-label="Docker host">{environment.dockerHost ?? 'Local Docker socket'}</td>
                 <td data-label="ID">
                   <code>{environment.id}</code>
+                </td>
+                <td data-label="Actions">
+                  {environment.isDefault ? null : (
+                    <button
+                      type="button"
+                      class="button-danger button-small"
+                      aria-label={`Delete ${environment.name}`}
+                      onClick={() => {
+                        setAnnouncement('');
+                        deleting.ask(environment);
+                      }}
+                    >
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -91,6 +120,22 @@ export function EnvironmentsPage() {
           </button>
         </div>
       </form>
+      {deleting.pending && (
+        <ConfirmDialog
+          title="Delete environment?"
+          confirmLabel="Delete environment"
+          danger
+          busy={deleting.busy}
+          error={deleting.error}
+          onCancel={deleting.cancel}
+          onConfirm={() => void deleting.confirm()}
+        >
+          <p>
+            <strong>{deleting.pending.name}</strong> can be deleted once its deployments are removed and the API keys restricted to it are revoked.
+            This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
     </Page>
   );
 }

@@ -43,7 +43,7 @@ test('GET /api/plugins lists every loaded plugin in config order with identity, 
   t.deepEqual(
     plugins.map(({ id, name, version, apiVersion, origin, hooks }) => ({ id, name, version, apiVersion, origin, hooks })),
     [
-      { id: 'api-key-auth', name: 'api-key-auth', version: '1.0.0', apiVersion: '1.0', origin: 'builtin', hooks: ['authenticate'] },
+      { id: 'api-key-auth', name: 'api-key-auth', version: '1.0.0', apiVersion: '1.3', origin: 'builtin', hooks: ['authenticate'] },
       { id: 'recording', name: 'rec', version: '1.2.3', apiVersion: '1.0', origin: 'path', hooks: ['authenticate', 'beforeDeploy', 'deploy', 'afterDeploy', 'catalogSource'] },
       { id: 'gate', name: 'gate', version: '2.0.1', apiVersion: '1.0', origin: 'builtin', hooks: ['beforeDeploy'] },
       { id: 'test-runtime', name: 'test-runtime', version: null, apiVersion: '1.0', origin: 'builtin', hooks: ['deploy'] },

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { DeployedService } from './deploy-plan.js';
+
+/** An environment as its runtime sees it: `settings` are what the runtime's schema produced. */
+export interface RuntimeEnvironment<Settings> {
+  readonly id: string;
+  readonly name: string;
+  /** The runtime type that serves it (`docker`). */
+  readonly type: string;
+  readonly settings: Settings;
+}
+
+/** The deployment an `inspect` call asks about; its containers carry the host's labels. */
+export interface InspectTarget<Settings> {
+  readonly environment: RuntimeEnvironment<Settings>;
+  readonly deploymentId: string;
+  /** Prefix of the deployment's container, network and volume names. */
+  readonly stackName: string;
+}
+
+/** Passed to every call of a runtime outside the deploy hooks. */
+export interface RuntimeCallContext {
+  /** Aborted when the host stops waiting; the runtime must honour it. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/** A value of an environment's settings that the API may show. */
+export type PublicSetting = string | number | boolean | null;
+
+/**
+ * What a runtime plugin registers with `ctx.runtime(...)`: the environment type it serves,
+ * the settings such an environment has, which of them the API shows, and how to tell what runs
+ * for a deployment. Plans for its environments still reach it through the `deploy` hook.
+ */
+export interface RuntimeDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** The environment type served, lower-case kebab (`docker`); one runtime per type. */
+  readonly type: string;
+  /**
+   * Schema of an environment's settings. `POST /api/environments` passes it every body field
+   * but `name` and `type`; what it outputs is stored and handed back in plans and `inspect`.
+   * It must accept its own output. Its issues answer 400, naming the field.
+   */
+  readonly settings: Schema;
+  /**
+   * The settings `GET /api/environments` shows beside id, name and type. Never secrets: key
+   * material, passwords and tokens stay out.
+   */
+  publicSettings(settings: z.output<Schema>): Readonly<Record<string, PublicSetting>>;
+  /** The deployment's containers as they are now. Changes nothing. */
+  inspect(target: InspectTarget<z.output<Schema>>, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
+}

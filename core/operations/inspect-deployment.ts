@@ -1,0 +1,44 @@
+import type { ServiceRecord } from '../deployments/deployment.js';
+import { errorMessage } from '../errors.js';
+import type { DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { Logger } from '../logger.js';
+
+/** How long a look at what runs may take. */
+const INSPECT_TIMEOUT_MS = 30_000;
+
+/** The containers a runtime reported, as a deployment records them. */
+export function serviceRecords(services: readonly DeployedService[]): ServiceRecord[] {
+  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle }) => ({
+    serviceName,
+    containerId,
+    containerName,
+    image,
+    status,
+    lifecycle,
+  }));
+}
+
+/**
+ * What runs for the deployment on `environment` now, asked of the runtime serving its type;
+ * `{ error }` when it cannot tell. The runtime gives up when `signal` aborts, and at the latest
+ * after {@link INSPECT_TIMEOUT_MS}.
+ */
+export async function inspectDeployment(
+  runtimes: RuntimeRegistry,
+  environment: PlanEnvironment,
+  target: DeploymentRef,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<{ services: ServiceRecord[] } | { error: string }> {
+  const runtime = runtimes.serving(environment.type);
+  if (!runtime) return { error: `no runtime plugin serves environment type '${environment.type}'.` };
+  const deadline = AbortSignal.timeout(INSPECT_TIMEOUT_MS);
+  const scoped = log.child({ deploymentId: target.deploymentId, stack: target.stackName, operation: 'inspect' });
+  try {
+    const services = await runtime.inspect(environment, target, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, log: scoped });
+    return { services: serviceRecords(services) };
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
+}
