@@ -69,7 +69,15 @@ const plugins: Readonly<Record<ScaffoldHook, { imports: string; options: string;
   deploy: {
     imports: '',
     options: "z.strictObject({ environmentType: z.string().default('example') })",
-    setup: `    // Serves environments of one type; returns undefined for the others.
+    setup: `    // Registers the environment type it serves: its settings, what the API shows of them, and
+    // how to tell what runs for a deployment (here: nothing, replace with your platform's).
+    ctx.runtime({
+      type: options.environmentType,
+      settings: z.strictObject({ endpoint: z.string().default('local') }),
+      publicSettings: (settings) => ({ endpoint: settings.endpoint }),
+      inspect: async () => [],
+    });
+    // Carries out plans for environments of that type; returns undefined for the others.
     hooks.deploy.tap(async (plan, context) => {
       if (plan.environment.type !== options.environmentType) return undefined;
       for (const service of plan.services) context.progress({ service: service.name, step: 'healthy', message: 'nothing to do' });
@@ -177,7 +185,8 @@ export default definePlugin({
   apiVersion: '${input.apiVersion}',
   version: '0.1.0',
   options: ${plugin.options},
-  setup({ hooks, name, options }) {
+  setup(ctx) {
+    const { hooks, name, options } = ctx;
 ${plugin.setup}
   },
 });
