@@ -7,6 +7,7 @@ import { envCommands } from './commands/env-command.js';
 import { hookCommands } from './commands/hook-command.js';
 import { keysCommands } from './commands/keys-command.js';
 import { loginCommand } from './commands/login-command.js';
+import { pluginCommands } from './commands/plugin-command.js';
 import { serveCommand } from './commands/serve-command.js';
 
 /** Every command of `rsgo`, in the order the help lists them. */
@@ -20,4 +21,5 @@ export const commandTree: readonly CommandEntry[] = [
   deployCommand,
   deploymentsCommands,
   hookCommands,
+  pluginCommands,
 ];

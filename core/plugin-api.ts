@@ -7,7 +7,7 @@ export { definePlugin, PLUGIN_API_VERSION } from './plugin-host/define-plugin.js
 export type { PluginContext, PluginDefinition } from './plugin-host/define-plugin.js';
 export type { HostServices } from './plugin-host/host-services.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
-export type { AuthRequest, Principal } from './hooks/principal.js';
+export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './hooks/principal.js';
 export type {
   ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,

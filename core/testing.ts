@@ -8,6 +8,12 @@ import { startTestHost as start, type TestHost, type TestHostOptions } from './t
 export type { TestHost, TestHostOptions, TestRequest, TestResponse } from './test-kit/start-test-host.js';
 /** The host side of the hooks (`TestHost.hooks`): call them the way the host does. */
 export type { HostHooks } from './hooks/host-hooks.js';
+/** Builders of each hook's arguments, to call a plugin's taps directly. */
+export { testPlan, uniqueStackName } from './test-kit/test-plan.js';
+export type { TestPlanInput, TestResourceInput, TestServiceInput } from './test-kit/test-plan.js';
+export { testDeployContext } from './test-kit/test-deploy-context.js';
+export type { CapturedLogLine, TestDeployContext, TestDeployContextOptions } from './test-kit/test-deploy-context.js';
+export { testAuthRequest, testCatalogRequest, testDeployOutcome, testPrincipal } from './test-kit/hook-arguments.js';
 /** One entry of `GET /api/plugins`. */
 export type { PluginView } from './http/routes/plugin-routes.js';
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../hooks/principal.js';
+import type { PrincipalIdentity } from '../hooks/principal.js';
 
 /** What was done. Plugins may record their own actions (e.g. `auth.rejected`). */
 export type AuditAction =
@@ -23,7 +23,7 @@ export interface AuditEventInput {
   /** HTTP status of the answer, when the event is a request. */
   readonly status?: number | null;
   /** Who acted; `null` when nobody was authenticated. */
-  readonly actor?: Pick<Principal, 'kind' | 'id' | 'name'> | null;
+  readonly actor?: PrincipalIdentity | null;
   readonly clientIp?: string | null;
   /** `METHOD /path`. */
   readonly endpoint?: string | null;

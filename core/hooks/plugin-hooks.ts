@@ -5,6 +5,8 @@ import { HostError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HookName, HostHooks, PluginHooks, TapOptions } from './host-hooks.js';
 import { SecretRedactor, redactorOf } from './secret-redactor.js';
+import { BackgroundTaps } from './background-taps.js';
+import { recogniseHostError } from './recognise-host-error.js';
 
 /** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
 export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
@@ -152,7 +154,7 @@ async function runTap<R>(
     return await withDeadline(call, timeoutMs, () => new PluginError(who.plugin, hook, `did not answer within ${timeoutMs} ms`, { code: 'PLUGIN_TIMEOUT' }));
   } catch (err) {
     // Hidden before anyone reads it: the plugin's failure count, the log, the operation's record.
-    const wrapped = redactor.error(err instanceof HostError ? err : defectOf(who, hook, err));
+    const wrapped = redactor.error(recogniseHostError(err) ?? defectOf(who, hook, err));
     recordFailure(who, hook, wrapped, requestId);
     throw wrapped;
   }
@@ -166,9 +168,13 @@ function untilDeadline(signal: AbortSignal, timeoutMs: number): AbortSignal {
   return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 }
 
-/** The deploy context as one tap sees it: its signal also ends at that tap's deadline. */
-function tapContext(context: DeployContext, timeoutMs: number): DeployContext {
-  return { ...context, signal: untilDeadline(context.signal, timeoutMs) };
+/**
+ * The deploy context as one tap sees it: its logger also carries the plugin instance, and
+ * (with `timeoutMs`) its signal also ends at that tap's deadline.
+ */
+function tapContext(context: DeployContext, plugin: string, timeoutMs?: number): DeployContext {
+  const signal = timeoutMs === undefined ? context.signal : untilDeadline(context.signal, timeoutMs);
+  return { ...context, signal, log: context.log.child({ plugin }) };
 }
 
 /** Whether a catalog source's answer has the shape of {@link SourceFiles}. */
@@ -240,9 +246,17 @@ function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal,
  *
  * Error policy per hook: `authenticate`, `beforeDeploy` and `deploy` fail the request or the
  * deployment (a crashed authenticator or policy must not be skipped); `afterDeploy` and
- * `catalogSource` failures are contained: the other plugins still run.
+ * `catalogSource` failures are contained: the other plugins still run. `afterDeploy` taps run
+ * in `background`, after the caller was answered.
  */
-export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: HookTimeouts, stats: PluginStats, log?: Logger): PluginHooks {
+export function createPluginHooks(
+  hooks: HostHooks,
+  plugin: string,
+  timeouts: HookTimeouts,
+  stats: PluginStats,
+  log?: Logger,
+  background: BackgroundTaps = new BackgroundTaps(),
+): PluginHooks {
   const who: Attribution = { plugin, timeouts, stats, log };
   const tapOptions = (hook: HookName, options: TapOptions | undefined) => {
     stats.hooks.add(hook);
@@ -251,12 +265,16 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
 
   /** A beforeDeploy or afterDeploy tap: its own deadline, the operation's context and redactor. */
   const deployPhaseTap = <R>(hook: 'beforeDeploy' | 'afterDeploy', context: DeployContext, call: (context: DeployContext) => Promise<R>) =>
-    runTap(who, hook, context.requestId ?? null, () => call(tapContext(context, timeouts[hook])), { timeoutMs: timeouts[hook] }, redactorOf(context));
+    runTap(who, hook, context.requestId ?? null, () => call(tapContext(context, plugin, timeouts[hook])), { timeoutMs: timeouts[hook] }, redactorOf(context));
 
   const view: PluginHooks = {
     authenticate: {
       tap: (fn, options) =>
-        hooks.authenticate.tapPromise(tapOptions('authenticate', options), (request) => runTap(who, 'authenticate', request.requestId ?? null, () => fn(request), { timeoutMs: timeouts.authenticate })),
+        hooks.authenticate.tapPromise(tapOptions('authenticate', options), async (request) => {
+          const principal = await runTap(who, 'authenticate', request.requestId ?? null, () => fn(request), { timeoutMs: timeouts.authenticate });
+          // A plugin principal is always the tapping instance's: no plugin vouches in another's name.
+          return principal?.kind === 'plugin' ? { ...principal, plugin, environmentId: principal.environmentId ?? null } : principal;
+        }),
     },
     beforeDeploy: {
       tap: (fn, options) =>
@@ -268,15 +286,17 @@ export function createPluginHooks(hooks: HostHooks, plugin: string, timeouts: Ho
     deploy: {
       tap: (fn, options) =>
         hooks.deploy.tapPromise(tapOptions('deploy', options), (plan, context) =>
-          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, context), { operation: context.signal }, redactorOf(context)),
+          runTap(who, 'deploy', context.requestId ?? null, () => fn(plan, tapContext(context, plugin)), { operation: context.signal }, redactorOf(context)),
         ),
     },
     afterDeploy: {
-      // The outcome is already decided: a failing notifier is logged and counted, and the
-      // next afterDeploy tap still runs.
+      // The outcome is decided and recorded: the caller's answer never waits for a notifier.
+      // Each tap runs on its own, bounded by its timeout; a failure is logged and counted.
       tap: (fn, options) =>
         hooks.afterDeploy.tapPromise(tapOptions('afterDeploy', options), async (outcome, context) => {
-          await deployPhaseTap('afterDeploy', context, async (tapped) => fn(outcome, tapped)).catch(() => undefined);
+          background.start(async () => {
+            await deployPhaseTap('afterDeploy', context, async (tapped) => fn(outcome, tapped)).catch(() => undefined);
+          });
         }),
     },
     catalogSource: {

@@ -1,5 +1,8 @@
 /** Who is calling: what an `authenticate` tap returns for credentials it owns. */
-export interface Principal {
+export type Principal = HostPrincipal | PluginPrincipal;
+
+/** A pipeline's API key or a signed-in operator, as the host's own authenticators answer. */
+export interface HostPrincipal {
   /** `apiKey` for pipeline keys (hooks only); `user` for signed-in operators. */
   readonly kind: 'apiKey' | 'user';
   readonly id: string;
@@ -8,6 +11,36 @@ export interface Principal {
   readonly permissions: readonly string[];
   /** Environment an API key is restricted to; `null` means any. */
   readonly environmentId: string | null;
+}
+
+/**
+ * A caller a plugin authenticator vouches for (a static token, an OIDC client): shown as
+ * `plugin:<name>` in history and with kind `plugin` in the audit trail, never as an API key.
+ * It may call the webhooks its permissions name, never the management API. Since plugin API 1.4.
+ */
+export interface PluginPrincipal {
+  readonly kind: 'plugin';
+  /** The plugin instance that vouched for the caller; the host sets it to the tap's instance. */
+  readonly plugin: string;
+  /** The caller's name as the plugin knows it. */
+  readonly name: string;
+  /** Hook permissions such as `Hooks.Redeploy`. */
+  readonly permissions: readonly string[];
+  /** Environment the caller is restricted to; absent or `null` means any. */
+  readonly environmentId?: string | null;
+}
+
+/** Who acted, as history and the audit trail record it. */
+export interface PrincipalIdentity {
+  readonly kind: Principal['kind'];
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The identity of `principal`: a plugin principal is known by its plugin instance. */
+export function principalIdentity(principal: Principal): PrincipalIdentity {
+  const id = principal.kind === 'plugin' ? principal.plugin : principal.id;
+  return { kind: principal.kind, id, name: principal.name };
 }
 
 /** What an `authenticate` tap sees of a request. Header names are lower case. */

@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { PluginEntry } from '../config/config-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { ConfigError, errorMessage } from '../errors.js';
+import { BackgroundTaps } from '../hooks/background-taps.js';
 import { createPluginHooks, createPluginStats, timedHookNames, withDeadline, type HookTimeouts, type PluginStats, type TimedHookName } from '../hooks/plugin-hooks.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
 import type { HostServices } from './host-services.js';
+import { importPluginModule } from './import-plugin-module.js';
 
 /** A plugin instance that was set up. */
 export interface LoadedPlugin {
@@ -25,7 +25,9 @@ export interface LoadedPlugin {
 
 export interface PluginSet {
   readonly plugins: readonly LoadedPlugin[];
-  /** Runs every instance's teardown in reverse setup order. */
+  /** Resolves once no `afterDeploy` tap is running (they run after the caller was answered). */
+  settled(): Promise<void>;
+  /** Lets running `afterDeploy` taps finish, then runs every instance's teardown in reverse setup order. */
   close(): Promise<void>;
 }
 
@@ -44,21 +46,6 @@ export interface LoadPluginsOptions {
 }
 
 type Resolved = { definition: PluginDefinition; origin: LoadedPlugin['origin'] };
-
-function isPath(use: string): boolean {
-  return use.startsWith('./') || use.startsWith('../') || isAbsolute(use);
-}
-
-async function importModule(use: string, configDir: string): Promise<{ module: unknown; origin: LoadedPlugin['origin'] }> {
-  if (isPath(use)) return { module: await import(pathToFileURL(resolve(configDir, use)).href), origin: 'path' };
-  try {
-    return { module: await import(use), origin: 'package' };
-  } catch {
-    // Not beside the host: look where the config file lives (a deployment's own node_modules).
-    const fromConfig = createRequire(join(configDir, 'rsgo.config')).resolve(use);
-    return { module: await import(pathToFileURL(fromConfig).href), origin: 'package' };
-  }
-}
 
 function definitionProblems(candidate: unknown): string[] {
   if (candidate === null || typeof candidate !== 'object') return ['its default export is not a plugin definition (use definePlugin)'];
@@ -89,14 +76,11 @@ function apiVersionProblem(wanted: string): string | null {
 async function resolveEntry(entry: PluginEntry, options: LoadPluginsOptions): Promise<Resolved | string> {
   const builtin = options.builtins[entry.use];
   if (builtin) return { definition: builtin, origin: 'builtin' };
-  let loaded: { module: unknown; origin: LoadedPlugin['origin'] };
-  try {
-    loaded = await importModule(entry.use, options.configDir);
-  } catch (err) {
+  const loaded = await importPluginModule(entry.use, options.configDir);
+  if ('problem' in loaded) return loaded.problem;
+  if ('notInstalled' in loaded) {
     const known = Object.keys(options.builtins).join(', ');
-    return isPath(entry.use)
-      ? `cannot load plugin '${entry.use}': ${errorMessage(err)}`
-      : `unknown plugin '${entry.use}': not a built-in (${known}) and no package of that name is installed`;
+    return `unknown plugin '${entry.use}': not a built-in (${known}) and no package of that name is installed beside the host or the config file (npm install ${entry.use})`;
   }
   const candidate = (loaded.module as { default?: unknown }).default;
   const problems = definitionProblems(candidate);
@@ -144,7 +128,9 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
 
   const loaded: LoadedPlugin[] = [];
   const closers: Array<{ name: string; fn: () => Promise<void> | void }> = [];
+  const background = new BackgroundTaps();
   const close = async () => {
+    await background.settled();
     for (const closer of closers.splice(0).reverse()) {
       try {
         await closer.fn();
@@ -169,7 +155,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
           definition.setup({
             name,
             options: parsedOptions,
-            hooks: createPluginHooks(options.hooks, name, timeouts, stats, options.log),
+            hooks: createPluginHooks(options.hooks, name, timeouts, stats, options.log, background),
             log: options.log.child({ plugin: name }),
             configDir: options.configDir,
             dataDir,
@@ -193,5 +179,5 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
       stats,
     });
   }
-  return { plugins: loaded, close };
+  return { plugins: loaded, settled: () => background.settled(), close };
 }

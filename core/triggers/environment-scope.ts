@@ -8,7 +8,8 @@ import { isUuid } from '../json-body.js';
  * 403: a scope that can be overridden by the caller would not restrict anything.
  */
 export function resolveEnvironmentId(requested: string | null, principal: Principal): string {
-  const value = requested ?? principal.environmentId;
+  const scope = principal.environmentId ?? null;
+  const value = requested ?? scope;
   if (value === null) {
     throw new InputError('EnvironmentId is required. Provide it in the request body or use an environment-scoped API key.', {
       code: 'ENVIRONMENT_REQUIRED',
@@ -18,8 +19,8 @@ export function resolveEnvironmentId(requested: string | null, principal: Princi
     throw new InputError(`Invalid EnvironmentId format: '${value}'. Must be a valid GUID.`, { code: 'INVALID_ENVIRONMENT_ID' });
   }
   const environmentId = value.toLowerCase();
-  if (principal.environmentId !== null && principal.environmentId.toLowerCase() !== environmentId) {
-    throw new ForbiddenError(`API key is restricted to environment '${principal.environmentId}'.`, { code: 'ENVIRONMENT_SCOPE' });
+  if (scope !== null && scope.toLowerCase() !== environmentId) {
+    throw new ForbiddenError(`API key is restricted to environment '${scope}'.`, { code: 'ENVIRONMENT_SCOPE' });
   }
   return environmentId;
 }

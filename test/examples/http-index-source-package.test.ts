@@ -18,6 +18,12 @@ test.after.always(async () => {
   await (await installed.catch(() => null))?.remove();
 });
 
+test('outside this repository, the example installs and passes its own tests with plain npm, offline', async (t) => {
+  const { testOutput } = await installed;
+  t.regex(testOutput, /\d+ tests? passed/);
+  t.notRegex(testOutput, /failed/);
+});
+
 test('the packed example plugin holds only its compiled code, declarations, README and package.json', async (t) => {
   const { packedFiles } = await installed;
   t.true(packedFiles.includes('dist/index.js') && packedFiles.includes('dist/index.d.ts'));

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { AuditRecorder } from '../../audit/audit-event.js';
 import { AuthenticationError, InputError } from '../../errors.js';
 import type { HostHooks } from '../../hooks/host-hooks.js';
+import { principalIdentity } from '../../hooks/principal.js';
 import { requireUser } from '../authorize.js';
 import { readBody } from '../body-limit.js';
 import { jsonObject } from '../../json-body.js';
@@ -70,7 +71,7 @@ export function authRoutes({ hooks, users, tokens, audit, brake }: AuthRoutesOpt
     // A session of another sign-in method (a plugin's) is that method's to end.
     if (session) await tokens.end(session.sessionId);
     const principal = ctx.state.principal;
-    await audit.record({ ...where(ctx), action: 'auth.logout', outcome: 'success', status: 200, actor: principal && { kind: principal.kind, id: principal.id, name: principal.name } });
+    await audit.record({ ...where(ctx), action: 'auth.logout', outcome: 'success', status: 200, actor: principal && principalIdentity(principal) });
     ctx.body = { success: true, message: 'Signed out.' };
   });
 

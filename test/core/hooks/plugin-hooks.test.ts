@@ -1,9 +1,10 @@
 import test from 'ava';
 import type { CatalogSourceRequest, CatalogSourceResult } from '../../../core/hooks/catalog-source.js';
 import { readSourceManifests } from '../../../core/catalog/read-source-manifests.js';
-import { ForbiddenError, PluginError, errorMessage } from '../../../core/errors.js';
+import { ForbiddenError, HostError, PluginError, errorMessage } from '../../../core/errors.js';
 import { createLogger } from '../../../core/logger.js';
 import { createHostHooks, hookNames, type HookName } from '../../../core/hooks/host-hooks.js';
+import { BackgroundTaps } from '../../../core/hooks/background-taps.js';
 import { createPluginHooks, createPluginStats } from '../../../core/hooks/plugin-hooks.js';
 import { runCatalogSources } from '../../../core/catalog/run-catalog-sources.js';
 import { samplePlan, sampleContext } from '../../support/deploy-plan-fixture.js';
@@ -117,14 +118,68 @@ test('a failing afterDeploy tap is contained: the hook resolves and the next lis
   const hooks = createHostHooks();
   const stats = createPluginStats();
   const heard: string[] = [];
-  createPluginHooks(hooks, 'notifier', timeouts(1000), stats).afterDeploy.tap(async () => {
+  const background = new BackgroundTaps();
+  createPluginHooks(hooks, 'notifier', timeouts(1000), stats, undefined, background).afterDeploy.tap(async () => {
     throw new Error('mail server down');
   });
-  createPluginHooks(hooks, 'metrics', timeouts(1000), createPluginStats()).afterDeploy.tap(async (outcome) => void heard.push(outcome.plan.stackName));
+  createPluginHooks(hooks, 'metrics', timeouts(1000), createPluginStats(), undefined, background).afterDeploy.tap(async (outcome) => void heard.push(outcome.plan.stackName));
   await hooks.afterDeploy.promise({ plan: samplePlan(), success: true, result: null, error: null, durationMs: 1 }, sampleContext());
+  await background.settled();
   t.deepEqual(heard, ['demo']);
   t.like(stats, { calls: 1, failures: 1, lastError: { hook: 'afterDeploy', message: "Plugin 'notifier' failed in hook 'afterDeploy': mail server down" } });
 });
+
+test('the afterDeploy hook resolves before its taps finish: a slow notifier delays nobody, and settled() waits for it', async (t) => {
+  const hooks = createHostHooks();
+  const background = new BackgroundTaps();
+  let release = () => {};
+  const gate = new Promise<void>((done) => (release = done));
+  const heard: string[] = [];
+  createPluginHooks(hooks, 'slow-notifier', timeouts(60_000), createPluginStats(), undefined, background).afterDeploy.tap(async (outcome) => {
+    heard.push('started');
+    await gate;
+    heard.push(`sent ${outcome.plan.stackName}`);
+  });
+  await hooks.afterDeploy.promise({ plan: samplePlan(), success: true, result: null, error: null, durationMs: 1 }, sampleContext());
+  await waitUntil(() => heard.length > 0);
+  t.deepEqual(heard, ['started'], 'the hook answered while the notifier still waits');
+  release();
+  await background.settled();
+  t.deepEqual(heard, ['started', 'sent demo']);
+});
+
+test('an error of another copy of the plugin API (or a class of its own) with status and code is a deliberate answer, not a defect', async (t) => {
+  const hooks = createHostHooks();
+  const stats = createPluginStats();
+  class Veto extends Error {
+    readonly status = 403;
+    readonly code = 'POLICY_VETO';
+    readonly fields = { rule: 'registry' };
+  }
+  createPluginHooks(hooks, 'policy', timeouts(1000), stats).beforeDeploy.tap(async () => {
+    throw new Veto('images from docker.io are not allowed');
+  });
+  const err = await t.throwsAsync(hooks.beforeDeploy.promise(samplePlan(), sampleContext()));
+  t.true(err instanceof HostError);
+  t.like(err, { status: 403, code: 'POLICY_VETO', message: 'images from docker.io are not allowed', fields: { rule: 'registry' }, expose: true });
+  t.like(stats, { calls: 1, failures: 0 }, 'a veto is not a failure of the plugin');
+});
+
+test("a plugin principal is always the tapping instance's, whatever plugin it names", async (t) => {
+  const hooks = createHostHooks();
+  createPluginHooks(hooks, 'static-token', timeouts(1000), createPluginStats()).authenticate.tap(async () => ({
+    kind: 'plugin',
+    plugin: 'someone-else',
+    name: 'ci-bot',
+    permissions: ['Hooks.Redeploy'],
+  }));
+  t.deepEqual(await hooks.authenticate.promise(request), { kind: 'plugin', plugin: 'static-token', name: 'ci-bot', permissions: ['Hooks.Redeploy'], environmentId: null });
+});
+
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((done) => setImmediate(done));
+}
 
 /** A logger whose lines are kept, parsed. */
 function keptLog() {

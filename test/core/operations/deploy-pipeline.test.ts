@@ -23,6 +23,8 @@ test.serial('beforeDeploy may amend the plan: what it adds is on the containers,
   t.is(res.status, 201, res.text);
   const container = await dockerInspect<{ Config: { Labels: Record<string, string> } }>('container', `${stackName}_app`);
   t.is(container.Config.Labels['policy.checked'], 'deploy');
+  // afterDeploy taps run after the answer: wait for them, not for time.
+  await host.host.host.plugins.settled();
   const seen = outcomes.filter((o) => o.plan.stackName === stackName);
   t.is(seen.length, 1);
   t.like(seen[0], { success: true, error: null, plan: { operation: 'deploy', deploymentId: res.body['deploymentId'] } });
@@ -39,6 +41,7 @@ test.serial('beforeDeploy may veto a plan: its answer reaches the caller, nothin
   const deployment = (await host.admin('GET', `/api/deployments/${String(listed?.id)}`)).body['deployment'] as Record<string, unknown>;
   t.like(deployment, { status: 'Failed', services: [] });
   t.like((deployment['history'] as unknown[])[0], { outcome: 'Failed', message: `Policy forbids deploying '${stackName}'.` });
+  await host.host.host.plugins.settled();
   t.like(outcomes.find((o) => o.plan.stackName === stackName), { success: false, error: { code: 'POLICY_VETO' } });
 });
 
@@ -47,6 +50,7 @@ test.serial('afterDeploy sees a failed deploy with its reason', async (t) => {
   const stackName = `app-${randomBytes(4).toString('hex')}`;
   const res = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'stacks:App' });
   t.is(res.status, 400);
+  await host.host.host.plugins.settled();
   const seen = outcomes.find((o) => o.plan.stackName === stackName);
   t.like(seen, { success: false, error: { code: 'DEPLOY_FAILED' } });
   t.regex(seen?.error?.message ?? '', /exited with code 9/);
