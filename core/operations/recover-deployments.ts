@@ -8,6 +8,13 @@ import { deploymentTarget, triggeredBy, type OperationRunner } from './operation
 const MAX_RECONCILE_PAUSE_MS = 30_000;
 
 /**
+ * How long recovery lets health checks that are still `starting` settle before it judges: a
+ * host that stopped during the health wait leaves containers that may yet pass their check.
+ */
+const HEALTH_SETTLE_MS = 60_000;
+const HEALTH_POLL_MS = 1_000;
+
+/**
  * Crash recovery: every deployment whose operation a stopped host left unfinished is
  * reconciled in the background. Each waits for its stack (a dead host's lease runs out), then
  * gets the truthful state from what runs under its label, with a history entry. The same
@@ -85,6 +92,21 @@ export class DeploymentRecovery {
     }
   }
 
+  /**
+   * What runs, once no container's health check is `starting` any more (or after
+   * {@link HEALTH_SETTLE_MS}, or when recovery stops): a version is taken over only when its
+   * checks passed, and one that is about to pass is not failed for being early.
+   */
+  async #settledInspection(...[environment, target]: Parameters<OperationRunner['inspect']>): ReturnType<OperationRunner['inspect']> {
+    const giveUpAt = Date.now() + HEALTH_SETTLE_MS;
+    for (;;) {
+      const found = await this.#runner.inspect(environment, target);
+      const starting = 'health' in found && Object.values(found.health).includes('starting');
+      if (!starting || Date.now() >= giveUpAt || this.#closing.signal.aborted) return found;
+      await sleep(HEALTH_POLL_MS, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+    }
+  }
+
   /** `cause` says why the operation's end was not recorded: "the host stopped", by default. */
   async #reconcile(id: string, cause: string): Promise<void> {
     const runner = this.#runner;
@@ -92,7 +114,7 @@ export class DeploymentRecovery {
     if (current.pending === null && current.status !== 'Installing' && current.status !== 'Upgrading') return;
     const operation: OperationKind = interruptedOperation(current);
     const environment = await runner.environments.planEnvironment(current.environmentId);
-    const found = await runner.inspect(environment, deploymentTarget(current, environment));
+    const found = await this.#settledInspection(environment, deploymentTarget(current, environment));
     const outcome = reconcileDeployment(current, found, cause);
     await runner.records.closeInterrupted(id, `Interrupted: ${cause} before the ${operation} finished.`);
     const entry = await runner.records.startOperation(id, {
