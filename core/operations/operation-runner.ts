@@ -234,7 +234,7 @@ export class OperationRunner {
   async carryOut(plan: DeployPlan, entry: number, caller: Caller, outcomes: OperationOutcomes): Promise<OperationResult> {
     const id = plan.deploymentId;
     // The record holds the Password values in use and those the operation brings (`pending`).
-    const secrets = deploymentSecrets(await this.#get(id));
+    const secrets = deploymentSecrets(await this.records.require(id));
     const progress = this.progress.begin(id, plan.operation, caller.requestId);
     try {
       let result: DeployResult;
@@ -246,7 +246,7 @@ export class OperationRunner {
       const services = serviceRecords(result.services);
       await this.#finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
       this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
-      return { deployment: await this.#get(id), failure: null, untouched: false };
+      return { deployment: await this.records.require(id), failure: null, untouched: false };
     } finally {
       progress.finish();
     }
@@ -276,7 +276,7 @@ export class OperationRunner {
       ...(outcomes.commitOnFailure === undefined ? {} : { commit: outcomes.commitOnFailure }),
     });
     this.log.warn({ deploymentId: id, stack: plan.stackName, operation: plan.operation, code: failure.code, reason: failure.message }, 'operation failed');
-    return { deployment: await this.#get(id), failure, untouched };
+    return { deployment: await this.records.require(id), failure, untouched };
   }
 
   /** Calls `listener` with each deployment whose outcome could not be written (recovery reconciles it). */
@@ -317,10 +317,6 @@ export class OperationRunner {
     const status = productStatusOf([...stacks.map((stack) => stack.status), ...Array<'Failed'>(missing).fill('Failed')]);
     await this.records.setProductStatus(productDeploymentId, status, failures.length > 0 ? failures.join('; ') : null);
     return this.records.requireProduct(productDeploymentId);
-  }
-
-  #get(id: string): Promise<Deployment> {
-    return this.records.require(id);
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
