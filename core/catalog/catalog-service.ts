@@ -1,4 +1,5 @@
 import { errorMessage, PluginError } from '../errors.js';
+import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import type { ProductManifest } from '../manifests/manifest-model.js';
@@ -46,6 +47,8 @@ export interface SyncReport {
 export interface CatalogServiceOptions {
   /** How long one source may take; its request signal aborts then (the hook timeout cuts it off too). */
   readonly sourceTimeoutMs: number;
+  /** Runs each sync on one plugin set, to its end (a reload may replace the set meanwhile). */
+  readonly onOnePluginSet?: OnOnePluginSet;
 }
 
 /** What the catalog keeps of one source: its last good answer. */
@@ -150,7 +153,7 @@ export class CatalogService {
   }
 
   #launch(requestId: string | null): Promise<SyncReport> {
-    const run = this.#syncOnce(requestId);
+    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId)) : this.#syncOnce(requestId);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {
