@@ -262,11 +262,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     reload: () => reloads.reload(),
     close: () => {
       closing ??= (async () => {
+        // Refused from now on; one under way is waited for before the plugins close.
+        const reloadsEnded = reloads.close();
         await stopWork();
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
-        await reloads.close();
+        await reloadsEnded;
         await current.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();

@@ -84,7 +84,10 @@ export class CurrentPlugins<G extends PluginGeneration> {
     return replaced?.generation ?? null;
   }
 
-  /** Closes the current set and waits for every replaced set to have closed. For a stopping host. */
+  /**
+   * Closes the current set and waits for the replaced sets that are closing. For a stopping
+   * host, once its operations and syncs have ended (a set still in use would close later).
+   */
   async close(): Promise<void> {
     if (this.#current) this.#retire(this.#current);
     while (this.#closing.size > 0) await Promise.all([...this.#closing]);

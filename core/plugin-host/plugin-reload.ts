@@ -85,7 +85,10 @@ export class PluginReload {
     return run;
   }
 
-  /** Waits for a reload under way and refuses later ones: for a stopping host, before its plugins close. */
+  /**
+   * Refuses reloads from now on, and waits for one under way: it does not replace the set
+   * once the host is stopping. For a stopping host, before its plugins close.
+   */
   async close(): Promise<void> {
     this.#stopped = true;
     await this.#queue;
@@ -93,10 +96,15 @@ export class PluginReload {
 
   async #reloadOnce(): Promise<ReloadSummary> {
     const { running, read, load, plugins, replaced, log } = this.#options;
-    if (this.#stopped) throw new UnavailableError('The host is stopping: the config is not reloaded.');
+    const stopping = () => new UnavailableError('The host is stopping: the config is not reloaded.');
+    if (this.#stopped) throw stopping();
     try {
       const config = await read();
       const next = await load(config);
+      if (this.#stopped) {
+        await next.close();
+        throw stopping();
+      }
       const previous = plugins.replace(next);
       const restartRequired = changedSettings(running, config, '', []);
       const changes = pluginChanges(previous, next);
