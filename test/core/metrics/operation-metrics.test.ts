@@ -2,6 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { createKey } from '../../support/api-keys.js';
 import { idleCommand, useDeployHost } from '../../support/deploy-host.js';
+import { unservedQueries } from '../../support/monitoring-queries.js';
 import { parsePrometheusText, sampleValue, type Family } from '../../support/prometheus-text.js';
 import { testImages } from '../../support/test-images.js';
 
@@ -67,4 +68,6 @@ services:
   const text = (await host.host.request('GET', '/metrics')).text;
   t.false(text.includes(stackName));
   t.false(text.includes(repository));
+  // Every series has samples now: the shipped dashboard and alert rules read only what a host serves.
+  t.deepEqual(unservedQueries(parsePrometheusText(text)), []);
 });
