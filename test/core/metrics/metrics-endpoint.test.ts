@@ -153,7 +153,7 @@ test('with metrics.token, a scrape needs Authorization: Bearer <token>; others g
   const token = `metrics-${randomBytes(16).toString('hex')}`;
   const host = await useTestHost(t, { config: { metrics: { token } } });
 
-  for (const headers of [{}, { authorization: `Bearer ${token}x` }, { authorization: `Basic ${token}` }, { authorization: token }]) {
+  for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${token}x` }, { authorization: `Basic ${token}` }, { authorization: token }]) {
     const res = await host.request('GET', '/metrics', { headers });
     t.is(res.status, 401, JSON.stringify(headers));
     t.like(res.body, { success: false, code: 'METRICS_TOKEN' });
