@@ -23,9 +23,10 @@ const routedPath = (path: string): string => (path.endsWith('/') ? path.slice(0,
 export function countHookRequests(endpoints: readonly WebhookEndpoint[], slotsOf: (endpoint: string) => HookRequestSlots): Koa.Middleware<RequestState> {
   const byPath = new Map(endpoints.map((endpoint) => [endpoint.path, slotsOf(endpointLabel(endpoint))]));
   const longest = Math.max(...endpoints.map((endpoint) => endpoint.path.length)) + 1;
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const slots = ctx.method !== 'POST' ? undefined : (byPath.get(ctx.path) ?? (ctx.path.length <= longest ? byPath.get(routedPath(ctx.path)) : undefined));
-    await next();
-    slots?.[ctx.state.hookOutcome ?? hookOutcome(ctx.status)].inc();
+    // Any other request passes straight on, without a promise of this middleware's own.
+    if (slots === undefined) return next();
+    return next().then(() => slots[ctx.state.hookOutcome ?? hookOutcome(ctx.status)].inc());
   };
 }

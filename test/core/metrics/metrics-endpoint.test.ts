@@ -69,7 +69,8 @@ test('hook calls count by endpoint and outcome, refusals before the route includ
   // Not a webhook: not counted.
   t.is((await host.request('GET', '/api/hooks/redeploy', { apiKey: redeployKey.fullKey })).status, 405);
   // Two wrong keys reach the brake's limit: the third call from this address is refused with 429.
-  const wrong = `rsgo_${randomBytes(24).toString('base64url')}`;
+  // Well-formed (32 letters and digits) but unknown.
+  const wrong = `rsgo_${randomBytes(16).toString('hex')}`;
   t.is((await host.request('POST', '/api/hooks/redeploy', { apiKey: wrong, body: { stackName } })).status, 401);
   t.is((await host.request('POST', '/api/hooks/redeploy', { apiKey: wrong, body: { stackName } })).status, 401);
   t.is((await host.request('POST', '/api/hooks/redeploy', { apiKey: wrong, body: { stackName } })).status, 429);
