@@ -5,6 +5,7 @@ import { idleCommand, useDeployHost } from '../../support/deploy-host.js';
 import { unservedQueries } from '../../support/monitoring-queries.js';
 import { parsePrometheusText, sampleValue, type Family } from '../../support/prometheus-text.js';
 import { testImages } from '../../support/test-images.js';
+import { secretTraces, uniqueSecret } from '../../support/unique-secret.js';
 
 const images = testImages('metrics-operations');
 
@@ -16,9 +17,11 @@ test.serial('a deploy and real redeploys show in operation durations, image pull
       'app.yaml': `metadata: { name: App, productId: com.example.metrics-app, productVersion: "1.0.0" }
 variables:
   TAG: { default: stable }
+  API_TOKEN: { type: Password, required: true }
 services:
   app:
     image: ${repository}:\${TAG}
+    environment: { API_TOKEN: "\${API_TOKEN}" }
     command: ${idleCommand()}
 `,
     },
@@ -29,7 +32,10 @@ services:
   const pulls = (families: Map<string, Family>) => sampleValue(families, 'rsgo_image_pull_duration_seconds_count');
 
   const stackName = `metrics-${randomBytes(4).toString('hex')}`;
-  const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.metrics-app' });
+  const secret = uniqueSecret('metrics');
+  const deployed = await host.admin('POST', '/api/deployments', {
+    environmentId: host.environmentId, stackName, productId: 'com.example.metrics-app', variables: { API_TOKEN: secret },
+  });
   t.is(deployed.status, 201, deployed.text);
   const afterDeploy = await scrape();
   t.is(operations(afterDeploy, 'deploy', 'succeeded'), 1);
@@ -68,6 +74,7 @@ services:
   const text = (await host.host.request('GET', '/metrics')).text;
   t.false(text.includes(stackName));
   t.false(text.includes(repository));
+  for (const trace of secretTraces(secret)) t.false(text.includes(trace));
   // Every series has samples now: the shipped dashboard and alert rules read only what a host serves.
   t.deepEqual(unservedQueries(parsePrometheusText(text)), []);
 });
