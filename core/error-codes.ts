@@ -28,6 +28,7 @@ export const errorCodes = {
   PASSWORD_NOT_HERE: { statuses: [400], meaning: 'The caller did not sign in with a password of this host, so it cannot change one here.' },
   LOGIN_FAILED: { statuses: [401], meaning: 'Sign-in refused: wrong user name or password (never says which).' },
   FORBIDDEN: { statuses: [403], meaning: 'The caller is known but lacks the permission, or a plugin vetoed the operation.' },
+  METRICS_TOKEN: { statuses: [401], meaning: '`GET /metrics` needs `Authorization: Bearer <metrics.token>`; the header was missing or held another token.' },
   RATE_LIMITED: { statuses: [429], meaning: 'Too many failed attempts from this client; retry after the Retry-After seconds.' },
 
   // API keys.

@@ -19,6 +19,7 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
+import { deploymentsByStatus } from './deployments/deployments-by-status.js';
 import { OperationRunner } from './operations/operation-runner.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
 import { redeploy } from './operations/redeploy.js';
@@ -34,6 +35,8 @@ import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { metricsRoutes } from './http/routes/metrics-routes.js';
+import { HostMetrics } from './metrics/host-metrics.js';
 import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
@@ -42,11 +45,13 @@ import { loadPluginSet, type LoadedPluginSet } from './plugin-host/load-plugin-s
 import type { PluginSet } from './plugin-host/plugin-loader.js';
 import { PluginReload, type ReloadSummary } from './plugin-host/plugin-reload.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
+import { pluginFailureCounts } from './plugin-host/plugin-failure-counts.js';
 import { pluginRoutes } from './http/routes/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
 import { webhookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from './triggers/webhook-handlers.js';
 import { webhookRoutes } from './triggers/webhook-routes.js';
+import { countHookRequests } from './triggers/hook-request-counter.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface HostOptions {
@@ -119,7 +124,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Requests and operations reach the plugins through the set in use: a reload replaces it.
   const current = new CurrentPlugins<LoadedPluginSet>();
   const { hooks, runtimes } = current;
-  const audit = new AuditLog(store, log);
+  const metrics = new HostMetrics({
+    processMetrics: config.metrics.enabled,
+    deploymentsByStatus: () => deploymentsByStatus(store),
+    // Scraped once the host listens, when a set is loaded; a reload starts the counts afresh.
+    pluginFailures: () => pluginFailureCounts(current.generation.plugins.plugins),
+    log,
+  });
+  const audit = new AuditLog(store, log, (event) => metrics.countAuthFailure(event));
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
@@ -156,13 +168,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     get sourceTimeoutMs() {
       return current.generation.timeouts.catalogSource;
     },
+    metrics,
     onOnePluginSet: current.use,
   });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, onOnePluginSet: current.use });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
@@ -187,10 +200,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     hooks,
     trustProxy: config.server.trustProxy,
+    observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
       webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
       healthRoutes(store),
+      metricsRoutes(metrics, config.metrics),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
