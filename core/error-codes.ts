@@ -89,6 +89,7 @@ export const errorCodes = {
   UNAVAILABLE: { statuses: [503], meaning: 'The host cannot serve this now (engine unreachable, shutting down); retry later.' },
   DATABASE_UNAVAILABLE: { statuses: [503], meaning: 'The database does not answer; retry after the Retry-After seconds.' },
   PLUGIN_FAILED: { statuses: [400, 500], meaning: 'A plugin threw something unexpected (400 inside a deployment\'s answer); the host\'s log has the details.' },
+  CONFIG_INVALID: { statuses: [400], meaning: 'A reload found the config file invalid, or one of its plugins failed to set up; nothing was changed.' },
   PLUGIN_TIMEOUT: { statuses: [400, 500], meaning: 'A plugin did not answer within its hook\'s deadline (400 inside a deployment\'s answer).' },
   INTERNAL: { statuses: [500], meaning: 'An unexpected error; the host\'s log has the details under the request id.' },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;

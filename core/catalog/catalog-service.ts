@@ -1,4 +1,5 @@
 import { errorMessage, PluginError } from '../errors.js';
+import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
 import type { CatalogMetrics } from '../metrics/host-metrics.js';
@@ -49,6 +50,8 @@ export interface CatalogServiceOptions {
   readonly sourceTimeoutMs: number;
   /** Where each source's sync time goes; a catalog outside a host has none. */
   readonly metrics?: CatalogMetrics;
+  /** Runs each sync on one plugin set, to its end (a reload may replace the set meanwhile). */
+  readonly onOnePluginSet?: OnOnePluginSet;
 }
 
 /** What the catalog keeps of one source: its last good answer. */
@@ -153,7 +156,7 @@ export class CatalogService {
   }
 
   #launch(requestId: string | null): Promise<SyncReport> {
-    const run = this.#syncOnce(requestId);
+    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId)) : this.#syncOnce(requestId);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {

@@ -13,8 +13,9 @@ import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
 import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
-import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
 import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
@@ -45,7 +46,7 @@ export interface OperationRunnerOptions {
   readonly store: Store;
   readonly hooks: HostHooks;
   /** The runtimes by environment type, asked what runs. */
-  readonly runtimes: RuntimeRegistry;
+  readonly runtimes: RuntimeLookup;
   readonly log: Logger;
   readonly catalog: CatalogLookup;
   readonly environments: EnvironmentService;
@@ -54,6 +55,8 @@ export interface OperationRunnerOptions {
   readonly settings: DeploymentSettings;
   /** Where each operation's duration and each image pull's go. */
   readonly metrics: OperationMetrics;
+  /** Runs each operation on one plugin set, to its end (a reload may replace the set meanwhile). */
+  readonly onOnePluginSet?: OnOnePluginSet;
 }
 
 /** How one operation on a deployment ended: the record afterwards, and the failure if any. */
@@ -123,7 +126,8 @@ export class OperationRunner {
   readonly locks: StackLocks;
   readonly leaseMs: number;
   readonly #hooks: HostHooks;
-  readonly #runtimes: RuntimeRegistry;
+  readonly #runtimes: RuntimeLookup;
+  readonly #onOnePluginSet: OnOnePluginSet;
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
@@ -147,6 +151,7 @@ export class OperationRunner {
     this.log = options.log.child({ area: 'deployments' });
     this.#hooks = options.hooks;
     this.#runtimes = options.runtimes;
+    this.#onOnePluginSet = options.onOnePluginSet ?? ((work) => work());
     this.#dataDir = options.dataDir;
     this.#lockWaitMs = settings.lockWaitSeconds * 1000;
     this.#timeoutMs = settings.timeoutSeconds * 1000;
@@ -155,14 +160,14 @@ export class OperationRunner {
 
   /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
   locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
-    const operation = (async () => {
+    const operation = this.#onOnePluginSet(async () => {
       const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
       try {
         return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
       } finally {
         await lock.release();
       }
-    })();
+    });
     const tracked = operation.catch(() => undefined);
     this.#holding.add(tracked);
     void tracked.finally(() => this.#holding.delete(tracked));
