@@ -19,10 +19,13 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
+import { loadHostId } from './operations/host-id.js';
+import { OperationJournal } from './operations/operation-journal.js';
 import { OperationRunner } from './operations/operation-runner.js';
+import { operationRoutes } from './http/routes/operation-routes.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
-import { redeploy } from './operations/redeploy.js';
-import { upgrade } from './operations/upgrade.js';
+import { checkRedeploy, redeploy } from './operations/redeploy.js';
+import { checkUpgradeCall, upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
@@ -80,6 +83,8 @@ export interface Host {
   readonly audit: AuditLog;
   /** Runs every operation on deployments and keeps their records. */
   readonly operations: OperationRunner;
+  /** The record of every hook call that ran, with its answer and events. */
+  readonly journal: OperationJournal;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -108,9 +113,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
+  const journal = new OperationJournal(store, log, await loadHostId(dataDir));
   let plugins: PluginSet | undefined;
   let tokens: SessionTokens;
   try {
+    await journal.open();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
@@ -129,6 +136,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
     await environments.ensureDefault();
   } catch (err) {
+    await journal.close();
     await plugins?.close();
     await apiKeys.close();
     await store.destroy();
@@ -148,6 +156,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
     redeploy: (input, caller) => redeploy(operations, input, caller),
     upgrade: (input, caller) => upgrade(operations, input, caller),
+    checkRedeploy: (input) => checkRedeploy(operations, input),
+    checkUpgrade: (input) => checkUpgradeCall(operations, input),
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
   };
 
@@ -157,7 +167,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     trustProxy: config.server.trustProxy,
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
+      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
+      operationRoutes(journal),
       healthRoutes(store),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
@@ -209,6 +220,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     apiKeys,
     audit,
     operations,
+    journal,
     log,
     dataDir,
     listen: () =>
@@ -230,6 +242,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
+        // Operations that ran after their 202 record their answers while the store is open.
+        await journal.close();
         await plugins.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
