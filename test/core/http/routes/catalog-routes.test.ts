@@ -109,8 +109,10 @@ test('A failing source makes the hook answer 500 with every error, while the oth
       errors: [{ source: 'main', message: "folder 'main' does not exist" }],
       warnings: [{ source: 'extra', file: 'broken.yaml', message: (res.body['warnings'] as Array<{ message: string }>)[0]?.message }],
       code: 'SYNC_FAILED',
+      operationId: res.body['operationId'],
     }),
   );
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
   // The failed source keeps what it had: the catalog still lists main's products.
   t.is(host.host.catalog.find('com.acme.platform', '2.0.0')?.sourceId, 'main');
 });
