@@ -5,56 +5,19 @@ import type { TestResponse } from '../../../core/testing.js';
 import { createKey, type CreatedKey } from '../../support/api-keys.js';
 import { createMysqlDatabase } from '../../support/databases.js';
 import { docker } from '../../support/docker-cli.js';
-import { idleCommand, useDeployHost, type DeployHostOptions, type DeployTestHost } from '../../support/deploy-host.js';
+import type { DeployTestHost } from '../../support/deploy-host.js';
 import { readEventStream, type ReceivedEvent } from '../../support/event-stream-client.js';
+import { deploySite, redeployCount, siteHostFor } from '../../support/site-catalog.js';
 import { testImages } from '../../support/test-images.js';
 
-const images = testImages('async-hooks');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ASYNC = { prefer: 'respond-async' };
-
-/** Product `Site`: 1.0.0 and 2.0.0 run and become healthy; 3.0.0 exits at start. */
-async function siteHost(t: ExecutionContext, options: Pick<DeployHostOptions, 'engine' | 'database' | 'env'> = {}) {
-  const v1 = await images.push('site', { tag: '1', variant: 'one' });
-  const v2 = await images.push('site', { tag: '2', variant: 'two' });
-  const site = (version: string, image: string, command: string) => `metadata: { name: Site, productId: com.example.site, productVersion: "${version}" }
-variables:
-  MOTTO: { default: plain }
-services:
-  www:
-    image: ${image}
-    restart: "no"
-    environment: { MOTTO: "\${MOTTO}" }
-    command: ${command}
-    healthCheck: { test: ["CMD-SHELL", "test -f /tmp/up"], interval: 1s, timeout: 5s, retries: 120 }
-`;
-  return useDeployHost(t, {
-    ...options,
-    manifests: {
-      'site-1.yaml': site('1.0.0', v1.ref, idleCommand('touch /tmp/up')),
-      'site-2.yaml': site('2.0.0', v2.ref, idleCommand('touch /tmp/up')),
-      'site-3.yaml': site('3.0.0', v2.ref, JSON.stringify(['sh', '-c', 'echo "cannot start" >&2; exit 4'])),
-    },
-  });
-}
-
-/** Deploys a fresh `site-<random>` stack at 1.0.0 and returns its name and id. */
-async function deploySite(t: ExecutionContext, host: DeployTestHost) {
-  const stackName = `site-${randomBytes(4).toString('hex')}`;
-  const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.site', version: '1.0.0' });
-  t.is(deployed.status, 201, deployed.text);
-  return { stackName, deploymentId: String(deployed.body['deploymentId']) };
-}
+const siteHost = siteHostFor(testImages('async-hooks'));
 
 const hook = (host: DeployTestHost, key: CreatedKey, name: string, body: unknown, headers: Record<string, string> = {}, query = '') =>
   host.host.request('POST', `/api/hooks/${name}${query}`, { apiKey: key.fullKey, body, headers });
 
 const containerId = (name: string) => docker('container', 'inspect', '--format', '{{.Id}}', name);
-
-async function redeploys(host: DeployTestHost, deploymentId: string) {
-  const deployment = (await host.admin('GET', `/api/deployments/${deploymentId}`)).body['deployment'] as { history: Array<{ operation: string }> };
-  return deployment.history.filter((entry) => entry.operation === 'redeploy').length;
-}
 
 /** Polls the operation until it has finished; returns it. */
 async function finishedOperation(host: DeployTestHost, key: CreatedKey, operationId: string): Promise<Record<string, unknown>> {
@@ -196,7 +159,7 @@ test.serial('in asynchronous mode, refusals are still answered at once with thei
     t.false('operationId' in res.body);
   }
   t.is(cases[6]?.[0].body['message'], "Version '9.9.9' not found in catalog. Available versions: 1.0.0, 2.0.0, 3.0.0");
-  t.is(await redeploys(host, deploymentId), 0);
+  t.is(await redeployCount(host, deploymentId), 0);
 });
 
 test.serial('an operation is readable by the key that started it and by an admin; another key gets 404', async (t) => {
@@ -250,7 +213,7 @@ test.serial('Idempotency-Key: a repeated call replays the first answer without a
   t.is(acceptedAs(t, asynchronously, 'redeploy'), String(first.body['operationId']));
   t.is(asynchronously.headers.get('idempotent-replayed'), 'true');
   t.is(await containerId(`${stackName}_www`), after);
-  t.is(await redeploys(host, deploymentId), 1);
+  t.is(await redeployCount(host, deploymentId), 1);
 
   const changed = await hook(host, key, 'redeploy', { stackName, variables: { MOTTO: 'other' } }, idempotency);
   t.is(changed.status, 422, changed.text);
@@ -259,7 +222,7 @@ test.serial('Idempotency-Key: a repeated call replays the first answer without a
   const otherCaller = await hook(host, second, 'redeploy', { stackName }, idempotency);
   t.is(otherCaller.status, 200, otherCaller.text);
   t.not(otherCaller.body['operationId'], first.body['operationId']);
-  t.is(await redeploys(host, deploymentId), 2);
+  t.is(await redeployCount(host, deploymentId), 2);
 });
 
 test.serial('Idempotency-Key: duplicates sent at the same time run once and all get its answer', async (t) => {
@@ -275,7 +238,7 @@ test.serial('Idempotency-Key: duplicates sent at the same time run once and all 
   t.is(new Set(answers.map((res) => res.body['operationId'])).size, 1);
   for (const res of synchronous) t.deepEqual(res.body, synchronous[0]?.body);
   t.is(answers.filter((res) => res.headers.get('idempotent-replayed') === 'true').length, 3);
-  t.is(await redeploys(host, deploymentId), 1);
+  t.is(await redeployCount(host, deploymentId), 1);
 });
 
 test.serial('on MariaDB, duplicates run once, and a key still replays its answer after the host restarted', async (t) => {
@@ -298,7 +261,7 @@ test.serial('on MariaDB, duplicates run once, and a key still replays its answer
   t.is(replayed.headers.get('idempotent-replayed'), 'true');
   t.deepEqual(replayed.body, answers[0]?.body);
   t.is(await containerId(`${stackName}_www`), containerAfter);
-  t.is(await redeploys(second, deploymentId), 1);
+  t.is(await redeployCount(second, deploymentId), 1);
   // Its events were kept with it and replay from the store.
   const stream = await readEventStream(eventsUrl(second, String(replayed.body['operationId'])), { 'x-api-key': key.fullKey });
   t.like(stream.events.at(-1), { event: 'done', data: { status: 'Succeeded', httpStatus: 200 } });
