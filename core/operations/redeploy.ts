@@ -7,6 +7,7 @@ import { checkRequestedVariables, requireValidVariables, variablesOf } from '../
 import { toHostError } from '../to-host-error.js';
 import { failureAnswer, noDeployment, noProductDeployment, notRunning } from './operation-failure.js';
 import type { OperationResult, OperationRunner } from './operation-runner.js';
+import { judgedWhenSettled } from './judged-when-settled.js';
 import { replaceContainers } from './replace-containers.js';
 
 /** What a redeploy addresses: one deployed stack, or a product deployment (all or one stack). */
@@ -160,17 +161,17 @@ export async function redeploy(runner: OperationRunner, { environmentId, target,
 
 /**
  * Refuses what a redeploy would refuse before any work, without waiting for a lock: an unknown
- * deployment or stack, one not running, a bad variable. An asynchronous hook call answers these
+ * deployment or stack, one not running (and not being changed by another operation), a bad variable. An asynchronous hook call answers these
  * at once; the redeploy checks them again under its lock.
  */
 export async function checkRedeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput): Promise<void> {
   if (target.kind === 'stack') {
     const current = await runner.records.findActive(environmentId, target.stackName);
     if (!current) throw noDeployment(target.stackName, environmentId);
-    redeployTarget(runner, current, variables, 'stack');
+    redeployTarget(runner, judgedWhenSettled(current), variables, 'stack');
     return;
   }
   const product = await runner.records.findActiveProduct(environmentId, target.productId);
   if (!product) throw noProductDeployment(target.productId, environmentId);
-  await chosenStacks(runner, product, target, variables);
+  await chosenStacks(runner, judgedWhenSettled(product), target, variables);
 }

@@ -6,6 +6,7 @@ import { compareVersions } from '../manifests/product-version.js';
 import { requireValidVariables } from '../manifests/validate-variables.js';
 import { failureAnswer, noDeployment } from './operation-failure.js';
 import type { OperationRunner } from './operation-runner.js';
+import { judgedWhenSettled } from './judged-when-settled.js';
 import { replaceContainers } from './replace-containers.js';
 
 /** `POST /api/hooks/upgrade` after its body was checked. */
@@ -60,7 +61,7 @@ function upgradeTarget(runner: OperationRunner, current: Deployment, { targetVer
 export async function checkUpgradeCall(runner: OperationRunner, input: UpgradeInput): Promise<void> {
   const current = await runner.records.findActive(input.environmentId, input.stackName);
   if (!current) throw noDeployment(input.stackName, input.environmentId);
-  upgradeTarget(runner, current, input);
+  upgradeTarget(runner, judgedWhenSettled(current), input);
 }
 
 /**

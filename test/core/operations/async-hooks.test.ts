@@ -267,3 +267,13 @@ test.serial('on MariaDB, duplicates run once, and a key still replays its answer
   t.like(stream.events.at(-1), { event: 'done', data: { status: 'Succeeded', httpStatus: 200 } });
   t.true(stream.events.some((event) => event.data['step'] === 'pull'));
 });
+
+test.serial('two asynchronous redeploys of one stack at once are both accepted and run one after the other', async (t) => {
+  const host = await siteHost(t);
+  const { stackName, deploymentId } = await deploySite(t, host);
+  const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Redeploy'], environmentId: host.environmentId });
+  const accepted = await Promise.all([0, 1].map(() => hook(host, key, 'redeploy', { stackName }, ASYNC)));
+  const ids = accepted.map((res) => acceptedAs(t, res, 'redeploy'));
+  for (const id of ids) t.like(await finishedOperation(host, key, id), { status: 'Succeeded', httpStatus: 200 });
+  t.is(await redeployCount(host, deploymentId), 2);
+});
