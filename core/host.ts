@@ -35,6 +35,7 @@ import { RuntimeRegistry } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
+import { EventStreams } from './http/event-stream.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
@@ -161,6 +162,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
   };
 
+  const eventStreams = new EventStreams();
   const app = createApp({
     log,
     hooks,
@@ -168,7 +170,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
       webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
-      operationRoutes(journal),
+      operationRoutes(journal, eventStreams),
       healthRoutes(store),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
@@ -192,6 +194,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopWork = async () => {
     const running = server;
     const closed = running ? new Promise<void>((done) => running.close(() => done())) : Promise.resolve();
+    eventStreams.endAll();
     running?.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), config.server.shutdownTimeoutMs)));

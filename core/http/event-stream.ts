@@ -31,8 +31,28 @@ export interface EventStream {
   onClose(listener: () => void): void;
 }
 
-/** Answers the request with an event stream (Server-Sent Events) that the caller fills. */
-export function openEventStream(ctx: AppContext): EventStream {
+/**
+ * The event streams one host has open, so that a stopping host can end them: a follower would
+ * otherwise hold its connection until the shutdown deadline. Its client reconnects with the
+ * last id it got (to another host, or to this one once it is back).
+ */
+export class EventStreams {
+  readonly #open = new Set<EventStream>();
+
+  /** Answers the request with an event stream (Server-Sent Events) that the caller fills. */
+  open(ctx: AppContext): EventStream {
+    const stream = openEventStream(ctx);
+    this.#open.add(stream);
+    stream.onClose(() => this.#open.delete(stream));
+    return stream;
+  }
+
+  endAll(): void {
+    for (const stream of this.#open) stream.end();
+  }
+}
+
+function openEventStream(ctx: AppContext): EventStream {
   const body = new PassThrough();
   ctx.status = 200;
   ctx.type = 'text/event-stream';

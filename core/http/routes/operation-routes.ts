@@ -4,7 +4,7 @@ import type { OperationJournal } from '../../operations/operation-journal.js';
 import { mayReadOperation } from '../../operations/operation-owner.js';
 import type { OperationRecord } from '../../operations/operation-record.js';
 import { INVALID_CREDENTIALS_MESSAGE } from '../authorize.js';
-import { openEventStream } from '../event-stream.js';
+import type { EventStreams } from '../event-stream.js';
 import { queryInteger } from '../query-integer.js';
 import type { AppContext, RequestState } from '../request-state.js';
 
@@ -30,7 +30,7 @@ const operationView = ({ owner: _owner, ...shown }: OperationRecord) => shown;
  * everything and closes). Events of an operation this host runs come from memory as they
  * happen; those of one that ended, or that another host runs, from the store.
  */
-export function operationRoutes(journal: OperationJournal): Router<RequestState> {
+export function operationRoutes(journal: OperationJournal, streams: EventStreams): Router<RequestState> {
   const router = new Router<RequestState>();
 
   router.get('/api/operations/:id', async (ctx) => {
@@ -41,7 +41,7 @@ export function operationRoutes(journal: OperationJournal): Router<RequestState>
     const { id } = await readableOperation(ctx, journal);
     const header = ctx.get('Last-Event-ID');
     let after = queryInteger(header === '' ? ctx.query['lastEventId'] : header, 'Last-Event-ID', { fallback: 0, min: 0 });
-    const stream = openEventStream(ctx);
+    const stream = streams.open(ctx);
     const followed = journal.follow(id, after, (event) => stream.send([event]));
     if (followed !== null) {
       stream.onClose(followed.stop);
