@@ -3,7 +3,7 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
 import type { CallerProgress } from '../auth/caller.js';
-import { DeploymentFailedError, InputError, type HostError } from '../errors.js';
+import { DeploymentFailedError, InputError, errorMessage, type HostError } from '../errors.js';
 import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
 import { answerError, errorAnswer } from '../http/error-mapper.js';
@@ -163,7 +163,9 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
         });
         if (async) {
           accept(ctx, endpoint.kind, operationId);
-          void running.then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }));
+          running
+            .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
+            .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));
           return;
         }
         const record = await running;
