@@ -61,6 +61,8 @@ export const errorCodes = {
   STACK_EXISTS: { statuses: [409], meaning: 'A stack of this name is already deployed in the environment.' },
   PRODUCT_EXISTS: { statuses: [409], meaning: 'The product is already deployed in the environment.' },
   CONFLICT: { statuses: [409], meaning: 'The request clashes with the current state.' },
+  OPERATION_NOT_FOUND: { statuses: [404], meaning: 'No operation with this id that the caller may see.' },
+  IDEMPOTENCY_KEY_REUSED: { statuses: [422], meaning: 'The Idempotency-Key was used within 24 hours with another request.' },
   STACK_BUSY: { statuses: [409], meaning: 'Another operation on the same stack or product is still running.' },
   ALREADY_REMOVED: { statuses: [409], meaning: 'The deployment is already removed.' },
   NOT_RUNNING: { statuses: [400], meaning: 'Only a running deployment can be redeployed or upgraded.' },

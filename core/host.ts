@@ -20,10 +20,13 @@ import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
 import { deploymentsByStatus } from './deployments/deployments-by-status.js';
+import { loadHostId } from './operations/host-id.js';
+import { OperationJournal } from './operations/operation-journal.js';
 import { OperationRunner } from './operations/operation-runner.js';
+import { operationRoutes } from './http/routes/operation-routes.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
-import { redeploy } from './operations/redeploy.js';
-import { upgrade } from './operations/upgrade.js';
+import { checkRedeploy, redeploy } from './operations/redeploy.js';
+import { checkUpgradeCall, upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { ConflictError, errorMessage } from './errors.js';
@@ -34,6 +37,7 @@ import type { RuntimeLookup } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
+import { EventStreams } from './http/event-stream.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { HostMetrics } from './metrics/host-metrics.js';
@@ -93,6 +97,8 @@ export interface Host {
   readonly audit: AuditLog;
   /** Runs every operation on deployments and keeps their records. */
   readonly operations: OperationRunner;
+  /** The record of every hook call that ran, with its answer and events. */
+  readonly journal: OperationJournal;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
@@ -135,6 +141,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
+  const journal = new OperationJournal(store, log, await loadHostId(dataDir));
   let tokens: SessionTokens;
   let first: LoadedPluginSet | undefined;
   const loadPlugins = (loaded: HostConfig) =>
@@ -150,6 +157,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       host: { version: packageJson.version, apiKeys, audit, now: clock },
     });
   try {
+    await journal.open();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     first = await loadPlugins(config);
@@ -157,6 +165,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
     await environments.ensureDefault();
   } catch (err) {
+    await journal.close();
     await first?.close();
     await apiKeys.close();
     await store.destroy();
@@ -193,9 +202,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
     redeploy: (input, caller) => redeploy(operations, input, caller),
     upgrade: (input, caller) => upgrade(operations, input, caller),
+    checkRedeploy: (input) => checkRedeploy(operations, input),
+    checkUpgrade: (input) => checkUpgradeCall(operations, input),
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
   };
 
+  const eventStreams = new EventStreams();
   const app = createApp({
     log,
     hooks,
@@ -203,7 +215,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
+      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
+      operationRoutes(journal, eventStreams),
       healthRoutes(store),
       metricsRoutes(metrics, config.metrics),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
@@ -229,6 +242,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopWork = async () => {
     const running = server;
     const closed = running ? new Promise<void>((done) => running.close(() => done())) : Promise.resolve();
+    eventStreams.endAll();
     running?.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), config.server.shutdownTimeoutMs)));
@@ -259,6 +273,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     apiKeys,
     audit,
     operations,
+    journal,
     log,
     dataDir,
     listen: () =>
@@ -284,6 +299,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
         await reloadsEnded;
+        // Operations that ran after their 202 record their answers while the store is open.
+        await journal.close();
         await current.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();

@@ -252,7 +252,8 @@ export class OperationRunner {
     try {
       let result: DeployResult;
       try {
-        result = await this.#pipeline(plan, caller, progress.report, secrets);
+        const report = caller.progress === undefined ? progress.report : (event: DeployProgress) => (progress.report(event), caller.progress?.(event));
+        result = await this.#pipeline(plan, caller, report, secrets);
       } catch (err) {
         return await this.#recordFailure(plan, entry, outcomes, secrets.error(toHostError(err)), secrets);
       }
