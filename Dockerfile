@@ -31,8 +31,8 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY config/container.yaml config/production.example.yaml config/
-# /data/stacks is the catalog folder: a new named volume starts with it, owned by `node`.
-RUN mkdir -p /data/stacks && chown -R node:node /data \
+# /data/catalog is the catalog folder: a new named volume starts with it, owned by `node`.
+RUN mkdir -p /data/catalog && chown -R node:node /data \
  && ln -s /app/dist/cli/main.js /usr/local/bin/rsgo && chmod +x dist/cli/main.js
 VOLUME /data
 # Non-root: the Docker socket is reached through its group (--group-add, see above).

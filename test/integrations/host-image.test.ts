@@ -41,12 +41,12 @@ test('the host image builds from a local Node base, runs as a non-root user with
   const dataDir = await mkdtemp(join(tmpdir(), 'rsgo-image-data-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const image = await images.push('app');
-  await mkdir(join(dataDir, 'stacks'));
+  await mkdir(join(dataDir, 'catalog'));
   await writeFile(
-    join(dataDir, 'stacks', 'app.yaml'),
+    join(dataDir, 'catalog', 'app.yaml'),
     `metadata: { name: App, productVersion: "1.0.0" }\nservices:\n  app:\n    image: ${image.ref}\n    command: ${idleCommand()}\n`,
   );
-  await Promise.all([dataDir, join(dataDir, 'stacks'), join(dataDir, 'stacks', 'app.yaml')].map((path) => chown(path, 1000, 1000)));
+  await Promise.all([dataDir, join(dataDir, 'catalog'), join(dataDir, 'catalog', 'app.yaml')].map((path) => chown(path, 1000, 1000)));
 
   const password = randomBytes(12).toString('hex');
   const name = `rsgo-image-${suffix}`;
