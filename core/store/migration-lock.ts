@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 
-/** The MySQL/MariaDB named lock hosts sharing a database take to migrate it one at a time. */
-const LOCK_NAME = 'rsgo.migrations';
+/**
+ * The MySQL/MariaDB named lock hosts sharing a database take to migrate it one at a time. Lock
+ * names are server-wide: the database's name (hashed, names are limited to 64 characters) keeps
+ * installations on one server from waiting for each other.
+ */
+const LOCK_NAME = "CONCAT('rsgo.migrations.', SHA1(DATABASE()))";
 /** How long a starting host waits for another one's migrations before it gives up. */
 export const MIGRATION_LOCK_WAIT_SECONDS = 120;
 
@@ -17,7 +21,7 @@ export async function withMigrationLock<T>(db: Knex, migrate: () => Promise<T>):
   const connection: unknown = await db.client.acquireConnection();
   try {
     const [rows] = (await db
-      .raw('SELECT GET_LOCK(?, ?) AS taken', [LOCK_NAME, MIGRATION_LOCK_WAIT_SECONDS])
+      .raw(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS taken`, [MIGRATION_LOCK_WAIT_SECONDS])
       .connection(connection)
       .timeout((MIGRATION_LOCK_WAIT_SECONDS + 10) * 1000)) as [Array<{ taken: number | null }>];
     if (rows[0]?.taken !== 1) {
@@ -26,7 +30,7 @@ export async function withMigrationLock<T>(db: Knex, migrate: () => Promise<T>):
     try {
       return await migrate();
     } finally {
-      await db.raw('SELECT RELEASE_LOCK(?)', [LOCK_NAME]).connection(connection);
+      await db.raw(`SELECT RELEASE_LOCK(${LOCK_NAME})`).connection(connection);
     }
   } finally {
     await db.client.releaseConnection(connection);

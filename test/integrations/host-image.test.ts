@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
 import { docker, dockerInspect } from '../support/docker-cli.js';
+import { send } from '../support/host-installation.js';
 import { eventually } from '../support/host-process.js';
 import { testImages } from '../support/test-images.js';
 
@@ -15,20 +16,6 @@ const images = testImages('host-image');
 /** The local stand-in for the official Node 20 image (scripts/build-node-base.sh). */
 const NODE_BASE = process.env['RSGO_NODE_BASE_IMAGE'] ?? 'rsgo-node-base:20-bookworm';
 const SOCKET = '/var/run/docker.sock';
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
-  const res = await fetch(url, {
-    method,
-    headers: { ...headers, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 test('the host image builds from a local Node base, runs as a non-root user with the socket and one data folder, and redeploys a stack through its hook', async (t) => {
   await run('bash', ['scripts/build-node-base.sh', NODE_BASE], { maxBuffer: 16 * 1024 * 1024 });
