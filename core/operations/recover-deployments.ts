@@ -27,13 +27,19 @@ export class DeploymentRecovery {
   readonly #closing = new AbortController();
   #recovery: Promise<void> | null = null;
   readonly #later = new Set<Promise<void>>();
+  /** Deployments whose record this host failed to write: it reconciles them itself, with that cause. */
+  readonly #reconcilingLater = new Set<string>();
   #adoptTimer: NodeJS.Timeout | null = null;
   #adopting: Promise<void> | null = null;
 
   constructor(runner: OperationRunner) {
     this.#runner = runner;
     runner.onUnrecorded((id) => {
-      const done = this.#reconcileLater(id).finally(() => this.#later.delete(done));
+      this.#reconcilingLater.add(id);
+      const done = this.#reconcileLater(id).finally(() => {
+        this.#later.delete(done);
+        this.#reconcilingLater.delete(id);
+      });
       this.#later.add(done);
     });
   }
@@ -66,6 +72,7 @@ export class DeploymentRecovery {
     try {
       for (const deployment of await runner.records.listInFlight()) {
         if (this.#closing.signal.aborted) return;
+        if (this.#reconcilingLater.has(deployment.id)) continue;
         const lock = await runner.locks.acquire(deployment.environmentId, deployment.stackName, 0).catch((err: unknown) => {
           if (err instanceof ConflictError) return null;
           throw err;
