@@ -26,6 +26,8 @@ import { upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { errorMessage } from './errors.js';
+import { eventDeliveryRoutes } from './http/routes/event-delivery-routes.js';
+import { EventDeliveries } from './plugin-host/event-deliveries.js';
 import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import { RuntimeRegistry } from './hooks/runtime-registry.js';
@@ -108,6 +110,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
+  const deliveries = new EventDeliveries(store, log, clock);
   let plugins: PluginSet | undefined;
   let tokens: SessionTokens;
   try {
@@ -125,10 +128,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
       log,
       host: { version: packageJson.version, apiKeys, audit, now: clock },
       runtimes,
+      deliveries,
     });
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
     await environments.ensureDefault();
   } catch (err) {
+    await deliveries.close();
     await plugins?.close();
     await apiKeys.close();
     await store.destroy();
@@ -148,7 +153,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
     redeploy: (input, caller) => redeploy(operations, input, caller),
     upgrade: (input, caller) => upgrade(operations, input, caller),
-    syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
+    syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId, caller.principal)),
   };
 
   const app = createApp({
@@ -166,6 +171,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, plugins.plugins),
       catalogRoutes(hooks, catalog, audit),
+      eventDeliveryRoutes(hooks, deliveries, audit),
     ],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
@@ -230,6 +236,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
+        // Events of the last operations are stored by now or when their taps finish; what is
+        // still pending is sent after the next start.
+        await plugins.settled();
+        await deliveries.close();
         await plugins.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
