@@ -93,7 +93,7 @@ export function EventsPage() {
         </select>
       </div>
       <LoadState loading={list.loading && list.data === null} error={list.error} onRetry={() => void list.reload()} what="the event deliveries" />
-      {list.data !== null && deliveries.length === 0 && <p class="empty">No events sent yet.</p>}
+      {list.data !== null && deliveries.length === 0 && <p class="empty">No event deliveries to show.</p>}
       {deliveries.length > 0 && (
         <table class="table table-stack">
           <caption class="visually-hidden">Event deliveries</caption>
@@ -115,7 +115,7 @@ export function EventsPage() {
                 </td>
                 <td data-label="Event">
                   <code class="nowrap">{delivery.type}</code>
-                  <span class="hint"> {delivery.eventId}</span>
+                  <span class="hint event-id">{delivery.eventId}</span>
                 </td>
                 <td data-label="Target">{delivery.target}</td>
                 <td data-label="Status">
