@@ -36,9 +36,8 @@ export interface PluginContext<Options> {
   /**
    * A durable queue of events this plugin delivers outward: the host stores each delivery,
    * calls `channel.send` for it in the background, retries it with `channel.retryDelaysMs`
-   * (across restarts) and records every attempt for `GET /api/event-deliveries`. Since plugin
-   * API 1.5.
-   * @throws Error when the instance asked before.
+   * (across restarts) and records every attempt for `GET /api/event-deliveries`. The worker
+   * stops when the plugin closes; a second call replaces the first. Since plugin API 1.5.
    */
   eventDeliveries(channel: DeliveryChannel): EventDeliveryQueue;
 }

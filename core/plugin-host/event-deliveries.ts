@@ -31,15 +31,22 @@ export class EventDeliveries {
 
   /**
    * Gives the plugin instance `plugin` its queue; its worker starts at once with what earlier
-   * runs left pending.
-   * @throws Error when the instance asked before.
+   * runs left pending. A later registration of the same instance (its plugin set up again)
+   * takes over from the earlier one. `release` stops the worker when the instance closes.
    */
-  register(plugin: string, channel: DeliveryChannel): EventDeliveryQueue {
-    if (this.#channels.has(plugin)) throw new Error(`plugin '${plugin}' asked for event deliveries twice`);
-    const worker = new DeliveryWorker(this.#store, plugin, channel, this.#log.child({ plugin, area: 'event-deliveries' }), this.#now);
-    this.#channels.set(plugin, { channel, worker });
-    worker.wake();
-    return { enqueue: (deliveries) => this.#enqueue(plugin, worker, deliveries) };
+  register(plugin: string, channel: DeliveryChannel): { readonly queue: EventDeliveryQueue; release(): Promise<void> } {
+    const registration = { channel, worker: new DeliveryWorker(this.#store, plugin, channel, this.#log.child({ plugin, area: 'event-deliveries' }), this.#now) };
+    const previous = this.#channels.get(plugin);
+    this.#channels.set(plugin, registration);
+    void previous?.worker.close();
+    registration.worker.wake();
+    return {
+      queue: { enqueue: (deliveries) => this.#enqueue(plugin, deliveries) },
+      release: async () => {
+        if (this.#channels.get(plugin) === registration) this.#channels.delete(plugin);
+        await registration.worker.close();
+      },
+    };
   }
 
   /** One page of every plugin's deliveries, newest first. */
@@ -53,9 +60,9 @@ export class EventDeliveries {
    */
   async sendTest(): Promise<QueuedTest[]> {
     const queued: QueuedTest[] = [];
-    for (const [plugin, { channel, worker }] of this.#channels) {
+    for (const [plugin, { channel }] of this.#channels) {
       const deliveries = channel.testEvent?.() ?? [];
-      await this.#enqueue(plugin, worker, deliveries);
+      await this.#enqueue(plugin, deliveries);
       queued.push(...deliveries.map((delivery) => ({ plugin, eventId: delivery.eventId, target: delivery.target })));
     }
     if (queued.length === 0) {
@@ -69,8 +76,9 @@ export class EventDeliveries {
     await Promise.all([...this.#channels.values()].map(({ worker }) => worker.close()));
   }
 
-  async #enqueue(plugin: string, worker: DeliveryWorker, deliveries: readonly NewDelivery[]): Promise<void> {
+  /** Stores the deliveries and wakes the instance's current worker. */
+  async #enqueue(plugin: string, deliveries: readonly NewDelivery[]): Promise<void> {
     await this.#store.add(plugin, deliveries, this.#now());
-    worker.wake();
+    this.#channels.get(plugin)?.worker.wake();
   }
 }

@@ -167,7 +167,9 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
             runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
             eventDeliveries: (channel) => {
               if (options.deliveries === undefined) throw new Error('this host has no store for event deliveries');
-              return options.deliveries.register(name, channel);
+              const registration = options.deliveries.register(name, channel);
+              closers.push({ name, fn: registration.release });
+              return registration.queue;
             },
           }),
         setupMs,

@@ -68,8 +68,7 @@ test('a worker retries after each delay, gives up when they run out, and a send 
       return { delivered: false, statusCode: 500 };
     },
   };
-  const queue = deliveries.register('notifier', channel);
-  t.throws(() => deliveries.register('notifier', channel), { message: "plugin 'notifier' asked for event deliveries twice" });
+  const { queue } = deliveries.register('notifier', channel);
 
   await queue.enqueue([delivery('msg_1')]);
 
@@ -82,7 +81,7 @@ test('an attempt that does not answer is cut off at its timeout and retried', as
   const { store } = await useTestStore(t, 'sqlite');
   const deliveries = new EventDeliveries(store, silent, Date.now);
   t.teardown(() => deliveries.close());
-  const queue = deliveries.register('notifier', {
+  const { queue } = deliveries.register('notifier', {
     retryDelaysMs: [10],
     attemptTimeoutMs: 50,
     send: (attempt, signal) =>
@@ -95,4 +94,29 @@ test('an attempt that does not answer is cut off at its timeout and retried', as
 
   const delivered = await eventually('the delivery', 20_000, async () => (await deliveries.list(1, 10, 'Delivered')).deliveries[0]);
   t.deepEqual(delivered.attempts.map((attempt) => [attempt.statusCode, attempt.error]), [[null, 'no answer within 50 ms'], [204, null]]);
+});
+
+test('an instance set up again takes over its queue: what is enqueued, even through the old queue, is sent by the new channel', async (t) => {
+  const { store } = await useTestStore(t, 'sqlite');
+  const deliveries = new EventDeliveries(store, silent, Date.now);
+  t.teardown(() => deliveries.close());
+  const sentBy: string[] = [];
+  const channel = (name: string): DeliveryChannel => ({
+    retryDelaysMs: [],
+    attemptTimeoutMs: 5_000,
+    send: async () => {
+      sentBy.push(name);
+      return { delivered: true, statusCode: 200 };
+    },
+  });
+  const old = deliveries.register('notifier', channel('old'));
+  const replaced = deliveries.register('notifier', channel('new'));
+
+  await old.queue.enqueue([delivery('msg_1')]);
+  await eventually('the delivery', 20_000, async () => (await deliveries.list(1, 10, 'Delivered')).deliveries[0]);
+  await old.release();
+  await replaced.queue.enqueue([delivery('msg_2')]);
+  await eventually('the second delivery', 20_000, async () => ((await deliveries.list(1, 10, 'Delivered')).total === 2 ? true : undefined));
+
+  t.deepEqual(sentBy, ['new', 'new']);
 });
