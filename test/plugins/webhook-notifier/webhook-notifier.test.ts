@@ -146,7 +146,7 @@ test('a dead receiver\'s deliveries record the connection error and are retried'
 test('Slack and Teams targets get messages of their shape, signed like the others', async (t) => {
   const slack = await useWebhookReceiver(t, '/services/T000/B000/secretpath');
   const teams = await useWebhookReceiver(t, '/webhookb2/secretpath');
-  await notifierHost(t, [
+  const { host, token } = await notifierHost(t, [
     { url: slack.url, secret: slack.secret, format: 'slack' },
     { url: teams.url, secret: teams.secret, format: 'teams' },
   ]);
@@ -162,6 +162,12 @@ test('Slack and Teams targets get messages of their shape, signed like the other
   t.true(blocks.length >= 2 && blocks.every((block) => typeof block['type'] === 'string'));
   t.like(teamsRequest.json, { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', title: 'Catalog synced: 0 source(s), 0 stack(s)' });
   t.true(Array.isArray(teamsRequest.json['sections']));
+
+  // The webhook URLs' paths are their credentials: shown nowhere, like the signing secrets.
+  const listed = await deliveryOf(host, token, slackRequest.id, 'Delivered');
+  t.regex(String(listed['target']), /^127\.0\.0\.1:\d+#[0-9a-f]{8}$/);
+  const shown = (await host.request('GET', '/api/event-deliveries', { token })).text + host.logs.join('\n');
+  for (const secret of ['secretpath', slack.secret, teams.secret, slack.secret.slice(6), teams.secret.slice(6)]) t.false(shown.includes(secret), secret);
 });
 
 test('a target gets only the event types it names', async (t) => {
