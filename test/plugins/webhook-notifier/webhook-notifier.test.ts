@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestHost, type TestHost } from '../../../core/testing.js';
+import { startTestHost, testCatalogSyncOutcome, testPrincipal, type TestHost } from '../../../core/testing.js';
 import { freePort } from '../../support/free-port.js';
 import { eventually } from '../../support/host-process.js';
 import { useTestHost } from '../../support/test-host.js';
@@ -264,4 +264,22 @@ test('a delivery pending when the host stops is retried by the next host and del
   const answeredOk = new Map<string, number>();
   for (const request of receiver.received) if (request.status === 200) answeredOk.set(request.id, (answeredOk.get(request.id) ?? 0) + 1);
   t.true([...answeredOk.values()].every((count) => count === 1), 'every event id was delivered once');
+});
+
+test('a sync in which a source failed posts catalog.sync_failed with each failure, to the targets that ask for it', async (t) => {
+  const receiver = await useWebhookReceiver(t);
+  const { host } = await notifierHost(t, [{ url: receiver.url, secret: receiver.secret, events: ['catalog.sync_failed'] }]);
+  const outcome = testCatalogSyncOutcome({ errors: [{ source: 'platform', message: 'remote unreachable' }], principal: testPrincipal({ name: 'nightly' }), requestId: 'req-1' });
+
+  await host.hooks.afterCatalogSync.promise(outcome);
+
+  const failed = await firstOf(receiver, 'catalog.sync_failed');
+  t.true(failed.verified);
+  t.like(failed.json['data'], {
+    sourcesSynced: 0,
+    errors: [{ source: 'platform', message: 'remote unreachable' }],
+    actor: { kind: 'apiKey', name: 'nightly' },
+    operationId: 'req-1',
+  });
+  t.false(receiver.received.some((request) => request.json['type'] === 'catalog.synced'), 'the sync at start went well: not asked for');
 });
