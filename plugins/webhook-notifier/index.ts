@@ -1,16 +1,16 @@
 import { definePlugin, type NewDelivery } from '../../core/plugin-api.js';
 import { messageBody } from './message-body.js';
 import { notifierOptions, secretKey, targetName, type NotifierTarget } from './notifier-options.js';
-import { catalogEvent, deploymentEvent, testEvent, type OutboundEvent } from './outbound-event.js';
+import { catalogEvent, deploymentEvent, isOutboundType, testEvent, type OutboundEvent } from './outbound-event.js';
 import { postWebhook } from './post-webhook.js';
 
 /** The stored event back from the host's queue. */
 function storedEvent(eventId: string, payload: Readonly<Record<string, unknown>>): OutboundEvent {
   const { type, timestamp, data } = payload;
-  if (typeof type !== 'string' || typeof timestamp !== 'string' || typeof data !== 'object' || data === null) {
+  if (!isOutboundType(type) || typeof timestamp !== 'string' || typeof data !== 'object' || data === null) {
     throw new Error(`stored event '${eventId}' is not an event`);
   }
-  return { id: eventId, type: type as OutboundEvent['type'], timestamp, data: data as Record<string, unknown> };
+  return { id: eventId, type, timestamp, data: data as Record<string, unknown> };
 }
 
 /**

@@ -7,6 +7,11 @@ export type EventType = (typeof eventTypes)[number];
 /** What `POST /api/event-deliveries/test` sends. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
+/** Whether `type` is one this plugin posts (a stored event read back). */
+export function isOutboundType(type: unknown): type is OutboundEvent['type'] {
+  return type === TEST_EVENT_TYPE || eventTypes.some((known) => known === type);
+}
+
 /** The body of a `json` target: `{type, timestamp, data}`. */
 export interface OutboundEvent {
   readonly id: string;
