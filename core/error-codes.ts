@@ -86,6 +86,9 @@ export const errorCodes = {
   // The Git source (built-in plugin).
   GIT_FAILED: { statuses: [502], meaning: 'A git command against the remote failed; a sync reports it as that source\'s error.' },
 
+  // Outbound events.
+  NO_EVENT_TARGETS: { statuses: [409], meaning: 'A test event was asked for, but no enabled plugin has a target to send it to.' },
+
   // The host and its plugins.
   UPSTREAM_FAILED: { statuses: [400, 502], meaning: 'A system the host depends on failed (400 inside a deployment\'s answer).' },
   UNAVAILABLE: { statuses: [503], meaning: 'The host cannot serve this now (engine unreachable, shutting down); retry later.' },

@@ -32,6 +32,8 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { ConflictError, errorMessage } from './errors.js';
 import { CurrentPlugins } from './hooks/current-plugins.js';
 import type { HostHooks } from './hooks/host-hooks.js';
+import { eventDeliveryRoutes } from './http/routes/event-delivery-routes.js';
+import { EventDeliveries } from './plugin-host/event-deliveries.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
 import type { RuntimeLookup } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
@@ -142,6 +144,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
   const journal = new OperationJournal(store, log, await loadHostId(dataDir));
+  const deliveries = new EventDeliveries(store, log, clock);
   let tokens: SessionTokens;
   let first: LoadedPluginSet | undefined;
   const loadPlugins = (loaded: HostConfig) =>
@@ -155,6 +158,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       dataDir,
       log,
       host: { version: packageJson.version, apiKeys, audit, now: clock },
+      deliveries,
     });
   try {
     await journal.open();
@@ -166,6 +170,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     await environments.ensureDefault();
   } catch (err) {
     await journal.close();
+    await deliveries.close();
     await first?.close();
     await apiKeys.close();
     await store.destroy();
@@ -204,7 +209,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     upgrade: (input, caller) => upgrade(operations, input, caller),
     checkRedeploy: (input) => checkRedeploy(operations, input),
     checkUpgrade: (input) => checkUpgradeCall(operations, input),
-    syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
+    syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId, caller.principal)),
   };
 
   const eventStreams = new EventStreams();
@@ -227,6 +232,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       pluginRoutes(hooks, () => current.generation.plugins.plugins),
       adminRoutes({ hooks, reload: () => reloads.reload(), audit }),
       catalogRoutes(hooks, catalog, audit),
+      eventDeliveryRoutes(hooks, deliveries, audit),
     ],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
@@ -301,7 +307,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await reloadsEnded;
         // Operations that ran after their 202 record their answers while the store is open.
         await journal.close();
+        // The sets' background taps store the last operations' events before their plugins
+        // close; what is still pending is sent after the next start.
         await current.close();
+        await deliveries.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
         await audit.flush();

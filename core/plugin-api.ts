@@ -6,6 +6,7 @@
 export { definePlugin, PLUGIN_API_VERSION } from './plugin-host/define-plugin.js';
 export type { PluginContext, PluginDefinition } from './plugin-host/define-plugin.js';
 export type { HostServices } from './plugin-host/host-services.js';
+export type { AttemptResult, DeliveryAttempt, DeliveryChannel, EventDeliveryQueue, NewDelivery } from './plugin-host/event-delivery.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
 export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './hooks/principal.js';
 export type {
@@ -14,6 +15,7 @@ export type {
 } from './hooks/deploy-plan.js';
 export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';
+export type { CatalogSyncOutcome } from './hooks/catalog-sync-outcome.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';
 export { inMemorySourceFiles } from './catalog/in-memory-source-files.js';

@@ -13,7 +13,7 @@ export { testPlan, uniqueStackName } from './test-kit/test-plan.js';
 export type { TestPlanInput, TestResourceInput, TestServiceInput } from './test-kit/test-plan.js';
 export { testDeployContext } from './test-kit/test-deploy-context.js';
 export type { CapturedLogLine, TestDeployContext, TestDeployContextOptions } from './test-kit/test-deploy-context.js';
-export { testAuthRequest, testCatalogRequest, testDeployOutcome, testPrincipal } from './test-kit/hook-arguments.js';
+export { testAuthRequest, testCatalogRequest, testCatalogSyncOutcome, testDeployOutcome, testPrincipal } from './test-kit/hook-arguments.js';
 /** One entry of `GET /api/plugins`. */
 export type { PluginView } from './http/routes/plugin-routes.js';
 

@@ -1,6 +1,7 @@
 import { errorMessage, PluginError } from '../errors.js';
 import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
+import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { CatalogMetrics } from '../metrics/host-metrics.js';
 import type { ProductManifest } from '../manifests/manifest-model.js';
@@ -120,7 +121,7 @@ export class CatalogService {
   #snapshot: Snapshot = emptySnapshot;
   #running: Promise<SyncReport> | null = null;
   /** Callers waiting for the run after the current one, and the request that queued it first. */
-  #next: (Deferred<SyncReport> & { readonly requestId: string | null }) | null = null;
+  #next: (Deferred<SyncReport> & { readonly requestId: string | null; readonly principal: Principal | null }) | null = null;
 
   constructor(hooks: HostHooks, log: Logger, options: CatalogServiceOptions) {
     this.#hooks = hooks;
@@ -131,12 +132,13 @@ export class CatalogService {
   /**
    * Syncs every source. A call while a sync runs waits for it and then runs once more (so a
    * webhook after a push always sees the push); calls arriving meanwhile share that second run.
-   * A source's failure is logged under the request that started the run (`requestId`).
+   * A source's failure is logged under the request that started the run (`requestId`);
+   * `afterCatalogSync` taps learn who started it (`principal`).
    */
-  sync(requestId: string | null = null): Promise<SyncReport> {
+  sync(requestId: string | null = null, principal: Principal | null = null): Promise<SyncReport> {
     if (this.#closing.signal.aborted) return Promise.reject(new Error('the catalog is closed'));
-    if (this.#running === null) return this.#launch(requestId);
-    this.#next ??= { ...deferred<SyncReport>(), requestId };
+    if (this.#running === null) return this.#launch(requestId, principal);
+    this.#next ??= { ...deferred<SyncReport>(), requestId, principal };
     return this.#next.promise;
   }
 
@@ -155,8 +157,8 @@ export class CatalogService {
     this.#firstSync.resolve();
   }
 
-  #launch(requestId: string | null): Promise<SyncReport> {
-    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId)) : this.#syncOnce(requestId);
+  #launch(requestId: string | null, principal: Principal | null): Promise<SyncReport> {
+    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId, principal)) : this.#syncOnce(requestId, principal);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {
@@ -164,7 +166,7 @@ export class CatalogService {
       this.#running = null;
       const next = this.#next;
       this.#next = null;
-      if (next && !this.#closing.signal.aborted) this.#launch(next.requestId).then(next.resolve, next.reject);
+      if (next && !this.#closing.signal.aborted) this.#launch(next.requestId, next.principal).then(next.resolve, next.reject);
       else next?.reject(new Error('the catalog is closed'));
     };
     run.then(finish, finish);
@@ -180,7 +182,8 @@ export class CatalogService {
     return parsed;
   }
 
-  async #syncOnce(requestId: string | null): Promise<SyncReport> {
+  async #syncOnce(requestId: string | null, principal: Principal | null): Promise<SyncReport> {
+    const started = performance.now();
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
     const answerSeconds = new Map<string, number>();
@@ -218,6 +221,9 @@ export class CatalogService {
     for (const product of snapshot.byId.values()) if (succeeded.has(product.sourceId)) stacksLoaded += 1;
     const report = { success: errors.length === 0, sourcesSynced: succeeded.size, stacksLoaded, errors, warnings };
     this.#log.info({ sourcesSynced: report.sourcesSynced, stacksLoaded, errors: errors.length, warnings: warnings.length }, 'catalog synced');
+    const outcome = { ...report, durationMs: Math.round(performance.now() - started), principal, requestId };
+    // Plugin taps run in the background (notifiers): a failure here never changes the report.
+    await this.#hooks.afterCatalogSync.promise(outcome).catch((err: unknown) => this.#log.warn({ err: errorMessage(err) }, 'afterCatalogSync failed; the sync stands'));
     return report;
   }
 

@@ -10,6 +10,7 @@ const hookTimeoutsMs = z.strictObject({
   deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().default(30_000),
   catalogSource: z.number().int().positive().default(300_000),
+  afterCatalogSync: z.number().int().positive().default(30_000),
   /** A plugin's `setup` at start: a plugin that hangs there stops the start with its name. */
   setup: z.number().int().positive().default(60_000),
 });
@@ -22,6 +23,7 @@ const hookTimeoutOverrides = z.strictObject({
   deploy: z.number().int().positive().optional(),
   afterDeploy: z.number().int().positive().optional(),
   catalogSource: z.number().int().positive().optional(),
+  afterCatalogSync: z.number().int().positive().optional(),
   setup: z.number().int().positive().optional(),
 });
 

@@ -55,6 +55,9 @@ export class CurrentPlugins<G extends PluginGeneration> {
       get catalogSource() {
         return inUse().hooks.catalogSource;
       },
+      get afterCatalogSync() {
+        return inUse().hooks.afterCatalogSync;
+      },
     });
     this.runtimes = Object.freeze({ types: () => inUse().runtimes.types(), serving: (type: string) => inUse().runtimes.serving(type) });
   }

@@ -171,4 +171,9 @@ export interface DeployOutcome {
   /** The failure's message and code when `success` is false. */
   readonly error: { readonly message: string; readonly code: string } | null;
   readonly durationMs: number;
+  /**
+   * The version the deployment ran before the operation (for a rollback, the version it rolls
+   * back from); `null` for a first deploy. Since plugin API 1.5.
+   */
+  readonly previousVersion?: string | null;
 }

@@ -1,6 +1,7 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook } from 'tapable';
 import type { AuthRequest, Principal } from './principal.js';
 import type { CatalogSourceRequest, CatalogSourceResult } from './catalog-source.js';
+import type { CatalogSyncOutcome } from './catalog-sync-outcome.js';
 import type { DeployContext, DeployOutcome, DeployPlan, DeployResult } from './deploy-plan.js';
 
 /** Gathers each catalog source's answer (or failure) during one sync. */
@@ -26,10 +27,12 @@ export interface HostHooks {
   readonly afterDeploy: AsyncSeriesHook<[DeployOutcome, DeployContext]>;
   /** Each source answers for itself; one failing source never stops the others. */
   readonly catalogSource: AsyncSeriesHook<[CatalogSyncRun]>;
+  /** Called after every catalog sync, success or failure; the sync's answer does not wait for it. */
+  readonly afterCatalogSync: AsyncSeriesHook<[CatalogSyncOutcome]>;
 }
 
 /** The names of the hook points, in pipeline order. */
-export const hookNames = ['authenticate', 'beforeDeploy', 'deploy', 'afterDeploy', 'catalogSource'] as const;
+export const hookNames = ['authenticate', 'beforeDeploy', 'deploy', 'afterDeploy', 'catalogSource', 'afterCatalogSync'] as const;
 export type HookName = (typeof hookNames)[number];
 
 /** Creates the host's hook set. */
@@ -40,6 +43,7 @@ export function createHostHooks(): HostHooks {
     deploy: new AsyncSeriesBailHook<[DeployPlan, DeployContext], DeployResult | undefined>(['plan', 'context']),
     afterDeploy: new AsyncSeriesHook<[DeployOutcome, DeployContext]>(['outcome', 'context']),
     catalogSource: new AsyncSeriesHook<[CatalogSyncRun]>(['run']),
+    afterCatalogSync: new AsyncSeriesHook<[CatalogSyncOutcome]>(['outcome']),
   });
 }
 
@@ -60,4 +64,6 @@ export interface PluginHooks {
   readonly deploy: TapOnly<[DeployPlan, DeployContext], DeployResult | undefined>;
   readonly afterDeploy: TapOnly<[DeployOutcome, DeployContext], void>;
   readonly catalogSource: TapOnly<[CatalogSourceRequest], CatalogSourceResult>;
+  /** Since plugin API 1.5. */
+  readonly afterCatalogSync: TapOnly<[CatalogSyncOutcome], void>;
 }

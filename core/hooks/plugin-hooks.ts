@@ -9,7 +9,7 @@ import { BackgroundTaps } from './background-taps.js';
 import { recogniseHostError } from './recognise-host-error.js';
 
 /** The hooks whose taps have a deadline of their own; a `deploy` tap has the operation's. */
-export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource'] as const;
+export const timedHookNames = ['authenticate', 'beforeDeploy', 'afterDeploy', 'catalogSource', 'afterCatalogSync'] as const;
 export type TimedHookName = (typeof timedHookNames)[number];
 
 /** Per-hook deadline for one tap, in milliseconds. */
@@ -249,8 +249,8 @@ function guardedReads(who: Attribution, files: SourceFiles, signal: AbortSignal,
  *
  * Error policy per hook: `authenticate`, `beforeDeploy` and `deploy` fail the request or the
  * deployment (a crashed authenticator or policy must not be skipped); `afterDeploy` and
- * `catalogSource` failures are contained: the other plugins still run. `afterDeploy` taps run
- * in `background`, after the caller was answered.
+ * `catalogSource` and `afterCatalogSync` failures are contained: the other plugins still run.
+ * `afterDeploy` and `afterCatalogSync` taps run in `background`, after the caller was answered.
  */
 export function createPluginHooks(
   hooks: HostHooks,
@@ -317,6 +317,15 @@ export function createPluginHooks(
           } catch (error) {
             run.settle(plugin, { error });
           }
+        }),
+    },
+    afterCatalogSync: {
+      // As afterDeploy: the sync is over and answered; a slow tap delays nobody.
+      tap: (fn, options) =>
+        hooks.afterCatalogSync.tapPromise(tapOptions('afterCatalogSync', options), async (outcome) => {
+          background.start(async () => {
+            await runTap(who, 'afterCatalogSync', outcome.requestId, () => fn(outcome), { timeoutMs: timeouts.afterCatalogSync }).catch(() => undefined);
+          });
         }),
     },
   };

@@ -85,6 +85,8 @@ export interface OperationOutcomes {
   readonly keepStatusOnFailure?: boolean;
   /** Turns the failure's message into the history's (e.g. `Removal failed: ...`). */
   readonly failureMessage?: (failure: HostError) => string;
+  /** The version that ran before when it is not `previous`'s (a rollback leaves the failed target). */
+  readonly fromVersion?: string;
 }
 
 /** `apiKey:<name>`, `user:<name>`, or `host` for what the host does on its own. */
@@ -253,7 +255,8 @@ export class OperationRunner {
       let result: DeployResult;
       try {
         const report = caller.progress === undefined ? progress.report : (event: DeployProgress) => (progress.report(event), caller.progress?.(event));
-        result = await this.#pipeline(plan, caller, report, secrets);
+        const previousVersion = outcomes.fromVersion ?? outcomes.previous?.stackVersion ?? null;
+        result = await this.#pipeline(plan, caller, report, secrets, previousVersion);
       } catch (err) {
         return await this.#recordFailure(plan, entry, outcomes, secrets.error(toHostError(err)), secrets);
       }
@@ -336,7 +339,13 @@ export class OperationRunner {
   }
 
   /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  async #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void, secrets: SecretRedactor): Promise<DeployResult> {
+  async #pipeline(
+    plan: DeployPlan,
+    caller: Caller,
+    report: (event: DeployProgress) => void,
+    secrets: SecretRedactor,
+    previousVersion: string | null,
+  ): Promise<DeployResult> {
     const controller = new AbortController();
     // A plan that starts while the host stops gives up before it changes anything.
     if (this.#closing) controller.abort(this.#closing);
@@ -369,7 +378,7 @@ export class OperationRunner {
       secrets,
     );
     try {
-      return (await runDeployPipeline(this.#hooks, plan, context)).result;
+      return (await runDeployPipeline(this.#hooks, plan, context, previousVersion)).result;
     } finally {
       clearTimeout(timer);
       this.#running.delete(controller);

@@ -53,5 +53,6 @@ export async function replaceContainers(
   return runner.carryOut(plan, entry, caller, {
     success: (services) => ({ status: 'Running', message: messages[operation](services), errorMessage: null, commit }),
     previous: current,
+    ...(rollback ? { fromVersion: rollback.from } : {}),
   });
 }

@@ -15,9 +15,9 @@ const amendable = new Set<DeployPlan['operation']>(['deploy', 'redeploy', 'upgra
 /**
  * Carries one plan through the hooks: `beforeDeploy` (amend or veto), `deploy` (the runtime),
  * then `afterDeploy` with the outcome, success or failure. An `afterDeploy` failure is logged
- * and never changes the outcome.
+ * and never changes the outcome. `previousVersion` is what ran before, for the outcome.
  */
-export async function runDeployPipeline(hooks: HostHooks, plan: DeployPlan, context: DeployContext): Promise<PipelineResult> {
+export async function runDeployPipeline(hooks: HostHooks, plan: DeployPlan, context: DeployContext, previousVersion: string | null = null): Promise<PipelineResult> {
   const started = performance.now();
   let current = plan;
   let result: DeployResult | null = null;
@@ -41,6 +41,7 @@ export async function runDeployPipeline(hooks: HostHooks, plan: DeployPlan, cont
       result,
       error: error && { message: error.message, code: error.code },
       durationMs: Math.round(performance.now() - started),
+      previousVersion,
     };
     try {
       await hooks.afterDeploy.promise(outcome, context);

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import type { PluginHooks } from '../hooks/host-hooks.js';
 import type { RuntimeDefinition } from '../hooks/runtime.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryChannel, EventDeliveryQueue } from './event-delivery.js';
 import type { HostServices } from './host-services.js';
 
 /** Major.minor of the plugin API this host offers. A plugin built for another major is refused. */
-export const PLUGIN_API_VERSION = '1.4';
+export const PLUGIN_API_VERSION = '1.5';
 
 /** What `setup` receives. */
 export interface PluginContext<Options> {
@@ -32,6 +33,13 @@ export interface PluginContext<Options> {
    * @throws Error when another plugin serves the type already (the host does not start).
    */
   runtime<Schema extends z.ZodType>(definition: RuntimeDefinition<Schema>): void;
+  /**
+   * A durable queue of events this plugin delivers outward: the host stores each delivery,
+   * calls `channel.send` for it in the background, retries it with `channel.retryDelaysMs`
+   * (across restarts) and records every attempt for `GET /api/event-deliveries`. The worker
+   * stops when the plugin closes; a second call replaces the first. Since plugin API 1.5.
+   */
+  eventDeliveries(channel: DeliveryChannel): EventDeliveryQueue;
 }
 
 /** A plugin: who it is, what options it takes, what it needs, and how it taps the hooks. */

@@ -9,6 +9,7 @@ import type { HostHooks } from '../hooks/host-hooks.js';
 import type { RuntimeRegistry } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 import { PLUGIN_API_VERSION, type PluginDefinition } from './define-plugin.js';
+import type { EventDeliveries } from './event-deliveries.js';
 import type { HostServices } from './host-services.js';
 import { importPluginModule } from './import-plugin-module.js';
 
@@ -45,6 +46,8 @@ export interface LoadPluginsOptions {
   readonly host: HostServices;
   /** Where runtime plugins register the environment types they serve. */
   readonly runtimes: RuntimeRegistry;
+  /** Where plugins that deliver events outward get their queues; absent where there is no store (a benchmark). */
+  readonly deliveries?: EventDeliveries;
 }
 
 type Resolved = { definition: PluginDefinition; origin: LoadedPlugin['origin'] };
@@ -164,6 +167,12 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
             host: options.host,
             onClose: (fn) => closers.push({ name, fn }),
             runtime: (runtime) => options.runtimes.register(name, runtime, options.log),
+            eventDeliveries: (channel) => {
+              if (options.deliveries === undefined) throw new Error('this host has no store for event deliveries');
+              const registration = options.deliveries.register(name, channel);
+              closers.push({ name, fn: registration.release });
+              return registration.queue;
+            },
           }),
         setupMs,
         () => new Error(`did not finish within ${setupMs} ms (raise hooks.timeoutMs.setup or this plugin's timeoutMs.setup)`),

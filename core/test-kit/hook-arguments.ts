@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CatalogSourceRequest } from '../hooks/catalog-source.js';
+import type { CatalogSyncOutcome } from '../hooks/catalog-sync-outcome.js';
 import type { DeployOutcome, DeployPlan, DeployResult } from '../hooks/deploy-plan.js';
 import type { AuthRequest, HostPrincipal, Principal } from '../hooks/principal.js';
 
@@ -35,7 +36,7 @@ export function testCatalogRequest(sourceId: string, input: { previousRevision?:
  */
 export function testDeployOutcome(
   plan: DeployPlan,
-  input: { result?: DeployResult; error?: { message: string; code: string }; durationMs?: number } = {},
+  input: { result?: DeployResult; error?: { message: string; code: string }; durationMs?: number; previousVersion?: string | null } = {},
 ): DeployOutcome {
   const { error } = input;
   return {
@@ -44,5 +45,25 @@ export function testDeployOutcome(
     result: error === undefined ? (input.result ?? { runtime: 'test-runtime', services: [] }) : null,
     error: error ?? null,
     durationMs: input.durationMs ?? 1,
+    previousVersion: input.previousVersion ?? null,
+  };
+}
+
+/**
+ * What an `afterCatalogSync` tap receives: a sync of one source that loaded one product version,
+ * started by the host itself; given `errors`, a failed one.
+ */
+export function testCatalogSyncOutcome(input: Partial<Omit<CatalogSyncOutcome, 'success'>> = {}): CatalogSyncOutcome {
+  const errors = input.errors ?? [];
+  return {
+    sourcesSynced: errors.length > 0 ? 0 : 1,
+    stacksLoaded: 1,
+    warnings: [],
+    durationMs: 1,
+    principal: null,
+    requestId: null,
+    ...input,
+    errors,
+    success: errors.length === 0,
   };
 }

@@ -58,6 +58,9 @@ export async function startPlugin<Schema extends z.ZodType>(
     host: { version: '0.0.0-test', apiKeys: { findByHash: async () => null, recordUse: () => {} }, audit: { record: async (event) => void auditEvents.push(event) }, now: Date.now },
     onClose: (fn) => void closers.push(fn),
     runtime: (runtime) => runtimes.register(name, runtime, log),
+    eventDeliveries: () => {
+      throw new Error('a plugin set up alone has no store for event deliveries: test it on a host (startTestHost)');
+    },
   });
 
   return {

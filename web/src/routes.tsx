@@ -5,6 +5,7 @@ import { CatalogPage } from './pages/catalog-page.js';
 import { DeploymentPage } from './pages/deployment-page.js';
 import { DeploymentsPage } from './pages/deployments-page.js';
 import { EnvironmentsPage } from './pages/environments-page.js';
+import { EventsPage } from './pages/events-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 
@@ -13,6 +14,7 @@ const fixed: Readonly<Record<string, () => JSX.Element>> = {
   '/catalog': () => <CatalogPage />,
   '/environments': () => <EnvironmentsPage />,
   '/audit': () => <AuditPage />,
+  '/events': () => <EventsPage />,
   '/settings': () => <SettingsPage />,
   '/settings/cicd': () => <CicdIntegrationPage />,
 };

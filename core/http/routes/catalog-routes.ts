@@ -33,7 +33,7 @@ export function catalogRoutes(hooks: HostHooks, catalog: CatalogService, audit: 
         message,
       });
     try {
-      ctx.body = { success: true, ...syncSourcesResult(await catalog.sync(ctx.state.requestId)) };
+      ctx.body = { success: true, ...syncSourcesResult(await catalog.sync(ctx.state.requestId, ctx.state.principal ?? null)) };
     } catch (thrown) {
       const err = toHostError(thrown);
       await record(err.status, err.code, err.expose ? err.message : null);

@@ -148,6 +148,23 @@ test('the afterDeploy hook resolves before its taps finish: a slow notifier dela
   t.deepEqual(heard, ['started', 'sent demo']);
 });
 
+const syncOutcome = { success: true, sourcesSynced: 1, stacksLoaded: 2, errors: [], warnings: [], durationMs: 3, principal: null, requestId: 'req-7' };
+
+test('afterCatalogSync resolves before its taps finish; a failing or hanging tap is contained, counted and cut off', async (t) => {
+  const hooks = createHostHooks();
+  const background = new BackgroundTaps();
+  const stats = createPluginStats();
+  const heard: number[] = [];
+  createPluginHooks(hooks, 'hanging', timeouts(50), stats, undefined, background).afterCatalogSync.tap(() => new Promise<void>(() => {}));
+  createPluginHooks(hooks, 'notifier', timeouts(1000), createPluginStats(), undefined, background).afterCatalogSync.tap(async (outcome) => void heard.push(outcome.stacksLoaded));
+
+  await hooks.afterCatalogSync.promise(syncOutcome);
+  await background.settled();
+
+  t.deepEqual(heard, [2]);
+  t.like(stats, { calls: 1, failures: 1, lastError: { hook: 'afterCatalogSync', message: "Plugin 'hanging' failed in hook 'afterCatalogSync': did not answer within 50 ms" } });
+});
+
 test('an error of another copy of the plugin API (or a class of its own) with status and code is a deliberate answer, not a defect', async (t) => {
   const hooks = createHostHooks();
   const stats = createPluginStats();

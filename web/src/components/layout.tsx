@@ -7,6 +7,7 @@ const sections = [
   { href: '/catalog', label: 'Catalog' },
   { href: '/environments', label: 'Environments' },
   { href: '/audit', label: 'Audit' },
+  { href: '/events', label: 'Events' },
   { href: '/settings', label: 'Settings' },
 ] as const;
 

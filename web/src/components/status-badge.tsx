@@ -3,6 +3,7 @@ const tones: Readonly<Record<string, 'good' | 'bad' | 'busy' | 'muted'>> = {
   active: 'good',
   running: 'good',
   succeeded: 'good',
+  delivered: 'good',
   success: 'good',
   failed: 'bad',
   failure: 'bad',
@@ -15,6 +16,7 @@ const tones: Readonly<Record<string, 'good' | 'bad' | 'busy' | 'muted'>> = {
   upgrading: 'busy',
   redeploying: 'busy',
   inprogress: 'busy',
+  pending: 'busy',
   partiallyrunning: 'busy',
 };
 

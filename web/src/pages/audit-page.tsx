@@ -3,6 +3,7 @@ import type { AuditEvent, AuditPage as AuditPageData } from '../api/api-types.js
 import { useApiData } from '../api/use-api-data.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
+import { Pager } from '../components/pager.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
 
@@ -73,19 +74,7 @@ export function AuditPage() {
           </tbody>
         </table>
       )}
-      {pages > 1 && (
-        <nav class="pager" aria-label="Audit pages">
-          <button type="button" class="button-secondary" disabled={page <= 1 || audit.loading} onClick={() => setPage(page - 1)}>
-            Newer
-          </button>
-          <span>
-            Page {page} of {pages}
-          </span>
-          <button type="button" class="button-secondary" disabled={page >= pages || audit.loading} onClick={() => setPage(page + 1)}>
-            Older
-          </button>
-        </nav>
-      )}
+      <Pager label="Audit pages" page={page} pages={pages} busy={audit.loading} onPage={setPage} />
     </Page>
   );
 }
