@@ -8,6 +8,7 @@ export type { PluginContext, PluginDefinition } from './plugin-host/define-plugi
 export type { HostServices } from './plugin-host/host-services.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
 export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './hooks/principal.js';
+export type { Intent } from './hooks/intent.js';
 export type {
   ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,

@@ -1,3 +1,4 @@
+import type { Intent } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 
 /** Who asked for an operation, and in which request. */
@@ -6,4 +7,6 @@ export interface Caller {
   readonly principal: Principal | null;
   /** The asking request's id (`X-Request-Id`): its log lines and live progress carry it. */
   readonly requestId: string | null;
+  /** Why the caller asked (reason, commit, pipeline URL); absent when it said nothing. */
+  readonly intent?: Intent;
 }

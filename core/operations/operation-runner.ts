@@ -16,6 +16,7 @@ import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvir
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
 import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
+import { NO_INTENT } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -341,6 +342,7 @@ export class OperationRunner {
         signal: controller.signal,
         principal: caller.principal,
         requestId: caller.requestId,
+        intent: caller.intent ?? NO_INTENT,
         log,
         progress: (event) => {
           const shown = { ...event, message: secrets.text(event.message) };

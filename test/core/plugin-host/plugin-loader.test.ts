@@ -165,7 +165,7 @@ test('a plugin needing a newer minor plugin API, or an apiVersion that is not MA
   const sloppy = definePlugin({ id: 'sloppy', apiVersion: 'v1', options: z.strictObject({}), setup() {} });
   const problems = await startFails(t, { plugins: [{ use: 'newer' }, { use: 'sloppy' }] }, { newer, sloppy });
   t.deepEqual(problems, [
-    'plugins[0] (newer "newer"): plugin refused: it needs plugin API 1.9, this host offers only 1.4',
+    'plugins[0] (newer "newer"): plugin refused: it needs plugin API 1.9, this host offers only 1.5',
     `plugins[1] (sloppy "sloppy"): plugin refused: its apiVersion 'v1' is not MAJOR.MINOR (this host offers 1.4)`,
   ]);
 });
