@@ -33,6 +33,8 @@ import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { apiDocsRoutes } from './http/routes/api-docs-routes.js';
+import { mountRoutes, type RouteDefinition } from './http/route-table.js';
 import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
@@ -151,22 +153,27 @@ export async function createHost(options: HostOptions): Promise<Host> {
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
   };
 
+  // The route table: every route the host serves, each declared once (core/http/route-table.ts).
+  // The router and the OpenAPI document are both made from it: a new area's routes go here.
+  const routes: RouteDefinition[] = [
+    // First: a pipeline's call then passes no other route's path matching (their paths never overlap).
+    ...webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
+    ...healthRoutes(store),
+    ...authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
+    ...apiKeyRoutes({ apiKeys, audit, permissions: webhookPermissions }),
+    ...environmentRoutes(environments, audit),
+    ...deploymentRoutes(operations, audit),
+    ...auditRoutes(audit),
+    ...pluginRoutes(plugins.plugins),
+    ...catalogRoutes(catalog, audit),
+  ];
+  routes.push(...apiDocsRoutes(() => routes, packageJson.version));
+
   const app = createApp({
     log,
     hooks,
     trustProxy: config.server.trustProxy,
-    routers: [
-      // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
-      healthRoutes(store),
-      authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
-      apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
-      environmentRoutes(hooks, environments, audit),
-      deploymentRoutes(hooks, operations, audit),
-      auditRoutes(hooks, audit),
-      pluginRoutes(hooks, plugins.plugins),
-      catalogRoutes(hooks, catalog, audit),
-    ],
+    routers: [mountRoutes(routes, hooks)],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
 

@@ -49,14 +49,47 @@ export function stringMap(field: string) {
     .transform((value): Readonly<Record<string, string>> => value ?? {});
 }
 
+const invalidEnvironmentId = {
+  error: (issue: { readonly input?: unknown }) => `Invalid EnvironmentId format: '${String(issue.input)}'. Must be a valid GUID.`,
+  params: { code: 'INVALID_ENVIRONMENT_ID' },
+};
+
 /** An environment id: a UUID in any case, given back in lower case. */
 export function environmentIdText(field = 'environmentId') {
   return requiredText(field)
-    .refine(isUuid, {
-      error: (issue) => `Invalid EnvironmentId format: '${String(issue.input)}'. Must be a valid GUID.`,
-      params: { code: 'INVALID_ENVIRONMENT_ID' },
-    })
+    .refine(isUuid, invalidEnvironmentId)
     .transform((value) => value.toLowerCase());
+}
+
+/** An optional environment id (absent or blank gives `undefined`), in lower case. */
+export function optionalEnvironmentId(field = 'environmentId') {
+  return optionalText(field)
+    .refine((value) => value === null || isUuid(value), invalidEnvironmentId)
+    .transform((value) => value?.toLowerCase() ?? undefined);
+}
+
+/** Bounds of a whole-number query parameter; `max` absent means no upper bound. */
+export interface WholeNumberBounds {
+  readonly fallback: number;
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** A whole-number query parameter (digits only), or `fallback` when absent or empty. */
+export function queryWholeNumber(name: string, bounds: WholeNumberBounds) {
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  const range = bounds.max === undefined ? `of at least ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
+  const message = `Query parameter '${name}' must be a whole number ${range}.`;
+  const inRange = (value: string) => {
+    const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
+    return Number.isSafeInteger(parsed) && parsed >= bounds.min && parsed <= max;
+  };
+  return z
+    .string({ error: message })
+    .refine((value) => value === '' || inRange(value), message)
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? bounds.fallback : Number(value)))
+    .meta({ description: `A whole number ${range}; ${bounds.fallback} when absent.` });
 }
 
 const isHttpUrl = (value: string): boolean => {

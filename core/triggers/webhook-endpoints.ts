@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
+import type { Intent } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
-import { InputError } from '../errors.js';
-import { jsonObject, optionalString, optionalStringMap } from '../json-body.js';
+import { intentFields, optionalText, parseBody, requiredText, stringMap } from '../request-schema.js';
 import { resolveEnvironmentId } from './environment-scope.js';
 import type { RedeployTarget, WebhookHandlers } from './webhook-handlers.js';
 
@@ -9,6 +10,7 @@ import type { RedeployTarget, WebhookHandlers } from './webhook-handlers.js';
 export interface HookCallDetails {
   target: string | null;
   environmentId: string | null;
+  intent: Intent | null;
 }
 
 /** A hook call's caller: always an authenticated principal. */
@@ -18,6 +20,10 @@ export type HookCaller = Caller & { readonly principal: Principal };
 export interface WebhookEndpoint {
   readonly path: string;
   readonly permission: string;
+  /** One line for the OpenAPI document. */
+  readonly summary: string;
+  /** The body's schema: `run` validates with it, the OpenAPI document shows it. */
+  readonly body?: z.ZodType;
   /**
    * Validates the body, resolves the environment and calls the handler; returns the 200 body
    * without `success`. Fills `details` as soon as it knows them, for the audit.
@@ -30,50 +36,69 @@ const describeTarget = (target: RedeployTarget): string =>
     ? target.stackName
     : `product ${target.productId}${target.stackDefinitionName === null ? '' : ` / ${target.stackDefinitionName}`}`;
 
+const environmentField = optionalText('environmentId').meta({ description: "The environment; the API key's own when absent." });
+
+/** The intent of a parsed body, and the caller that carries it into the operation. */
+const withIntent = (caller: HookCaller, { reason, commit, pipelineUrl }: Intent, details: HookCallDetails): HookCaller => {
+  details.intent = { reason, commit, pipelineUrl };
+  return { ...caller, intent: details.intent };
+};
+
+// productId wins when both are given; stackDefinitionName only means something with it.
+const redeployBody = z
+  .object({
+    stackName: optionalText('stackName'),
+    productId: optionalText('productId'),
+    stackDefinitionName: optionalText('stackDefinitionName'),
+    variables: stringMap('variables'),
+    environmentId: environmentField,
+    ...intentFields,
+  })
+  .refine((fields) => fields.stackName !== null || fields.productId !== null, 'Either stackName or productId is required.');
+
 const redeploy: WebhookEndpoint = {
   path: '/api/hooks/redeploy',
   permission: 'Hooks.Redeploy',
+  summary: "Redeploys a stack (or a product's stacks) with fresh images of its current version.",
+  body: redeployBody,
   async run(body, caller, handlers, details) {
-    const fields = jsonObject(body);
-    const stackName = optionalString(fields, 'stackName');
-    const productId = optionalString(fields, 'productId');
-    const stackDefinitionName = optionalString(fields, 'stackDefinitionName');
-    const variables = optionalStringMap(fields, 'variables');
-    const requestedEnvironment = optionalString(fields, 'environmentId');
-    // productId wins when both are given; stackDefinitionName only means something with it.
-    let target: RedeployTarget;
-    if (productId !== null) target = { kind: 'product', productId, stackDefinitionName };
-    else if (stackName !== null) target = { kind: 'stack', stackName };
-    else throw new InputError('Either stackName or productId is required.');
+    const fields = parseBody(redeployBody, body);
+    const { productId, stackName, stackDefinitionName, variables } = fields;
+    const target: RedeployTarget = productId !== null ? { kind: 'product', productId, stackDefinitionName } : { kind: 'stack', stackName: stackName ?? '' };
     details.target = describeTarget(target);
-    const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
+    const environmentId = resolveEnvironmentId(fields.environmentId, caller.principal);
     details.environmentId = environmentId;
-    return handlers.redeploy({ environmentId, target, variables }, caller);
+    return handlers.redeploy({ environmentId, target, variables }, withIntent(caller, fields, details));
   },
 };
+
+const upgradeBody = z.object({
+  stackName: requiredText('stackName'),
+  targetVersion: requiredText('targetVersion'),
+  variables: stringMap('variables'),
+  environmentId: environmentField,
+  ...intentFields,
+});
 
 const upgrade: WebhookEndpoint = {
   path: '/api/hooks/upgrade',
   permission: 'Hooks.Upgrade',
+  summary: 'Upgrades a stack to another catalog version; rolls back when the new version fails.',
+  body: upgradeBody,
   async run(body, caller, handlers, details) {
-    const fields = jsonObject(body);
-    const stackName = optionalString(fields, 'stackName');
-    const targetVersion = optionalString(fields, 'targetVersion');
-    const variables = optionalStringMap(fields, 'variables');
-    const requestedEnvironment = optionalString(fields, 'environmentId');
-    if (stackName === null) throw new InputError('stackName is required.');
-    details.target = stackName;
-    if (targetVersion === null) throw new InputError('targetVersion is required.');
+    const fields = parseBody(upgradeBody, body);
+    const { stackName, targetVersion, variables } = fields;
     details.target = `${stackName} -> ${targetVersion}`;
-    const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
+    const environmentId = resolveEnvironmentId(fields.environmentId, caller.principal);
     details.environmentId = environmentId;
-    return handlers.upgrade({ environmentId, stackName, targetVersion, variables }, caller);
+    return handlers.upgrade({ environmentId, stackName, targetVersion, variables }, withIntent(caller, fields, details));
   },
 };
 
 const syncSources: WebhookEndpoint = {
   path: '/api/hooks/sync-sources',
   permission: 'Hooks.SyncSources',
+  summary: 'Syncs every catalog source now.',
   // No body is needed and any body is ignored; catalog sources are not environment-bound.
   run: (_body, caller, handlers) => handlers.syncSources(caller),
 };

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
@@ -7,7 +6,8 @@ import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
 import { answerError } from '../http/error-mapper.js';
 import { toHostError } from '../to-host-error.js';
-import type { AppContext, RequestState } from '../http/request-state.js';
+import type { AppContext } from '../http/request-state.js';
+import { defineRoute, type RouteDefinition } from '../http/route-table.js';
 import type { Logger } from '../logger.js';
 import type { HookCallDetails, WebhookEndpoint } from './webhook-endpoints.js';
 import type { WebhookHandlers } from './webhook-handlers.js';
@@ -48,6 +48,7 @@ function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetail
     durationMs: performance.now() - started,
     code,
     message,
+    intent: details.intent,
   };
 }
 
@@ -59,28 +60,42 @@ function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetail
  * call was refused before any work. A failed call is answered here (`answerError`), not thrown
  * on through the app's middleware: it has been audited, and nothing outside adds to it.
  */
-export function webhookRoutes({ handlers, audit, endpoints, log }: WebhookRoutesOptions): Router<RequestState> {
-  const router = new Router<RequestState>();
-  for (const endpoint of endpoints) {
-    router.post(endpoint.path, async (ctx: AppContext) => {
-      const started = performance.now();
-      const details: HookCallDetails = { target: null, environmentId: null };
-      try {
-        const principal = permittedPrincipal(ctx, endpoint.permission);
-        // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
-        await readBody(ctx);
-        ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
-      } catch (thrown) {
-        const err = toHostError(thrown);
-        const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
-        // Nothing happened that the answer must not outrun: the event is written moments later.
-        if (refusedBeforeWork(err)) audit.recordSoon(failed);
-        else await audit.record(failed);
-        answerError(ctx, err, log);
-        return;
-      }
-      await audit.record(hookCallEvent(ctx, started, details, ctx.status, null, null));
-    });
-  }
-  return router;
+export function webhookRoutes({ handlers, audit, endpoints, log }: WebhookRoutesOptions): RouteDefinition[] {
+  return endpoints.map((endpoint) =>
+    defineRoute({
+      method: 'post',
+      path: endpoint.path,
+      tag: 'Hooks',
+      summary: endpoint.summary,
+      auth: { kind: 'apiKey', permission: endpoint.permission },
+      ...(endpoint.body && { body: endpoint.body }),
+      answers: {
+        200: '`{success:true, message, ...}`',
+        400: 'Bad input, or the deployment failed.',
+        401: 'Invalid or missing API key.',
+        403: `The key lacks '${endpoint.permission}' or is scoped to another environment.`,
+        404: 'No such deployment, stack or environment.',
+        409: 'The stack is busy.',
+      },
+      async handle(ctx: AppContext) {
+        const started = performance.now();
+        const details: HookCallDetails = { target: null, environmentId: null, intent: null };
+        try {
+          const principal = permittedPrincipal(ctx, endpoint.permission);
+          // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
+          await readBody(ctx);
+          ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
+        } catch (thrown) {
+          const err = toHostError(thrown);
+          const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
+          // Nothing happened that the answer must not outrun: the event is written moments later.
+          if (refusedBeforeWork(err)) audit.recordSoon(failed);
+          else await audit.record(failed);
+          answerError(ctx, err, log);
+          return;
+        }
+        await audit.record(hookCallEvent(ctx, started, details, ctx.status, null, null));
+      },
+    }),
+  );
 }
