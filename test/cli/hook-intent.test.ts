@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ciIntent } from '../../cli/intent-options.js';
-import { usePipelineHost } from '../support/pipeline-host.js';
+import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
 import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -29,12 +29,6 @@ test('the commit and pipeline run come from GitHub Actions, GitLab CI and Azure 
   t.deepEqual(ciIntent({ ...noCi, PATH: '/usr/bin' }), {});
 });
 
-async function hookAudit(host: Awaited<ReturnType<typeof usePipelineHost>>) {
-  await host.auth.host.host.audit.flush();
-  const res = await host.auth.host.request('GET', '/api/audit', { token: host.auth.token });
-  return (res.body['events'] as Array<Record<string, unknown>>).filter((e) => e['action'] === 'hook.call').reverse();
-}
-
 test.serial('rsgo hook sends --reason, --commit and --pipeline-url, else the CI system\'s commit and run', async (t) => {
   const host = await usePipelineHost(t, succeedingHandlers);
   const github = { GITHUB_SHA: 'a1b2c3', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '9001' };
@@ -51,7 +45,7 @@ test.serial('rsgo hook sends --reason, --commit and --pipeline-url, else the CI 
   t.is(rejected.code, 1);
   t.regex(rejected.stderr, /Field 'pipelineUrl' must be an http or https URL\./);
 
-  const [first, second, third] = await hookAudit(host);
+  const [first, second, third] = await hookCallEvents(host);
   t.like(first, { outcome: 'success', reason: 'Nightly refresh', commit: 'a1b2c3', pipelineUrl: 'https://github.com/acme/shop/actions/runs/9001' });
   t.like(second, { outcome: 'success', reason: null, commit: 'v2.0.0', pipelineUrl: 'https://ci.example.com/runs/5' });
   t.like(third, { outcome: 'success', reason: null, commit: null, pipelineUrl: null });
