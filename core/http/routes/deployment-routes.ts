@@ -42,7 +42,16 @@ async function audited(ctx: AppContext, audit: AuditRecorder, action: string, wo
   await record(ctx.status, 'success', null, null);
 }
 
-const intentOf = ({ reason, commit, pipelineUrl }: Intent): Intent => ({ reason, commit, pipelineUrl });
+/**
+ * Notes what a deploying request acts on for its audit row, and gives the caller that carries
+ * the request's intent into the operation.
+ */
+function deployingCaller(ctx: AppContext, note: AuditNote, target: string, { environmentId, reason, commit, pipelineUrl }: Intent & { environmentId: string }): Caller {
+  note.target = target;
+  note.environmentId = environmentId;
+  note.intent = { reason, commit, pipelineUrl };
+  return callerOf(ctx, note.intent);
+}
 
 /** `POST /api/deployments`; fields checked in this order, each with its own message. */
 const deployStackBody = z.object({
@@ -116,11 +125,9 @@ export function deploymentRoutes(operations: OperationRunner, audit: AuditRecord
       handle: (ctx, input) =>
         audited(ctx, audit, 'deployment.deploy', async (note) => {
           const body = input.body();
-          note.target = body.stackName;
-          note.environmentId = body.environmentId;
-          note.intent = intentOf(body);
           const { environmentId, stackName, productId, version, stackDefinitionName, variables } = body;
-          const deployment = await deployStack(operations, { environmentId, stackName, productId, version, stackDefinitionName, variables }, callerOf(ctx, note.intent));
+          const caller = deployingCaller(ctx, note, stackName, body);
+          const deployment = await deployStack(operations, { environmentId, stackName, productId, version, stackDefinitionName, variables }, caller);
           ctx.status = 201;
           ctx.body = { success: true, deploymentId: deployment.id, stackName: deployment.stackName, stackVersion: deployment.stackVersion, status: deployment.status };
         }),
@@ -150,11 +157,9 @@ export function deploymentRoutes(operations: OperationRunner, audit: AuditRecord
       handle: (ctx, input) =>
         audited(ctx, audit, 'deployment.deployProduct', async (note) => {
           const body = input.body();
-          note.target = body.productId;
-          note.environmentId = body.environmentId;
-          note.intent = intentOf(body);
           const { environmentId, productId, version, deploymentName, variables } = body;
-          const { product, stacks } = await deployProduct(operations, { environmentId, productId, version, deploymentName, variables }, callerOf(ctx, note.intent));
+          const caller = deployingCaller(ctx, note, productId, body);
+          const { product, stacks } = await deployProduct(operations, { environmentId, productId, version, deploymentName, variables }, caller);
           const view = productDeploymentView(product, stacks);
           ctx.status = 201;
           ctx.body = { success: true, productDeploymentId: product.id, status: product.status, stacks: view['stacks'], productDeployment: view };
