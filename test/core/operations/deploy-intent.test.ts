@@ -4,6 +4,7 @@ import { createKey } from '../../support/api-keys.js';
 import { idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
 import { testImages } from '../../support/test-images.js';
 import recorder, { seenIntents } from '../../fixtures/plugins/intent-recorder-plugin.js';
+import { testDeployContext } from '../../../core/testing.js';
 
 const images = testImages('deployments-intent');
 
@@ -32,6 +33,11 @@ const first = { reason: 'First release of the shop', commit: '3f2c1a9', pipeline
 const second = { reason: 'Security patch', commit: 'b7e4d20', pipelineUrl: 'http://gitlab.example.com/acme/shop/-/pipelines/7' };
 const third = { reason: 'Move to 2.0', commit: 'v2.0.0', pipelineUrl: 'https://dev.azure.com/acme/shop/_build/results?buildId=55' };
 const none = { reason: null, commit: null, pipelineUrl: null };
+
+test("the test kit's deploy context carries the intent it is given, and none by default", (t) => {
+  t.deepEqual(testDeployContext({ intent: first }).context.intent, first);
+  t.deepEqual(testDeployContext().context.intent, none);
+});
 
 test.serial('the intent of a deploy, a redeploy and an upgrade is in the history, the audit and the deploy context', async (t) => {
   const host = await start(t);
