@@ -19,32 +19,41 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
+import { deploymentsByStatus } from './deployments/deployments-by-status.js';
 import { OperationRunner } from './operations/operation-runner.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
 import { redeploy } from './operations/redeploy.js';
 import { upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
-import { errorMessage } from './errors.js';
-import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
+import { ConflictError, errorMessage } from './errors.js';
+import { CurrentPlugins } from './hooks/current-plugins.js';
+import type { HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
-import { RuntimeRegistry } from './hooks/runtime-registry.js';
+import type { RuntimeLookup } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { apiDocsRoutes } from './http/routes/api-docs-routes.js';
 import { mountRoutes, type RouteDefinition } from './http/route-table.js';
+import { metricsRoutes } from './http/routes/metrics-routes.js';
+import { HostMetrics } from './metrics/host-metrics.js';
 import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugin-host/define-plugin.js';
-import { loadPlugins, type PluginSet } from './plugin-host/plugin-loader.js';
+import { loadPluginSet, type LoadedPluginSet } from './plugin-host/load-plugin-set.js';
+import type { PluginSet } from './plugin-host/plugin-loader.js';
+import { PluginReload, type ReloadSummary } from './plugin-host/plugin-reload.js';
+import { adminRoutes } from './http/routes/admin-routes.js';
+import { pluginFailureCounts } from './plugin-host/plugin-failure-counts.js';
 import { pluginRoutes } from './http/routes/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
 import { webhookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from './triggers/webhook-handlers.js';
 import { webhookRoutes } from './triggers/webhook-routes.js';
+import { countHookRequests } from './triggers/hook-request-counter.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface HostOptions {
@@ -64,16 +73,20 @@ export interface HostOptions {
   readonly webRoot?: string;
   /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
   readonly clock?: () => number;
+  /** Reads the config file anew, for a reload (see {@link Host.reload}); without it the host cannot reload. */
+  readonly readConfig?: () => Promise<HostConfig>;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
 export interface Host {
   readonly app: Koa<RequestState>;
+  /** The hooks of the plugin set in use (a reload replaces it). */
   readonly hooks: HostHooks;
   readonly store: Store;
+  /** The plugin set in use. */
   readonly plugins: PluginSet;
-  /** The environment types the enabled runtime plugins serve. */
-  readonly runtimes: RuntimeRegistry;
+  /** The environment types the runtime plugins in use serve. */
+  readonly runtimes: RuntimeLookup;
   readonly environments: EnvironmentService;
   /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
   readonly catalog: CatalogService;
@@ -86,6 +99,12 @@ export interface Host {
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
   listen(): Promise<{ url: string; port: number }>;
+  /**
+   * Reads the config file again and replaces the plugin set with its plugins: operations running
+   * finish on the set they started on, whose plugins close once the last of them ended.
+   * @throws ConfigError with the message a start would give; the set in use stays as it was.
+   */
+  reload(): Promise<ReloadSummary>;
   /**
    * Stops accepting, aborts the running operations and lets them record why, lets requests in
    * flight take their answers (bounded by `server.shutdownTimeoutMs`), then closes plugins and store.
@@ -104,49 +123,75 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
-  const hooks = createHostHooks();
-  const audit = new AuditLog(store, log);
-  const runtimes = new RuntimeRegistry();
+  // Requests and operations reach the plugins through the set in use: a reload replaces it.
+  const current = new CurrentPlugins<LoadedPluginSet>();
+  const { hooks, runtimes } = current;
+  const metrics = new HostMetrics({
+    processMetrics: config.metrics.enabled,
+    deploymentsByStatus: () => deploymentsByStatus(store),
+    // Scraped once the host listens, when a set is loaded; a reload starts the counts afresh.
+    pluginFailures: () => pluginFailureCounts(current.generation.plugins.plugins),
+    log,
+  });
+  const audit = new AuditLog(store, log, (event) => metrics.countAuthFailure(event));
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
-  let plugins: PluginSet | undefined;
   let tokens: SessionTokens;
-  try {
-    await users.ensureFirstAdmin(options.env ?? process.env, log);
-    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
-    // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
-    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, webhookPermissions);
-    plugins = await loadPlugins({
-      entries: config.plugins,
+  let first: LoadedPluginSet | undefined;
+  const loadPlugins = (loaded: HostConfig) =>
+    loadPluginSet({
+      entries: loaded.plugins,
       builtins: options.builtins,
-      hooks,
-      timeouts: config.hooks.timeoutMs,
+      timeouts: loaded.hooks.timeoutMs,
+      // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
+      tapCore: (fresh, timeouts) => tapSessionAuthenticator(createPluginHooks(fresh, 'session', timeouts, createPluginStats(), log), tokens, users, webhookPermissions),
       configDir,
       dataDir,
       log,
       host: { version: packageJson.version, apiKeys, audit, now: clock },
-      runtimes,
     });
+  try {
+    await users.ensureFirstAdmin(options.env ?? process.env, log);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
+    first = await loadPlugins(config);
+    current.replace(first);
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
     await environments.ensureDefault();
   } catch (err) {
-    await plugins?.close();
+    await first?.close();
     await apiKeys.close();
     await store.destroy();
     throw err;
   }
 
-  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), {
+    // Read at each sync: a reload may change it.
+    get sourceTimeoutMs() {
+      return current.generation.timeouts.catalogSource;
+    },
+    metrics,
+    onOnePluginSet: current.use,
+  });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
   void recovery.start();
+  const { readConfig } = options;
+  const reloads = new PluginReload({
+    running: config,
+    read: readConfig ?? (() => Promise.reject(new ConflictError('This host was not started from a config file: there is nothing to reload.'))),
+    load: loadPlugins,
+    plugins: current,
+    // The sources of the new set fill the catalog; those gone leave it with this sync.
+    replaced: () => void catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync after a reload failed')),
+    log,
+  });
   const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
     redeploy: (input, caller) => redeploy(operations, input, caller),
     upgrade: (input, caller) => upgrade(operations, input, caller),
@@ -159,12 +204,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     // First: a pipeline's call then passes no other route's path matching (their paths never overlap).
     ...webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
     ...healthRoutes(store),
+    ...metricsRoutes(metrics, config.metrics),
     ...authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
     ...apiKeyRoutes({ apiKeys, audit, permissions: webhookPermissions }),
     ...environmentRoutes(environments, audit),
     ...deploymentRoutes(operations, audit),
     ...auditRoutes(audit),
-    ...pluginRoutes(plugins.plugins),
+    ...pluginRoutes(() => current.generation.plugins.plugins),
+    ...adminRoutes({ reload: () => reloads.reload(), audit }),
     ...catalogRoutes(catalog, audit),
   ];
   routes.push(...apiDocsRoutes(() => routes, packageJson.version));
@@ -173,6 +220,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     hooks,
     trustProxy: config.server.trustProxy,
+    observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
     routers: [mountRoutes(routes, hooks)],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
@@ -208,7 +256,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     app,
     hooks,
     store,
-    plugins,
+    get plugins() {
+      return current.generation.plugins;
+    },
     runtimes,
     environments,
     catalog,
@@ -231,13 +281,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
           done({ url: `http://${shownHost}:${port}`, port });
         });
       }),
+    reload: () => reloads.reload(),
     close: () => {
       closing ??= (async () => {
+        // Refused from now on; one under way is waited for before the plugins close.
+        const reloadsEnded = reloads.close();
         await stopWork();
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
-        await plugins.close();
+        await reloadsEnded;
+        await current.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
         await audit.flush();

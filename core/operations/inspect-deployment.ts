@@ -1,7 +1,7 @@
 import type { ServiceRecord } from '../deployments/deployment.js';
 import { errorMessage } from '../errors.js';
 import type { ContainerHealth, DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
-import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 
 /** How long a look at what runs may take. */
@@ -31,7 +31,7 @@ export interface FoundContainers {
  * after {@link INSPECT_TIMEOUT_MS}.
  */
 export async function inspectDeployment(
-  runtimes: RuntimeRegistry,
+  runtimes: RuntimeLookup,
   environment: PlanEnvironment,
   target: DeploymentRef,
   log: Logger,

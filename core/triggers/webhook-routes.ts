@@ -9,6 +9,7 @@ import { toHostError } from '../to-host-error.js';
 import type { AppContext } from '../http/request-state.js';
 import { defineRoute, type RouteDefinition } from '../http/route-table.js';
 import type { Logger } from '../logger.js';
+import { hookOutcome } from '../metrics/hook-outcome.js';
 import type { HookCallDetails, WebhookEndpoint } from './webhook-endpoints.js';
 import type { WebhookHandlers } from './webhook-handlers.js';
 
@@ -88,8 +89,10 @@ export function webhookRoutes({ handlers, audit, endpoints, log }: WebhookRoutes
         } catch (thrown) {
           const err = toHostError(thrown);
           const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
+          const refused = refusedBeforeWork(err);
+          ctx.state.hookOutcome = hookOutcome(err.status, !refused);
           // Nothing happened that the answer must not outrun: the event is written moments later.
-          if (refusedBeforeWork(err)) audit.recordSoon(failed);
+          if (refused) audit.recordSoon(failed);
           else await audit.record(failed);
           answerError(ctx, err, log);
           return;

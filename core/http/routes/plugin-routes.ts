@@ -34,15 +34,18 @@ export function pluginView(plugin: LoadedPlugin): PluginView {
   };
 }
 
-/** `GET /api/plugins`: every loaded plugin instance in config order, so operators can spot a sick one. */
-export function pluginRoutes(plugins: readonly LoadedPlugin[]): RouteDefinition[] {
+/**
+ * `GET /api/plugins`: every plugin instance of the set in use (`plugins()`; a reload replaces
+ * it) in config order, so operators can spot a sick one.
+ */
+export function pluginRoutes(plugins: () => readonly LoadedPlugin[]): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get', path: '/api/plugins', tag: 'Plugins', auth: { kind: 'user' },
       summary: 'Every loaded plugin instance with its hooks, calls and failures.',
       answers: { 200: '`{plugins}`' },
       handle(ctx) {
-        ctx.body = { plugins: plugins.map(pluginView) };
+        ctx.body = { plugins: plugins().map(pluginView) };
       },
     }),
   ];
