@@ -78,9 +78,9 @@ for (const engine of databaseEngines) {
     // Undone, the settings go back into the columns they came from.
     const after = connect(database);
     try {
-      // The sessions migration came after this one: undo it first.
-      await after.migrate.down({ migrationSource: sourceOf(migrations) });
-      await after.migrate.down({ migrationSource: sourceOf(migrations) });
+      // The migrations that came after this one are undone first, newest first.
+      const undone = migrations.length - migrations.findIndex((migration) => migration.name === '004-environment-settings');
+      for (let step = 0; step < undone; step += 1) await after.migrate.down({ migrationSource: sourceOf(migrations) });
       const edge = await after('environments').where({ id: ids.edge }).first();
       t.like(edge, { docker_host: 'tcp://10.0.0.9:2376', tls_ca: tls.ca, tls_cert: tls.cert, tls_key: tls.key });
       t.false(await after.schema.hasColumn('environments', 'settings'));
