@@ -42,6 +42,9 @@ export interface DeploymentHistoryEntry {
   readonly toVersion?: string | null;
   readonly message?: string | null;
   readonly triggeredBy?: string;
+  readonly reason?: string | null;
+  readonly commit?: string | null;
+  readonly pipelineUrl?: string | null;
 }
 
 /** An item of `GET /api/deployments`, and the `deployment` of `GET /api/deployments/:id`. */

@@ -12,6 +12,10 @@ export function deploymentServicesTable(services: readonly DeploymentService[]):
   ]);
 }
 
+/** Why an operation ran: `reason (commit) pipeline-url`, each part when given. */
+const intentText = ({ reason, commit, pipelineUrl }: DeploymentHistoryEntry): string =>
+  [reason, commit && `(${commit})`, pipelineUrl].filter(Boolean).join(' ') || '-';
+
 /** A deployment's operations as a table, oldest first as the host lists them. */
 export function deploymentHistoryTable(history: readonly DeploymentHistoryEntry[]): string {
   return renderTable(history, [
@@ -20,6 +24,7 @@ export function deploymentHistoryTable(history: readonly DeploymentHistoryEntry[
     { header: 'outcome', value: (entry) => entry.outcome ?? '-' },
     { header: 'version', value: (entry) => [entry.fromVersion, entry.toVersion].filter(Boolean).join(' -> ') || '-' },
     { header: 'by', value: (entry) => entry.triggeredBy ?? '-' },
+    { header: 'why', value: intentText },
     { header: 'message', value: (entry) => entry.message ?? '' },
   ]);
 }

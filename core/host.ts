@@ -41,6 +41,8 @@ import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-l
 import { createApp } from './http/create-app.js';
 import { EventStreams } from './http/event-stream.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { apiDocsRoutes } from './http/routes/api-docs-routes.js';
+import { mountRoutes, type RouteDefinition } from './http/route-table.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { HostMetrics } from './metrics/host-metrics.js';
 import { defaultWebRoot } from './http/web-ui.js';
@@ -213,27 +215,32 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
 
   const eventStreams = new EventStreams();
+  // The route table: every route the host serves, each declared once (core/http/route-table.ts).
+  // The router and the OpenAPI document are both made from it: a new area's routes go here.
+  const routes: RouteDefinition[] = [
+    // First: a pipeline's call then passes no other route's path matching (their paths never overlap).
+    ...webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
+    ...operationRoutes(journal, eventStreams),
+    ...healthRoutes(store),
+    ...metricsRoutes(metrics, config.metrics),
+    ...authRoutes({ users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
+    ...apiKeyRoutes({ apiKeys, audit, permissions: webhookPermissions }),
+    ...environmentRoutes(environments, audit),
+    ...deploymentRoutes(operations, audit),
+    ...auditRoutes(audit),
+    ...pluginRoutes(() => current.generation.plugins.plugins),
+    ...adminRoutes({ reload: () => reloads.reload(), audit }),
+    ...catalogRoutes(catalog, audit),
+    ...eventDeliveryRoutes(deliveries, audit),
+  ];
+  routes.push(...apiDocsRoutes(() => routes, packageJson.version));
+
   const app = createApp({
     log,
     hooks,
     trustProxy: config.server.trustProxy,
     observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
-    routers: [
-      // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
-      operationRoutes(journal, eventStreams),
-      healthRoutes(store),
-      metricsRoutes(metrics, config.metrics),
-      authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
-      apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
-      environmentRoutes(hooks, environments, audit),
-      deploymentRoutes(hooks, operations, audit),
-      auditRoutes(hooks, audit),
-      pluginRoutes(hooks, () => current.generation.plugins.plugins),
-      adminRoutes({ hooks, reload: () => reloads.reload(), audit }),
-      catalogRoutes(hooks, catalog, audit),
-      eventDeliveryRoutes(hooks, deliveries, audit),
-    ],
+    routers: [mountRoutes(routes, hooks)],
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
 

@@ -13,29 +13,6 @@ export function jsonObject(body: unknown): JsonObject {
   return body as JsonObject;
 }
 
-/**
- * An optional string field, trimmed; absent, `null` and blank all give `null`. Any other type
- * is a 400 (never a 500), as the API contract requires.
- */
-export function optionalString(body: JsonObject, field: string): string | null {
-  const value = body[field];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new InputError(`Field '${field}' must be a string.`);
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-}
-
-/** An optional object of string values (`variables`); absent and `null` give `{}`. */
-export function optionalStringMap(body: JsonObject, field: string): Readonly<Record<string, string>> {
-  const value = body[field];
-  if (value === undefined || value === null) return {};
-  const message = `Field '${field}' must be an object of string values.`;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(message);
-  const entries = Object.entries(value);
-  if (entries.some(([, item]) => typeof item !== 'string')) throw new InputError(message);
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whether `value` is a UUID in its canonical 8-4-4-4-12 form (any version, any case). */

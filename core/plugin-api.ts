@@ -9,6 +9,7 @@ export type { HostServices } from './plugin-host/host-services.js';
 export type { AttemptResult, DeliveryAttempt, DeliveryChannel, EventDeliveryQueue, NewDelivery } from './plugin-host/event-delivery.js';
 export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
 export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './hooks/principal.js';
+export type { Intent } from './hooks/intent.js';
 export type {
   ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,

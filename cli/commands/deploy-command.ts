@@ -10,6 +10,7 @@ import { HostAnswerError, type HostAnswer } from '../host-client.js';
 import { hostOptions, managementClient, OPERATION_TIMEOUT_S, QUICK_CALL_TIMEOUT_S } from '../host-connection.js';
 import { startProgress } from '../progress-indicator.js';
 import { resolveEnvironment } from '../resolve-environment.js';
+import { intentFields, intentOptions } from '../intent-options.js';
 import { parseVariables } from '../variable-options.js';
 
 /** `rsgo deploy`: the first deployment of a product's stack (POST /api/deployments). */
@@ -27,11 +28,15 @@ export const deployCommand: Command = {
     version: { type: 'string', valueName: 'version', description: "the product version (default: the catalog's latest)" },
     stack: { type: 'string', valueName: 'name', description: "the product's stack to deploy, when it has several" },
     var: { type: 'string', multiple: true, valueName: 'NAME=VALUE', description: 'a variable value (repeatable)' },
+    ...intentOptions,
     ...hostOptions,
     timeout: { type: 'string', valueName: 'seconds', description: `give up when the host has not answered for this long (default: ${OPERATION_TIMEOUT_S})` },
     ...commonOptions,
   },
-  examples: ['rsgo deploy com.acme.shop --name shop --env staging --var DB_PASSWORD=secret', 'rsgo deploy com.acme.platform --name platform-api --stack API --version 2.1.0'],
+  examples: [
+    'rsgo deploy com.acme.shop --name shop --env staging --var DB_PASSWORD=secret --reason "First release"',
+    'rsgo deploy com.acme.platform --name platform-api --stack API --version 2.1.0',
+  ],
   async run(input) {
     const productId = input.argument(0, 'the product id (its groupId)');
     const stackName = input.required('name');
@@ -47,6 +52,7 @@ export const deployCommand: Command = {
       ...(version === undefined ? {} : { version }),
       ...(stackDefinitionName === undefined ? {} : { stackDefinitionName }),
       ...(Object.keys(variables).length === 0 ? {} : { variables }),
+      ...intentFields(input, false),
     };
     // The host answers when the containers run (or failed); meanwhile its steps are polled
     // under a request id of our own, so that only this deploy's steps are shown.

@@ -11,6 +11,7 @@ import { startProgress } from '../progress-indicator.js';
 import { reportSyncAnswer } from '../report-sync-answer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy.js';
 import { sendWithRetry, type RetriedAnswer } from '../send-with-retry.js';
+import { intentFields, intentOptions } from '../intent-options.js';
 import { parseVariables } from '../variable-options.js';
 
 /** The options of every pipeline call: where, how long, how often. */
@@ -39,19 +40,26 @@ const pipelineOptions = {
 const targetOptions = {
   env: { type: 'string', valueName: 'uuid', description: "the environment's id; not needed with an environment-scoped key" },
   var: { type: 'string', multiple: true, valueName: 'NAME=VALUE', description: 'a variable override (repeatable)' },
+  ...intentOptions,
 } as const satisfies OptionSpecs;
 
 const HOOK_DESCRIPTION_TAIL =
-  ' Reads RSGO_URL and RSGO_API_KEY. Network failures and 502/503 answers are retried with backoff (honouring Retry-After),' +
+  ' Reads RSGO_URL and RSGO_API_KEY. In GitHub Actions, GitLab CI and Azure Pipelines, --commit and --pipeline-url default to' +
+  " the job's commit and run address." +
+  ' Network failures and 502/503 answers are retried with backoff (honouring Retry-After),' +
   ' with the same Idempotency-Key, so a retry never runs the call twice; any other failure ends the call at once with a non-zero exit code.';
 
-/** A request body with `environmentId` and `variables` only when given. */
+/**
+ * A request body with `environmentId`, `variables` and the intent only when given (the commit
+ * and pipeline URL from the CI system's variables unless given).
+ */
 function targetFields(input: CommandInput): Record<string, unknown> {
   const environmentId = input.string('env');
   const variables = parseVariables(input.strings('var'));
   return {
     ...(environmentId === undefined ? {} : { environmentId }),
     ...(Object.keys(variables).length === 0 ? {} : { variables }),
+    ...intentFields(input, true),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Intent } from '../hooks/intent.js';
 import type { PrincipalIdentity } from '../hooks/principal.js';
 
 /** What was done. Plugins may record their own actions (e.g. `auth.rejected`). */
@@ -37,6 +38,8 @@ export interface AuditEventInput {
   readonly message?: string | null;
   /** The first 12 characters of an API key that was tried (`auth.rejected`); more is cut off when recorded. */
   readonly keyPrefix?: string | null;
+  /** Why the caller asked (reason, commit, pipeline URL), for requests that start operations. */
+  readonly intent?: Intent | null;
 }
 
 /** A recorded entry as `GET /api/audit` shows it. */
@@ -57,6 +60,10 @@ export interface AuditEvent {
   readonly code: string | null;
   readonly message: string | null;
   readonly keyPrefix: string | null;
+  /** The caller's intent; `null` when not given. */
+  readonly reason: string | null;
+  readonly commit: string | null;
+  readonly pipelineUrl: string | null;
 }
 
 /** Records audit events; what the host offers plugins. Recording never throws. */

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { INTENT_LIMITS } from '../request-schema.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
 import { rowsInsert } from '../store/rows-insert.js';
@@ -21,6 +22,9 @@ interface AuditRow {
   code: string | null;
   message: string | null;
   key_prefix: string | null;
+  reason: string | null;
+  commit_ref: string | null;
+  pipeline_url: string | null;
 }
 
 /** One page of the trail, newest first. */
@@ -52,11 +56,15 @@ const toEvent = (row: AuditRow): AuditEvent => ({
   code: row.code,
   message: row.message,
   keyPrefix: row.key_prefix,
+  reason: row.reason,
+  commit: row.commit_ref,
+  pipelineUrl: row.pipeline_url,
 });
 
 /** The columns an event fills. */
 const auditColumns = [
-  'at', 'action', 'outcome', 'status', 'actor_kind', 'actor_id', 'actor_name', 'client_ip', 'endpoint', 'target', 'environment_id', 'duration_ms', 'code', 'message', 'key_prefix',
+  'at', 'action', 'outcome', 'status', 'actor_kind', 'actor_id', 'actor_name', 'client_ip', 'endpoint', 'target', 'environment_id', 'duration_ms', 'code', 'message', 'key_prefix', 'reason',
+  'commit_ref', 'pipeline_url',
 ] as const;
 
 /** The row of one event, each value cut to its column. */
@@ -78,6 +86,10 @@ function auditRow(event: AuditEventInput): Omit<AuditRow, 'id'> {
     message: fit(event.message, 500),
     // The column holds 12 characters, a key's public prefix: never more of what was tried.
     key_prefix: fit(event.keyPrefix, 12),
+    // Already bounded by the request schema; cut again so a plugin's event cannot fail the insert.
+    reason: fit(event.intent?.reason, INTENT_LIMITS.reason),
+    commit_ref: fit(event.intent?.commit, INTENT_LIMITS.commit),
+    pipeline_url: fit(event.intent?.pipelineUrl, INTENT_LIMITS.pipelineUrl),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DeployProgress } from '../hooks/deploy-plan.js';
+import type { Intent } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 
 /** A step of an operation as its followers see it: what runtimes report, and the host's own `rollback`. */
@@ -16,4 +17,6 @@ export interface Caller {
   readonly requestId: string | null;
   /** Where the operation's steps go as they happen (redacted), for whoever follows it. */
   readonly progress?: (event: CallerProgress) => void;
+  /** Why the caller asked (reason, commit, pipeline URL); absent when it said nothing. */
+  readonly intent?: Intent;
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { NotFoundError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import { rowLookup } from '../store/row-lookup.js';
+import type { Intent } from '../hooks/intent.js';
 import { boundedText } from './bounded-text.js';
 import type {
   Deployment, DeploymentStatus, HistoryEntry, OperationKind, OperationOutcome, PendingChange, ProductDeployment,
@@ -43,6 +44,9 @@ interface HistoryRow {
   triggered_by: string;
   from_version: string | null;
   to_version: string | null;
+  reason: string | null;
+  commit_ref: string | null;
+  pipeline_url: string | null;
 }
 
 interface ProductRow {
@@ -77,6 +81,8 @@ export interface OperationStart {
   readonly fromVersion: string | null;
   readonly toVersion: string | null;
   readonly pending: PendingChange | null;
+  /** Why it runs, as its caller said; none for what the host does on its own. */
+  readonly intent?: Intent;
 }
 
 /** What the deployment becomes when the target of a successful operation is taken over. */
@@ -149,6 +155,9 @@ function toHistoryEntry(row: HistoryRow): HistoryEntry {
     triggeredBy: row.triggered_by,
     fromVersion: row.from_version,
     toVersion: row.to_version,
+    reason: row.reason,
+    commit: row.commit_ref,
+    pipelineUrl: row.pipeline_url,
   };
 }
 
@@ -322,6 +331,9 @@ export class DeploymentStore {
       triggered_by: start.triggeredBy,
       from_version: start.fromVersion,
       to_version: start.toVersion,
+      reason: start.intent?.reason ?? null,
+      commit_ref: start.intent?.commit ?? null,
+      pipeline_url: start.intent?.pipelineUrl ?? null,
     });
     return Number(inserted);
   }

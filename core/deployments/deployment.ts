@@ -39,6 +39,10 @@ export interface HistoryEntry {
   readonly triggeredBy: string;
   readonly fromVersion: string | null;
   readonly toVersion: string | null;
+  /** The caller's intent (see `Intent`); `null` when not given. */
+  readonly reason: string | null;
+  readonly commit: string | null;
+  readonly pipelineUrl: string | null;
 }
 
 /** What an operation in flight is making the deployment into; committed when it succeeds. */

@@ -1,3 +1,4 @@
+import type { Intent } from './intent.js';
 import type { Principal } from './principal.js';
 import type { Logger } from '../logger.js';
 import type { HealthCheck } from '../manifests/manifest-model.js';
@@ -158,6 +159,11 @@ export interface DeployContext {
    * plugin API 1.2; the host always sets it.
    */
   readonly requestId?: string | null;
+  /**
+   * Why the operation runs, as its caller said (reason, commit, pipeline URL; each `null` when
+   * not given), for notifications to carry. Since plugin API 1.5; the host always sets it.
+   */
+  readonly intent?: Intent;
   readonly log: Logger;
   /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
   progress(event: DeployProgress): void;

@@ -37,6 +37,7 @@ export async function installStack(runner: OperationRunner, installation: Instal
     operation: 'deploy' as const,
     status: 'Installing' as const,
     triggeredBy: triggeredBy(caller.principal),
+    intent: caller.intent,
     fromVersion: existing?.stackVersion ?? null,
     toVersion: target.product.version,
     pending: pendingChange('deploy', commit, plan),

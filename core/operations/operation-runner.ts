@@ -17,6 +17,7 @@ import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
 import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
+import { NO_INTENT } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { OperationMetrics } from '../metrics/host-metrics.js';
@@ -367,6 +368,7 @@ export class OperationRunner {
         signal: controller.signal,
         principal: caller.principal,
         requestId: caller.requestId,
+        intent: caller.intent ?? NO_INTENT,
         log,
         progress: (event) => {
           const shown = { ...event, message: secrets.text(event.message) };

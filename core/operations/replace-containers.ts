@@ -41,6 +41,7 @@ export async function replaceContainers(
     operation,
     status: 'Upgrading',
     triggeredBy: triggeredBy(caller.principal),
+    intent: caller.intent,
     fromVersion: rollback?.from ?? current.stackVersion,
     toVersion: commit.version,
     pending: pendingChange(operation, commit, plan),

@@ -5,6 +5,7 @@ import { deployments } from './migrations/003-deployments.js';
 import { environmentSettings } from './migrations/004-environment-settings.js';
 import { sessions } from './migrations/005-sessions.js';
 import { operations } from './migrations/006-operations.js';
+import { intent } from './migrations/007-intent.js';
 import { eventDeliveries } from './migrations/008-event-deliveries.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, eventDeliveries];
+export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries];
 
 /** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
 export const migrationSource: Knex.MigrationSource<Migration> = {

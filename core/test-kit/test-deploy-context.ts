@@ -1,4 +1,5 @@
 import type { DeployContext, DeployPlan, DeployProgress } from '../hooks/deploy-plan.js';
+import { NO_INTENT, type Intent } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 import { createLogger, type Logger } from '../logger.js';
 
@@ -20,6 +21,8 @@ export interface TestDeployContextOptions {
   /** Who triggered the operation; default `null` (the host itself). */
   readonly principal?: Principal | null;
   readonly requestId?: string | null;
+  /** Why the operation runs; default: no reason, commit or pipeline URL (all `null`). */
+  readonly intent?: Intent;
   /** The context's signal also aborts when this one does. */
   readonly signal?: AbortSignal;
   /** Sees each progress event as it is reported. */
@@ -66,6 +69,7 @@ export function testDeployContext(options: TestDeployContextOptions = {}): TestD
       signal: controller.signal,
       principal: options.principal ?? null,
       requestId,
+      intent: options.intent ?? NO_INTENT,
       log,
       progress: (event) => {
         progress.push(event);

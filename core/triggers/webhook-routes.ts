@@ -1,9 +1,9 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
 import type { CallerProgress } from '../auth/caller.js';
-import { DeploymentFailedError, InputError, errorMessage, type HostError } from '../errors.js';
+import { DeploymentFailedError, errorMessage, type HostError } from '../errors.js';
 import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
 import { answerError, errorAnswer } from '../http/error-mapper.js';
@@ -11,7 +11,8 @@ import type { OperationJournal } from '../operations/operation-journal.js';
 import { operationOwner } from '../operations/operation-owner.js';
 import { isFinished, type HookOperationKind, type OperationAnswer, type OperationRecord } from '../operations/operation-record.js';
 import { toHostError } from '../to-host-error.js';
-import type { AppContext, RequestState } from '../http/request-state.js';
+import type { AppContext } from '../http/request-state.js';
+import { defineRoute, type RouteDefinition } from '../http/route-table.js';
 import type { Logger } from '../logger.js';
 import { hookOutcome } from '../metrics/hook-outcome.js';
 import { idempotencyClaim } from './idempotency-key.js';
@@ -56,6 +57,7 @@ function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetail
     durationMs: performance.now() - started,
     code,
     message,
+    intent: details.intent,
   };
 }
 
@@ -66,13 +68,13 @@ interface HookAnswer extends OperationAnswer {
   readonly workFailed: boolean;
 }
 
-/**
- * Whether the caller asked not to wait: `Prefer: respond-async` (RFC 7240) or `?wait=false`.
- * @throws InputError for a `wait` other than `true` or `false`.
- */
-function wantsAsync(ctx: AppContext): boolean {
-  const wait = ctx.query['wait'];
-  if (wait !== undefined && wait !== 'true' && wait !== 'false') throw new InputError("wait must be 'true' or 'false'.");
+/** A hook's query: `?wait=false` asks not to wait, as `Prefer: respond-async` does. */
+const asyncQuery = z.object({
+  wait: z.enum(['true', 'false'], { error: "wait must be 'true' or 'false'." }).optional().meta({ description: '`false`: answer 202 at once, as `Prefer: respond-async` asks.' }),
+});
+
+/** Whether the caller asked not to wait: `Prefer: respond-async` (RFC 7240) or `?wait=false`. */
+function wantsAsync(ctx: AppContext, wait: 'true' | 'false' | undefined): boolean {
   if (wait === 'false') return true;
   const prefer = ctx.get('Prefer');
   return prefer !== '' && prefer.split(',').some((preference) => preference.split(';')[0]?.trim().toLowerCase() === 'respond-async');
@@ -99,8 +101,7 @@ function accept(ctx: AppContext, kind: HookOperationKind, operationId: string): 
  * answered here (`answerError`), not thrown on through the app's middleware: it has been
  * audited, and nothing outside adds to it.
  */
-export function webhookRoutes({ handlers, audit, endpoints, log, journal }: WebhookRoutesOptions): Router<RequestState> {
-  const router = new Router<RequestState>();
+export function webhookRoutes({ handlers, audit, endpoints, log, journal }: WebhookRoutesOptions): RouteDefinition[] {
 
   /** The work's answer with the operation's id, success or failure; never throws. */
   const answerOf = async (work: HookWork, caller: HookCaller, operationId: string): Promise<HookAnswer> => {
@@ -121,75 +122,93 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
     ctx.body = record.result;
   };
 
-  for (const endpoint of endpoints) {
-    router.post(endpoint.path, async (ctx: AppContext) => {
-      const started = performance.now();
-      const details: HookCallDetails = { target: null, environmentId: null };
-      const auditAnswer = (answer: OperationAnswer) => {
-        const failed = answer.status >= 400;
-        const said = (field: string) => (failed && typeof answer.body[field] === 'string' ? (answer.body[field] as string) : null);
-        return audit.record(hookCallEvent(ctx, started, details, answer.status, said('code'), said('message')));
-      };
-      try {
-        const principal = permittedPrincipal(ctx, endpoint.permission);
-        // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
-        await readBody(ctx);
-        const owner = operationOwner(principal);
-        const claim = idempotencyClaim(ctx.headers['idempotency-key'] as string | undefined, owner, endpoint.path, ctx.request.body);
-        const async = wantsAsync(ctx);
-        const caller: HookCaller = { principal, requestId: ctx.state.requestId };
-        const replayed = async (earlier: OperationRecord) => {
-          await replay(ctx, endpoint.kind, earlier, async);
-          await auditAnswer({ status: ctx.status, body: ctx.body as Record<string, unknown> });
+  return endpoints.map((endpoint) =>
+    defineRoute({
+      method: 'post',
+      path: endpoint.path,
+      tag: 'Hooks',
+      summary: endpoint.summary,
+      auth: { kind: 'apiKey', permission: endpoint.permission },
+      ...(endpoint.body && { body: endpoint.body }),
+      query: asyncQuery,
+      answers: {
+        200: '`{success:true, message, operationId, ...}`',
+        202: 'Accepted (`Prefer: respond-async` or `?wait=false`): `{success, message, operationId, statusUrl, eventsUrl}`; `Location` is `statusUrl`.',
+        400: 'Bad input, or the deployment failed.',
+        401: 'Invalid or missing API key.',
+        403: `The key lacks '${endpoint.permission}' or is scoped to another environment.`,
+        404: 'No such deployment, stack or environment.',
+        409: 'The stack is busy.',
+        422: 'The Idempotency-Key was used before with another request.',
+      },
+      async handle(ctx: AppContext, input) {
+        const started = performance.now();
+        const details: HookCallDetails = { target: null, environmentId: null, intent: null };
+        const auditAnswer = (answer: OperationAnswer) => {
+          const failed = answer.status >= 400;
+          const said = (field: string) => (failed && typeof answer.body[field] === 'string' ? (answer.body[field] as string) : null);
+          return audit.record(hookCallEvent(ctx, started, details, answer.status, said('code'), said('message')));
         };
-        const earlier = claim && (await journal.earlier(claim));
-        if (earlier) return await replayed(earlier);
-        let work: HookWork;
         try {
-          work = await endpoint.prepare(ctx.request.body, caller, handlers, details);
-        } catch (err) {
-          // A duplicate sent at the same time may have taken the key and changed the state
-          // this call was checked against: it answers for both.
-          const raced = claim && (await journal.earlier(claim));
-          if (!raced) throw err;
-          return await replayed(raced);
+          const principal = permittedPrincipal(ctx, endpoint.permission);
+          // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
+          await readBody(ctx);
+          const owner = operationOwner(principal);
+          const claim = idempotencyClaim(ctx.headers['idempotency-key'] as string | undefined, owner, endpoint.path, ctx.request.body);
+          const async = wantsAsync(ctx, input.query().wait);
+          const caller: HookCaller = { principal, requestId: ctx.state.requestId };
+          const replayed = async (earlier: OperationRecord) => {
+            await replay(ctx, endpoint.kind, earlier, async);
+            await auditAnswer({ status: ctx.status, body: ctx.body as Record<string, unknown> });
+          };
+          const earlier = claim && (await journal.earlier(claim));
+          if (earlier) return await replayed(earlier);
+          let work: HookWork;
+          try {
+            work = await endpoint.prepare(ctx.request.body, caller, handlers, details);
+          } catch (err) {
+            // A duplicate sent at the same time may have taken the key and changed the state
+            // this call was checked against: it answers for both.
+            const raced = claim && (await journal.earlier(claim));
+            if (!raced) throw err;
+            return await replayed(raced);
+          }
+          const created = await journal.create(endpoint.kind, owner, claim);
+          if ('earlier' in created) return await replayed(created.earlier);
+          const operationId = created.created.id;
+          let headers: HookAnswer['headers'] = {};
+          let workFailed = false;
+          const running = journal.run(operationId, async (report) => {
+            const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
+            const answer = await answerOf(work, { ...caller, progress }, operationId);
+            headers = answer.headers;
+            workFailed = answer.workFailed;
+            return answer;
+          });
+          if (async) {
+            accept(ctx, endpoint.kind, operationId);
+            running
+              .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
+              .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));
+            return;
+          }
+          const record = await running;
+          ctx.status = record.httpStatus ?? 500;
+          ctx.state.hookOutcome = hookOutcome(ctx.status, workFailed);
+          for (const name in headers) ctx.set(name, headers[name] ?? '');
+          ctx.body = record.result;
+          await auditAnswer({ status: ctx.status, body: record.result ?? {} });
+        } catch (thrown) {
+          const err = toHostError(thrown);
+          const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
+          const refused = refusedBeforeWork(err);
+          ctx.state.hookOutcome = hookOutcome(err.status, !refused);
+          // Nothing happened that the answer must not outrun: the event is written moments later.
+          if (refused) audit.recordSoon(failed);
+          else await audit.record(failed);
+          answerError(ctx, err, log);
         }
-        const created = await journal.create(endpoint.kind, owner, claim);
-        if ('earlier' in created) return await replayed(created.earlier);
-        const operationId = created.created.id;
-        let headers: HookAnswer['headers'] = {};
-        let workFailed = false;
-        const running = journal.run(operationId, async (report) => {
-          const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
-          const answer = await answerOf(work, { ...caller, progress }, operationId);
-          headers = answer.headers;
-          workFailed = answer.workFailed;
-          return answer;
-        });
-        if (async) {
-          accept(ctx, endpoint.kind, operationId);
-          running
-            .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
-            .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));
-          return;
-        }
-        const record = await running;
-        ctx.status = record.httpStatus ?? 500;
-        ctx.state.hookOutcome = hookOutcome(ctx.status, workFailed);
-        for (const name in headers) ctx.set(name, headers[name] ?? '');
-        ctx.body = record.result;
-        await auditAnswer({ status: ctx.status, body: record.result ?? {} });
-      } catch (thrown) {
-        const err = toHostError(thrown);
-        const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
-        const refused = refusedBeforeWork(err);
-        ctx.state.hookOutcome = hookOutcome(err.status, !refused);
-        // Nothing happened that the answer must not outrun: the event is written moments later.
-        if (refused) audit.recordSoon(failed);
-        else await audit.record(failed);
-        answerError(ctx, err, log);
-      }
-    });
-  }
-  return router;
+      },
+    }),
+  );
 }

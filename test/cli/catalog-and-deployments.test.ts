@@ -114,7 +114,7 @@ test.serial('catalog sync with a failed source names it and exits 4; the other s
 test.serial('deploy starts the stack on the engine, shows progress, then the running services; deployments list and show find it', async (t) => {
   const { host, env, image } = await useShopHost(t);
   const name = unique('shop');
-  const run = await runCli(['deploy', 'com.acme.shop', '--name', name, '--env', 'local', '--version', '1.1.0', '--var', 'SHOP_TITLE=Acme', '--var', 'DB_PASSWORD=s3cret=pw'], { env });
+  const run = await runCli(['deploy', 'com.acme.shop', '--name', name, '--env', 'local', '--version', '1.1.0', '--var', 'SHOP_TITLE=Acme', '--var', 'DB_PASSWORD=s3cret=pw', '--reason', 'First release', '--commit', '3f2c1a9'], { env });
   t.is(run.code, 0, run.stderr);
   // Each step the host reported is a line `  <service>: <what>`, between the label and the time taken.
   t.regex(run.stderr, new RegExp(`^Deploying '${name}' \\(com\\.acme\\.shop\\) to local\\.\\.\\.\\n(?: {2}(?:still waiting \\(.+\\)|[\\w-]+: .+)\\n)+took [\\dms.]+\\n$`));
@@ -165,7 +165,7 @@ test.serial('deploy starts the stack on the engine, shows progress, then the run
   t.regex(shown.stdout, /\nVariables: +.*SHOP_TITLE=Acme/);
   t.false(shown.stdout.includes('s3cret'));
   t.regex(shown.stdout, new RegExp(`\\nServices:\\nSERVICE +CONTAINER +IMAGE +STATUS\\n(?:(?:web|db) +${name}_(?:web|db) +\\S+ +running\\n){2}`));
-  t.regex(shown.stdout, /\nHistory:\nSTARTED +OPERATION +OUTCOME +VERSION +BY +MESSAGE\n\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC +deploy +Succeeded +1\.1\.0 +user:admin +Deployed version 1\.1\.0: 2 services running\.\n$/);
+  t.regex(shown.stdout, /\nHistory:\nSTARTED +OPERATION +OUTCOME +VERSION +BY +WHY +MESSAGE\n\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC +deploy +Succeeded +1\.1\.0 +user:admin +First release \(3f2c1a9\) +Deployed version 1\.1\.0: 2 services running\.\n$/);
 
   const byId = await runCli(['deployments', 'show', id, '--json'], { env });
   t.is(byId.code, 0, byId.stderr);

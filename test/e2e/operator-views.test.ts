@@ -65,7 +65,7 @@ test.serial('the deployment views show status, version, containers and who trigg
   const key = await host.request('POST', '/api/api-keys', { token, body: { name: 'Nightly build', permissions: ['Hooks.Redeploy'] } });
   const redeployed = await host.request('POST', '/api/hooks/redeploy', {
     apiKey: (key.body['apiKey'] as { fullKey: string }).fullKey,
-    body: { stackName, environmentId },
+    body: { stackName, environmentId, reason: 'Nightly refresh', commit: '3f2c1a9', pipelineUrl: 'https://ci.example.com/acme/shop/runs/77' },
   });
   t.is(redeployed.status, 200, redeployed.text);
 
@@ -88,7 +88,12 @@ test.serial('the deployment views show status, version, containers and who trigg
   t.is(await cell(history.nth(0), 'Operation').innerText(), 'redeploy');
   t.is(await cell(history.nth(0), 'Triggered by').innerText(), 'API key "Nightly build"');
   t.is(await cell(history.nth(0), 'Outcome').innerText(), 'Succeeded');
+  // The pipeline's intent: its reason, its commit and a link to its run.
+  const why = cell(history.nth(0), 'Why');
+  t.regex(await why.innerText(), /Nightly refresh\s+3f2c1a9\s+Pipeline run/);
+  t.is(await why.getByRole('link', { name: 'Pipeline run' }).getAttribute('href'), 'https://ci.example.com/acme/shop/runs/77');
   t.is(await cell(history.nth(1), 'Operation').innerText(), 'deploy');
   t.is(await cell(history.nth(1), 'Triggered by').innerText(), `User ${host.admin.username}`);
+  t.is(await cell(history.nth(1), 'Why').innerText(), '—');
   await docScreenshot(page, 'deployment');
 });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { usePipelineHost } from '../support/pipeline-host.js';
+import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
 import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
 import { runShell } from '../support/run-shell.js';
 
@@ -16,10 +16,10 @@ interface CompositeAction {
 
 /**
  * Runs the action's step as the runner would: `${{ inputs.* }}` filled in from `inputs` (or the
- * input's default), the step's `env`, `bash --noprofile --norc -eo pipefail`. Resolves the run
+ * input's default), the step's `env` over the runner's own variables (`runner`), `bash --noprofile --norc -eo pipefail`. Resolves the run
  * and the step's outputs.
  */
-async function runAction(t: ExecutionContext, inputs: Record<string, string>) {
+async function runAction(t: ExecutionContext, inputs: Record<string, string>, runner: Record<string, string> = {}) {
   const action = parse(await readFile(ACTION, 'utf8')) as CompositeAction;
   t.is(action.runs.using, 'composite');
   const [step] = action.runs.steps;
@@ -35,7 +35,7 @@ async function runAction(t: ExecutionContext, inputs: Record<string, string>) {
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const outputFile = join(dir, 'output');
   t.is(step.shell, 'bash');
-  const run = await runShell('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c'], step.run, { ...env, GITHUB_OUTPUT: outputFile });
+  const run = await runShell('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c'], step.run, { ...runner, ...env, GITHUB_OUTPUT: outputFile });
   const outputs = await readFile(outputFile, 'utf8').catch(() => '');
   return { ...run, outputs };
 }
@@ -85,4 +85,17 @@ test('an input with quotes and $(...) reaches the host as a plain value', async 
   t.is(run.code, 1);
   t.notRegex(run.stdout, /^injected/m);
   t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: name }, variables: {} }]);
+});
+
+test("the GitHub action sends the reason, and the workflow's commit and run address unless given", async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const common = { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'ams-project' };
+  const runner = { GITHUB_SHA: 'a1b2c3d4', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '4242' };
+  const fromRun = await runAction(t, { ...common, reason: "Ship it: 'fast' $(whoami)" }, runner);
+  t.is(fromRun.code, 0, fromRun.stdout + fromRun.stderr);
+  const given = await runAction(t, { ...common, commit: 'v1.2.3', 'pipeline-url': 'https://ci.example.com/runs/7' }, runner);
+  t.is(given.code, 0, given.stdout + given.stderr);
+  const [first, second] = await hookCallEvents(host);
+  t.like(first, { reason: "Ship it: 'fast' $(whoami)", commit: 'a1b2c3d4', pipelineUrl: 'https://github.com/acme/shop/actions/runs/4242' });
+  t.like(second, { reason: null, commit: 'v1.2.3', pipelineUrl: 'https://ci.example.com/runs/7' });
 });

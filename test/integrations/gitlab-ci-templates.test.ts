@@ -1,7 +1,7 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { usePipelineHost } from '../support/pipeline-host.js';
+import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
 import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
 import { runShell } from '../support/run-shell.js';
 
@@ -54,4 +54,16 @@ test('the jobs fail on a 401 and on a 400, printing the host message', async (t)
   const missing = await runJob('.rsgo-sync-upgrade', { ...host.env, RSGO_STACK_NAME: 'unknown', RSGO_TARGET_VERSION: '6.5.0' });
   t.not(missing.code, 0);
   t.regex(missing.stdout, /No deployment found for stack 'unknown'/);
+});
+
+test("the jobs send RSGO_REASON, and the job's commit and pipeline address unless RSGO_COMMIT or RSGO_PIPELINE_URL are set", async (t) => {
+  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+  const ci = { CI_COMMIT_SHA: 'd4e5f6a7', CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/88' };
+  const redeploy = await runJob('.rsgo-redeploy', { ...host.env, ...ci, RSGO_STACK_NAME: 'ams-project', RSGO_REASON: 'Nightly refresh' });
+  t.is(redeploy.code, 0, redeploy.stderr);
+  const upgrade = await runJob('.rsgo-sync-upgrade', { ...host.env, ...ci, RSGO_STACK_NAME: 'ams-project', RSGO_TARGET_VERSION: '6.5.0', RSGO_COMMIT: 'v6.5.0' });
+  t.is(upgrade.code, 0, upgrade.stderr);
+  const [first, second] = (await hookCallEvents(host)).filter((e) => e['endpoint'] !== 'POST /api/hooks/sync-sources');
+  t.like(first, { endpoint: 'POST /api/hooks/redeploy', reason: 'Nightly refresh', ...{ commit: ci.CI_COMMIT_SHA, pipelineUrl: ci.CI_PIPELINE_URL } });
+  t.like(second, { endpoint: 'POST /api/hooks/upgrade', reason: null, commit: 'v6.5.0', pipelineUrl: ci.CI_PIPELINE_URL });
 });

@@ -21,3 +21,10 @@ export async function usePipelineHost(t: ExecutionContext, handlers: (calls: Hoo
   const key = await createKey(t, auth, { name: 'pipeline', permissions: ['Hooks.Redeploy', 'Hooks.Upgrade', 'Hooks.SyncSources'], environmentId });
   return { auth, calls, environmentId, env: { RSGO_URL: auth.host.url, RSGO_API_KEY: key.fullKey } };
 }
+
+/** The `hook.call` audit rows of the host, oldest first (their intent included). */
+export async function hookCallEvents(host: PipelineHost): Promise<Array<Record<string, unknown>>> {
+  await host.auth.host.host.audit.flush();
+  const res = await host.auth.host.request('GET', '/api/audit', { token: host.auth.token });
+  return (res.body['events'] as Array<Record<string, unknown>>).filter((e) => e['action'] === 'hook.call').reverse();
+}

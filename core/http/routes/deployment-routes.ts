@@ -1,14 +1,12 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import type { Caller } from '../../auth/caller.js';
 import type { AuditRecorder } from '../../audit/audit-event.js';
 import { requestAuditFields } from '../request-audit-fields.js';
-import { InputError } from '../../errors.js';
-import type { HostHooks } from '../../hooks/host-hooks.js';
-import { requireUser } from '../authorize.js';
+import type { Intent } from '../../hooks/intent.js';
 import { toHostError } from '../../to-host-error.js';
-import { isUuid, jsonObject, optionalString, optionalStringMap, type JsonObject } from '../../json-body.js';
-import { queryInteger } from '../query-integer.js';
-import type { AppContext, RequestState } from '../request-state.js';
+import { environmentIdText, intentFields, optionalEnvironmentId, optionalText, queryWholeNumber, requiredText, stringMap } from '../../request-schema.js';
+import type { AppContext } from '../request-state.js';
+import { defineRoute, type RouteDefinition } from '../route-table.js';
 import { deployProduct } from '../../operations/deploy-product.js';
 import { deployStack } from '../../operations/deploy-stack.js';
 import type { OperationRunner } from '../../operations/operation-runner.js';
@@ -16,28 +14,22 @@ import { removeDeployment } from '../../operations/remove.js';
 import { deploymentView, productDeploymentView } from '../../deployments/deployment-view.js';
 
 /** The signed-in user and the request, for the operation's record and progress. */
-const callerOf = (ctx: AppContext): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId });
+const callerOf = (ctx: AppContext, intent?: Intent): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId, ...(intent && { intent }) });
 
-/** A required string field. */
-function requiredString(body: JsonObject, field: string): string {
-  const value = optionalString(body, field);
-  if (value === null) throw new InputError(`${field} is required.`);
-  return value;
-}
-
-/** A required environment id in its canonical (lower-case UUID) form. */
-function environmentIdOf(value: string): string {
-  if (!isUuid(value)) throw new InputError(`Invalid EnvironmentId format: '${value}'. Must be a valid GUID.`, { code: 'INVALID_ENVIRONMENT_ID' });
-  return value.toLowerCase();
+/** What the audit row of a deploying request notes as soon as the body is understood. */
+interface AuditNote {
+  target: string | null;
+  environmentId: string | null;
+  intent: Intent | null;
 }
 
 /**
  * Runs a mutating request and records it in the audit trail with its outcome, success or not.
  * `target` names what was acted on as soon as the body is understood.
  */
-async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: { target: string | null; environmentId: string | null }) => Promise<void>): Promise<void> {
+async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: AuditNote) => Promise<void>): Promise<void> {
   const started = performance.now();
-  const note: { target: string | null; environmentId: string | null } = { target: null, environmentId: null };
+  const note: AuditNote = { target: null, environmentId: null, intent: null };
   const record = (status: number, outcome: 'success' | 'failure', code: string | null, message: string | null) =>
     audit.record({ ...requestAuditFields(ctx), action, outcome, status, ...note, durationMs: performance.now() - started, code, message });
   try {
@@ -51,99 +43,136 @@ async function audited(ctx: AppContext, audit: AuditRecorder, action: string, wo
 }
 
 /**
+ * Notes what a deploying request acts on for its audit row, and gives the caller that carries
+ * the request's intent into the operation.
+ */
+function deployingCaller(ctx: AppContext, note: AuditNote, target: string, { environmentId, reason, commit, pipelineUrl }: Intent & { environmentId: string }): Caller {
+  note.target = target;
+  note.environmentId = environmentId;
+  note.intent = { reason, commit, pipelineUrl };
+  return callerOf(ctx, note.intent);
+}
+
+/** `POST /api/deployments`; fields checked in this order, each with its own message. */
+const deployStackBody = z.object({
+  environmentId: environmentIdText(),
+  stackName: requiredText('stackName'),
+  productId: requiredText('productId'),
+  version: optionalText('version'),
+  stackDefinitionName: optionalText('stackDefinitionName'),
+  variables: stringMap('variables'),
+  ...intentFields,
+});
+
+/** `POST /api/product-deployments`. */
+const deployProductBody = z.object({
+  environmentId: environmentIdText(),
+  productId: requiredText('productId'),
+  version: optionalText('version'),
+  deploymentName: requiredText('deploymentName'),
+  variables: stringMap('variables'),
+  ...intentFields,
+});
+
+const listQuery = z.object({ environmentId: optionalEnvironmentId() });
+const progressQuery = z.object({ after: queryWholeNumber('after', { fallback: 0, min: 0 }) });
+const removeQuery = z.object({ volumes: z.enum(['true', 'false']).optional().meta({ description: "'true' removes the stack's volumes too." }) });
+
+const tag = 'Deployments';
+const notFound = 'No such deployment.';
+
+/**
  * The deployments API for signed-in users: first deploys of a stack or a whole product, the
  * records with their history (Password values masked), and removal.
  */
-export function deploymentRoutes(hooks: HostHooks, operations: OperationRunner, audit: AuditRecorder): Router<RequestState> {
-  const router = new Router<RequestState>();
-  const signedIn = requireUser(hooks);
-
-  router.get('/api/deployments', signedIn, async (ctx) => {
-    const environmentId = typeof ctx.query['environmentId'] === 'string' && ctx.query['environmentId'] !== '' ? environmentIdOf(ctx.query['environmentId']) : undefined;
-    ctx.body = { deployments: (await operations.records.list(environmentId)).map((deployment) => deploymentView(deployment)) };
-  });
-
-  router.get('/api/deployments/:id', signedIn, async (ctx) => {
-    const id = ctx.params['id'] ?? '';
-    const deployment = await operations.records.require(id);
-    ctx.body = { deployment: deploymentView(deployment, await operations.records.history(id)) };
-  });
-
-  // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
-  router.get('/api/deployments/:id/progress', signedIn, async (ctx) => {
-    const afterSeq = queryInteger(ctx.query['after'], 'after', { fallback: 0, min: 0 });
-    const id = ctx.params['id'] ?? '';
-    await operations.records.require(id);
-    ctx.body = { progress: operations.progress.view(id, afterSeq) };
-  });
-
-  router.post('/api/deployments', signedIn, (ctx) =>
-    audited(ctx, audit, 'deployment.deploy', async (note) => {
-      const body = jsonObject(ctx.request.body);
-      const environmentId = environmentIdOf(requiredString(body, 'environmentId'));
-      const stackName = requiredString(body, 'stackName');
-      note.target = stackName;
-      note.environmentId = environmentId;
-      const deployment = await deployStack(
-        operations,
-        {
-          environmentId,
-          stackName,
-          productId: requiredString(body, 'productId'),
-          version: optionalString(body, 'version'),
-          stackDefinitionName: optionalString(body, 'stackDefinitionName'),
-          variables: optionalStringMap(body, 'variables'),
-        },
-        callerOf(ctx),
-      );
-      ctx.status = 201;
-      ctx.body = { success: true, deploymentId: deployment.id, stackName: deployment.stackName, stackVersion: deployment.stackVersion, status: deployment.status };
+export function deploymentRoutes(operations: OperationRunner, audit: AuditRecorder): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/deployments', tag, auth: { kind: 'user' }, query: listQuery,
+      summary: 'The deployments, optionally of one environment.',
+      answers: { 200: '`{deployments}`' },
+      async handle(ctx, input) {
+        const { environmentId } = input.query();
+        ctx.body = { deployments: (await operations.records.list(environmentId)).map((deployment) => deploymentView(deployment)) };
+      },
     }),
-  );
-
-  router.delete('/api/deployments/:id', signedIn, (ctx) =>
-    audited(ctx, audit, 'deployment.remove', async (note) => {
-      const removeVolumes = ctx.query['volumes'] === 'true';
-      const removed = await removeDeployment(operations, ctx.params['id'] ?? '', removeVolumes, callerOf(ctx));
-      note.target = removed.stackName;
-      note.environmentId = removed.environmentId;
-      ctx.body = {
-        success: true,
-        message: `Deployment '${removed.stackName}' removed${removeVolumes ? ' with its volumes' : '; its volumes were kept'}.`,
-        deploymentId: removed.id,
-        status: removed.status,
-      };
+    defineRoute({
+      method: 'get', path: '/api/deployments/:id', tag, auth: { kind: 'user' },
+      summary: 'One deployment with its history (reason, commit and pipeline URL of each operation).',
+      answers: { 200: '`{deployment}` with `history`', 404: notFound },
+      async handle(ctx) {
+        const id = ctx.params['id'] ?? '';
+        const deployment = await operations.records.require(id);
+        ctx.body = { deployment: deploymentView(deployment, await operations.records.history(id)) };
+      },
     }),
-  );
-
-  router.post('/api/product-deployments', signedIn, (ctx) =>
-    audited(ctx, audit, 'deployment.deployProduct', async (note) => {
-      const body = jsonObject(ctx.request.body);
-      const environmentId = environmentIdOf(requiredString(body, 'environmentId'));
-      const productId = requiredString(body, 'productId');
-      note.target = productId;
-      note.environmentId = environmentId;
-      const { product, stacks } = await deployProduct(
-        operations,
-        {
-          environmentId,
-          productId,
-          version: optionalString(body, 'version'),
-          deploymentName: requiredString(body, 'deploymentName'),
-          variables: optionalStringMap(body, 'variables'),
-        },
-        callerOf(ctx),
-      );
-      const view = productDeploymentView(product, stacks);
-      ctx.status = 201;
-      ctx.body = { success: true, productDeploymentId: product.id, status: product.status, stacks: view['stacks'], productDeployment: view };
+    // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
+    defineRoute({
+      method: 'get', path: '/api/deployments/:id/progress', tag, auth: { kind: 'user' }, query: progressQuery,
+      summary: "The runtime's steps of the deployment's latest operation.",
+      answers: { 200: '`{progress}`', 404: notFound },
+      async handle(ctx, input) {
+        const { after } = input.query();
+        const id = ctx.params['id'] ?? '';
+        await operations.records.require(id);
+        ctx.body = { progress: operations.progress.view(id, after) };
+      },
     }),
-  );
-
-  router.get('/api/product-deployments/:id', signedIn, async (ctx) => {
-    const { product, stacks } = await operations.records.requireProduct(ctx.params['id'] ?? '');
-    ctx.body = { productDeployment: productDeploymentView(product, stacks) };
-  });
-
-  return router;
+    defineRoute({
+      method: 'post', path: '/api/deployments', tag, auth: { kind: 'user' }, body: deployStackBody,
+      summary: 'Deploys a catalog stack into an environment.',
+      answers: { 201: '`{success, deploymentId, stackName, stackVersion, status}`', 400: 'Bad input, or the deploy failed.', 409: 'The stack is busy or already deployed.' },
+      handle: (ctx, input) =>
+        audited(ctx, audit, 'deployment.deploy', async (note) => {
+          const body = input.body();
+          const { environmentId, stackName, productId, version, stackDefinitionName, variables } = body;
+          const caller = deployingCaller(ctx, note, stackName, body);
+          const deployment = await deployStack(operations, { environmentId, stackName, productId, version, stackDefinitionName, variables }, caller);
+          ctx.status = 201;
+          ctx.body = { success: true, deploymentId: deployment.id, stackName: deployment.stackName, stackVersion: deployment.stackVersion, status: deployment.status };
+        }),
+    }),
+    defineRoute({
+      method: 'delete', path: '/api/deployments/:id', tag, auth: { kind: 'user' }, query: removeQuery,
+      summary: "Removes a deployment's containers and networks (volumes only with `volumes=true`).",
+      answers: { 200: '`{success, message, deploymentId, status}`', 404: notFound, 409: 'The stack is busy.' },
+      handle: (ctx, input) =>
+        audited(ctx, audit, 'deployment.remove', async (note) => {
+          const removeVolumes = input.query().volumes === 'true';
+          const removed = await removeDeployment(operations, ctx.params['id'] ?? '', removeVolumes, callerOf(ctx));
+          note.target = removed.stackName;
+          note.environmentId = removed.environmentId;
+          ctx.body = {
+            success: true,
+            message: `Deployment '${removed.stackName}' removed${removeVolumes ? ' with its volumes' : '; its volumes were kept'}.`,
+            deploymentId: removed.id,
+            status: removed.status,
+          };
+        }),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/product-deployments', tag, auth: { kind: 'user' }, body: deployProductBody,
+      summary: 'Deploys every stack of a catalog product into an environment.',
+      answers: { 201: '`{success, productDeploymentId, status, stacks, productDeployment}`', 400: 'Bad input, or the deploy failed.', 409: 'The product is already deployed there.' },
+      handle: (ctx, input) =>
+        audited(ctx, audit, 'deployment.deployProduct', async (note) => {
+          const body = input.body();
+          const { environmentId, productId, version, deploymentName, variables } = body;
+          const caller = deployingCaller(ctx, note, productId, body);
+          const { product, stacks } = await deployProduct(operations, { environmentId, productId, version, deploymentName, variables }, caller);
+          const view = productDeploymentView(product, stacks);
+          ctx.status = 201;
+          ctx.body = { success: true, productDeploymentId: product.id, status: product.status, stacks: view['stacks'], productDeployment: view };
+        }),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/product-deployments/:id', tag, auth: { kind: 'user' },
+      summary: 'One product deployment with a summary of each stack.',
+      answers: { 200: '`{productDeployment}`', 404: 'No such product deployment.' },
+      async handle(ctx) {
+        const { product, stacks } = await operations.records.requireProduct(ctx.params['id'] ?? '');
+        ctx.body = { productDeployment: productDeploymentView(product, stacks) };
+      },
+    }),
+  ];
 }

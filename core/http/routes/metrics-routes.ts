@@ -1,8 +1,7 @@
-import Router from '@koa/router';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError, NotFoundError } from '../../errors.js';
 import type { HostMetrics } from '../../metrics/host-metrics.js';
-import type { RequestState } from '../request-state.js';
+import { defineRoute, type RouteDefinition } from '../route-table.js';
 
 export interface MetricsSettings {
   readonly enabled: boolean;
@@ -27,21 +26,26 @@ function presentsToken(header: string | undefined, expected: Buffer): boolean {
  * `metrics.token` set, only for `Authorization: Bearer <token>`. Disabled, the path is a 404 like
  * any other unknown path (the web UI would otherwise answer it).
  */
-export function metricsRoutes(metrics: HostMetrics, settings: MetricsSettings): Router<RequestState> {
-  const router = new Router<RequestState>();
+export function metricsRoutes(metrics: HostMetrics, settings: MetricsSettings): RouteDefinition[] {
   const expected = settings.token === '' ? null : digest(settings.token);
-  router.get('/metrics', async (ctx) => {
-    if (!settings.enabled) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
-    if (expected !== null && !presentsToken(ctx.get('authorization'), expected)) {
-      metrics.metricsTokenRefused();
-      throw new AuthenticationError('The metrics token is missing or wrong: send Authorization: Bearer <metrics.token>.', {
-        code: 'METRICS_TOKEN',
-        headers: { 'WWW-Authenticate': 'Bearer realm="rsgo metrics"' },
-      });
-    }
-    const text = await metrics.text();
-    ctx.type = metrics.registry.contentType;
-    ctx.body = text;
-  });
-  return router;
+  return [
+    defineRoute({
+      method: 'get', path: '/metrics', tag: 'Metrics', auth: { kind: 'none' },
+      summary: 'Every series of the host in the Prometheus text format 0.0.4 (with `metrics.token`: `Authorization: Bearer <token>`).',
+      answers: { 200: { description: 'Prometheus text.', contentType: 'text/plain' }, 401: 'The metrics token is missing or wrong.', 404: 'Metrics are disabled.' },
+      async handle(ctx) {
+        if (!settings.enabled) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}.`);
+        if (expected !== null && !presentsToken(ctx.get('authorization'), expected)) {
+          metrics.metricsTokenRefused();
+          throw new AuthenticationError('The metrics token is missing or wrong: send Authorization: Bearer <metrics.token>.', {
+            code: 'METRICS_TOKEN',
+            headers: { 'WWW-Authenticate': 'Bearer realm="rsgo metrics"' },
+          });
+        }
+        const text = await metrics.text();
+        ctx.type = metrics.registry.contentType;
+        ctx.body = text;
+      },
+    }),
+  ];
 }

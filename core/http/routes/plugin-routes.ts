@@ -1,7 +1,5 @@
-import Router from '@koa/router';
-import { hookNames, type HostHooks } from '../../hooks/host-hooks.js';
-import { requireUser } from '../authorize.js';
-import type { RequestState } from '../request-state.js';
+import { hookNames } from '../../hooks/host-hooks.js';
+import { defineRoute, type RouteDefinition } from '../route-table.js';
 import type { LoadedPlugin } from '../../plugin-host/plugin-loader.js';
 
 /** One plugin instance as `GET /api/plugins` shows it. */
@@ -40,10 +38,15 @@ export function pluginView(plugin: LoadedPlugin): PluginView {
  * `GET /api/plugins`: every plugin instance of the set in use (`plugins()`; a reload replaces
  * it) in config order, so operators can spot a sick one.
  */
-export function pluginRoutes(hooks: HostHooks, plugins: () => readonly LoadedPlugin[]): Router<RequestState> {
-  const router = new Router<RequestState>();
-  router.get('/api/plugins', requireUser(hooks), (ctx) => {
-    ctx.body = { plugins: plugins().map(pluginView) };
-  });
-  return router;
+export function pluginRoutes(plugins: () => readonly LoadedPlugin[]): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/plugins', tag: 'Plugins', auth: { kind: 'user' },
+      summary: 'Every loaded plugin instance with its hooks, calls and failures.',
+      answers: { 200: '`{plugins}`' },
+      handle(ctx) {
+        ctx.body = { plugins: plugins().map(pluginView) };
+      },
+    }),
+  ];
 }

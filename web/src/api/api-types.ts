@@ -61,6 +61,11 @@ export interface DeploymentHistoryEntry {
   readonly triggeredBy?: string | null;
   readonly fromVersion?: string | null;
   readonly toVersion?: string | null;
+  /** Why it ran, as its caller said. */
+  readonly reason?: string | null;
+  readonly commit?: string | null;
+  /** The http(s) address of the pipeline run that asked for it. */
+  readonly pipelineUrl?: string | null;
 }
 
 export interface Deployment {

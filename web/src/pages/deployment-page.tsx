@@ -14,6 +14,26 @@ const versionChange = (entry: DeploymentHistoryEntry) => {
   return to ?? from ?? '—';
 };
 
+/** Only http(s) addresses become links: the host checks them, and the page must not trust more. */
+const isWebAddress = (url: string) => /^https?:\/\//i.test(url);
+
+/** The intent of an operation: its reason, the commit and a link to the pipeline run. */
+function IntentCell({ entry }: { readonly entry: DeploymentHistoryEntry }) {
+  const { reason, commit, pipelineUrl } = entry;
+  if (!reason && !commit && !pipelineUrl) return <>—</>;
+  return (
+    <span class="intent">
+      {reason && <span class="intent-reason">{reason}</span>}
+      {commit && <code class="intent-commit">{commit}</code>}
+      {pipelineUrl && isWebAddress(pipelineUrl) && (
+        <a href={pipelineUrl} target="_blank" rel="noopener noreferrer">
+          Pipeline run
+        </a>
+      )}
+    </span>
+  );
+}
+
 function HistoryTable({ history }: { readonly history: readonly DeploymentHistoryEntry[] }) {
   // Newest first, like the audit trail.
   const entries = [...history].reverse();
@@ -27,6 +47,7 @@ function HistoryTable({ history }: { readonly history: readonly DeploymentHistor
           <th scope="col">Outcome</th>
           <th scope="col">Version</th>
           <th scope="col">Triggered by</th>
+          <th scope="col">Why</th>
           <th scope="col">Message</th>
         </tr>
       </thead>
@@ -40,6 +61,9 @@ function HistoryTable({ history }: { readonly history: readonly DeploymentHistor
             </td>
             <td data-label="Version">{versionChange(entry)}</td>
             <td data-label="Triggered by">{triggerLabel(entry.triggeredBy)}</td>
+            <td data-label="Why">
+              <IntentCell entry={entry} />
+            </td>
             <td data-label="Message">{entry.message ?? '—'}</td>
           </tr>
         ))}
