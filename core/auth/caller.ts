@@ -19,4 +19,6 @@ export interface Caller {
   readonly progress?: (event: CallerProgress) => void;
   /** Why the caller asked (reason, commit, pipeline URL); absent when it said nothing. */
   readonly intent?: Intent;
+  /** The operation this call became (`GET /api/operations/:id`), for hook calls. */
+  readonly operationId?: string;
 }

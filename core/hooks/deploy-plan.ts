@@ -164,6 +164,11 @@ export interface DeployContext {
    * not given), for notifications to carry. Since plugin API 1.5; the host always sets it.
    */
   readonly intent?: Intent;
+  /**
+   * The operation a hook call became (`GET /api/operations/:id`), for notifications to name;
+   * `null` for operations that are no hook call. Since plugin API 1.5.
+   */
+  readonly operationId?: string | null;
   readonly log: Logger;
   /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
   progress(event: DeployProgress): void;

@@ -369,6 +369,7 @@ export class OperationRunner {
         principal: caller.principal,
         requestId: caller.requestId,
         intent: caller.intent ?? NO_INTENT,
+        operationId: caller.operationId ?? null,
         log,
         progress: (event) => {
           const shown = { ...event, message: secrets.text(event.message) };

@@ -180,7 +180,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           let workFailed = false;
           const running = journal.run(operationId, async (report) => {
             const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
-            const answer = await answerOf(work, { ...caller, progress }, operationId);
+            const answer = await answerOf(work, { ...caller, progress, operationId }, operationId);
             headers = answer.headers;
             workFailed = answer.workFailed;
             return answer;

@@ -26,27 +26,18 @@ function actorOf(principal: Principal | null): { readonly kind: string; readonly
   return principal.kind === 'plugin' ? { kind: 'plugin', name: `${principal.plugin}:${principal.name}` } : { kind: principal.kind, name: principal.name };
 }
 
-/** A text field of `source`, when it has one. */
-function textField(source: object, key: string): string | null {
-  const value: unknown = Reflect.get(source, key);
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
 /**
- * The operation id and intent (`reason`, `commit`, `pipelineUrl`) the host puts on the deploy
- * context when it tracks them; the request id stands in for the operation id otherwise.
+ * The operation id and the intent (`reason`, `commit`, `pipelineUrl`, those given) of the deploy
+ * context; the request id stands in for the operation id of a deploy that is no hook call.
  */
 function operationFields(context: DeployContext): Record<string, unknown> {
-  const intentSource: unknown = Reflect.get(context, 'intent');
   const intent: Record<string, string> = {};
-  if (typeof intentSource === 'object' && intentSource !== null) {
-    for (const key of ['reason', 'commit', 'pipelineUrl']) {
-      const value = textField(intentSource, key);
-      if (value !== null) intent[key] = value;
-    }
+  for (const key of ['reason', 'commit', 'pipelineUrl'] as const) {
+    const value = context.intent?.[key];
+    if (value) intent[key] = value;
   }
   return {
-    operationId: textField(context, 'operationId') ?? context.requestId ?? null,
+    operationId: context.operationId ?? context.requestId ?? null,
     requestId: context.requestId ?? null,
     ...(Object.keys(intent).length > 0 ? { intent } : {}),
   };

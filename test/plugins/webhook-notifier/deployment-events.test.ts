@@ -67,7 +67,8 @@ test.serial('deploys, failed upgrades and rollbacks post their events with deplo
   });
 
   const key = await createKey(t, host, { name: 'release-pipeline', permissions: ['Hooks.Upgrade'], environmentId: host.environmentId });
-  const upgraded = await host.host.request('POST', '/api/hooks/upgrade', { apiKey: key.fullKey, body: { stackName, targetVersion: '2.0.0' } });
+  const intent = { reason: 'Release 2.0.0', commit: '3f2c1a9', pipelineUrl: 'https://ci.example.com/runs/7' };
+  const upgraded = await host.host.request('POST', '/api/hooks/upgrade', { apiKey: key.fullKey, body: { stackName, targetVersion: '2.0.0', ...intent } });
   t.is(upgraded.status, 400, upgraded.text);
   t.regex(String(upgraded.body['message']), /Rolled back to 1\.0\.0\./);
 
@@ -80,12 +81,16 @@ test.serial('deploys, failed upgrades and rollbacks post their events with deplo
     deployment: { id: deploymentId, stackName, version: '2.0.0', previousVersion: '1.0.0' },
     operation: 'upgrade',
     actor: { kind: 'apiKey', name: 'release-pipeline' },
-    operationId: upgraded.headers.get('x-request-id'),
+    // A hook call's events name the operation it became, and carry its intent.
+    operationId: upgraded.body['operationId'],
+    requestId: upgraded.headers.get('x-request-id'),
+    intent,
   });
+  t.is(typeof upgraded.body['operationId'], 'string');
   const error = dataOf(failed)['error'] as Record<string, unknown>;
   t.regex(String(error['message']), /DB_PASSWORD=\*{8}/, 'the container\'s last lines are relayed, the value hidden');
   t.is(rolledBack?.json['type'], 'deployment.rolled_back');
-  t.like(dataOf(rolledBack), { deployment: { id: deploymentId, version: '1.0.0', previousVersion: '2.0.0' }, operation: 'rollback' });
+  t.like(dataOf(rolledBack), { deployment: { id: deploymentId, version: '1.0.0', previousVersion: '2.0.0' }, operation: 'rollback', operationId: upgraded.body['operationId'], intent });
   t.true([failed, rolledBack].every((request) => request?.verified === true));
 
   const slackMessages = await eventually('the Slack messages', 30_000, async () => (slack.received.length >= 2 ? slack.received : undefined));
