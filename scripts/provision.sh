@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suite needs on a Debian machine: the Docker engine, a local
+# Installs and starts what the test suite needs on a Debian machine: the Docker engine (a
+# single-node Swarm manager), a local
 # registry, MariaDB, Git, Chromium and busybox-static (test images are built from it, nothing is
 # pulled from the internet), and the tools the pipeline steps and backup procedures use (curl,
 # jq, sqlite3). Idempotent: every step checks before it acts. Run as root.
@@ -36,6 +37,14 @@ if ! docker version >/dev/null 2>&1; then
   wait_for 60 docker version || { tail -20 "$RSGO_TEST_STATE/dockerd.log"; exit 1; }
 fi
 
+# Single-node Swarm on the same engine, for the swarm-runtime tests. The engine's containers and
+# the docker-runtime keep working as before. Overlay networks take their subnets from
+# 10.201.0.0/16, apart from the engine's bridge pool 10.200.0.0/16.
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+  log "initialising a single-node swarm"
+  docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool 10.201.0.0/16 >/dev/null
+fi
+
 # Local registry on 127.0.0.1:5000 (allowed without TLS by the engine)
 if ! wait_for 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5000'; then
   log "starting registry on 127.0.0.1:5000"
@@ -68,4 +77,4 @@ GRANT ALL PRIVILEGES ON *.* TO 'rsgo'@'localhost';
 FLUSH PRIVILEGES;
 SQL
 
-log "ready (docker, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"
+log "ready (docker in swarm mode, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"
