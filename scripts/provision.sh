@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine: the Docker engine (a
 # single-node Swarm manager), a local registry, MariaDB, Git, Chromium and busybox-static (test
-# images are built from it, nothing is pulled from the internet), and the tools the pipeline steps and backup procedures use (curl,
-# jq, sqlite3). Idempotent: every step checks before it acts. Run as root.
+# images are built from it, nothing is pulled from the internet), and the tools the pipeline
+# steps and backup procedures use (curl, jq, sqlite3). Idempotent: every step checks before it acts. Run as root.
 set -euo pipefail
 
 log() { printf 'provision: %s\n' "$*"; }
