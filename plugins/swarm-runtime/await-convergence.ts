@@ -17,6 +17,11 @@ export interface Rollout {
 
 /** What ends a wait: the convergence limit and the deploy's deadline, and why each ended. */
 export interface ConvergenceBounds {
+  /**
+   * How long the converged state must hold (the same tasks running) to count: a task that
+   * crashes at once is seen running for a moment first.
+   */
+  readonly settleMs: number;
   readonly signal: AbortSignal;
   /** The failure when `signal` aborted, worded for what was still missing. */
   expired(what: string): DeploymentFailedError;
@@ -62,6 +67,8 @@ export async function awaitConvergence(swarm: SwarmServices, rollout: Rollout, p
   const reported = new Map<string, string>();
   let lastSeen = 'no task yet';
   let rollbackReason: string | null = null;
+  /** The running tasks of a converged state and since when they are seen so. */
+  const steady: { tasks: string | null; since: number } = { tasks: null, since: 0 };
   for (;;) {
     const service = await swarm.find(rollout.id);
     if (service === null) throw new DeploymentFailedError(`Service '${rollout.name}' was removed while it was being deployed.`);
@@ -89,9 +96,10 @@ export async function awaitConvergence(swarm: SwarmServices, rollout: Rollout, p
       const wanted = tasks.filter((task) => task.desiredState === 'running');
       const current = wanted.filter((task) => task.specKey === service.specKey);
       const settled = update === null || update.state === 'completed';
-      if (settled && current.length === (service.replicas ?? 0) && wanted.every((task) => task.state === 'running' && task.specKey === service.specKey)) {
-        return service;
-      }
+      const converged = settled && current.length === (service.replicas ?? 0) && wanted.every((task) => task.state === 'running' && task.specKey === service.specKey);
+      const running = converged ? current.map((task) => task.id).sort().join() : null;
+      if (running !== steady.tasks) Object.assign(steady, { tasks: running, since: Date.now() });
+      if (running !== null && Date.now() - steady.since >= bounds.settleMs) return service;
       const unplaceable = current.find((task) => task.state === 'pending' && task.error !== '');
       if (unplaceable) throw new DeploymentFailedError(`Service '${service.name}' cannot be placed: ${unplaceable.error}.`);
       if (rollout.created) {

@@ -18,6 +18,8 @@ import { undoRollouts } from './undo-rollouts.js';
 /** How a deploy waits and stops, and which host folders it may bind-mount. */
 export interface SwarmDeploySettings {
   readonly convergeTimeoutSeconds: number;
+  /** How long a converged service must stay so to count as converged. */
+  readonly settleSeconds: number;
   readonly stopTimeoutSeconds: number;
   readonly allowedBindRoots: readonly string[];
 }
@@ -91,6 +93,7 @@ export async function deployServices(
   const applied: Rollout[] = [];
   const limit = deadline.within(settings.convergeTimeoutSeconds * 1000);
   const bounds: ConvergenceBounds = {
+    settleMs: settings.settleSeconds * 1000,
     signal: limit.signal,
     expired: (what) => (deadline.expired ? deadline.failure(what) : new DeploymentFailedError(`${what} within convergeTimeoutSeconds (${settings.convergeTimeoutSeconds}s).`)),
   };

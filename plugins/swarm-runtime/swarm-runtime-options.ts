@@ -16,6 +16,12 @@ export const swarmRuntimeOptions = z.strictObject({
    * or to finish rolling back, beyond which it fails. The operation's own deadline still applies.
    */
   convergeTimeoutSeconds: z.number().int().positive().max(86_400).default(300),
+  /**
+   * How long a converged service must be seen so, the same tasks running, to count as
+   * converged: a task that crashes at once is seen running for a moment first. As
+   * docker-runtime's option of the same name.
+   */
+  settleSeconds: z.number().min(0).max(600).default(2),
   /** Grace period between SIGTERM and SIGKILL when Swarm stops a task. */
   stopTimeoutSeconds: z.number().int().min(0).default(10),
   /** Host folders a stack may bind-mount by absolute path, as for docker-runtime; empty by default. */

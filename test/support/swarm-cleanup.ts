@@ -15,7 +15,7 @@ export async function removeSwarmDeployment(deploymentId: string): Promise<void>
   const services = (await docker('service', 'ls', '--quiet', '--filter', filter)).split('\n').filter(Boolean);
   if (services.length > 0) await docker('service', 'rm', ...services);
   const until = Date.now() + TASKS_GONE_MS;
-  while ((await docker('container', 'ls', '--quiet', '--filter', filter)) !== '' && Date.now() < until) await sleep(250);
+  while ((await docker('container', 'ls', '--all', '--quiet', '--filter', filter)) !== '' && Date.now() < until) await sleep(250);
   await removeDeploymentResources(deploymentId);
 }
 
