@@ -7,7 +7,7 @@
 import { parseDuration } from './duration.js';
 import type { ManifestPath } from './manifest-error.js';
 import type { ManifestMapping, ManifestReader } from './manifest-reader.js';
-import type { ResourceLimits, SwarmFields, UpdatePolicy } from './swarm-fields.js';
+import { DEFAULT_SWARM_FIELDS, type ResourceLimits, type SwarmFields, type UpdatePolicy } from './swarm-fields.js';
 import { warnUnknownKeys } from './warn-unknown-keys.js';
 
 /** The service keys this parser reads. */
@@ -52,11 +52,12 @@ function parseUpdate(field: Field, reader: ManifestReader): UpdatePolicy {
   const delayText = reader.string(node?.get('delay'), at('delay'));
   const delayMs = delayText === undefined ? 0 : parseDuration(delayText);
   if (delayMs === null) reader.problem(at('delay'), 'expected a duration such as 10s or 1m30s');
+  const defaults = DEFAULT_SWARM_FIELDS.update;
   return {
-    order: oneOf(node?.get('order'), at('order'), reader, ['start-first', 'stop-first'], 'stop-first'),
-    parallelism: reader.integer(node?.get('parallelism'), at('parallelism'), 1, MAX_REPLICAS) ?? 1,
-    delayMs: delayMs ?? 0,
-    failureAction: oneOf(node?.get(failureKey), at(failureKey), reader, ['rollback', 'pause'], 'rollback'),
+    order: oneOf(node?.get('order'), at('order'), reader, ['start-first', 'stop-first'], defaults.order),
+    parallelism: reader.integer(node?.get('parallelism'), at('parallelism'), 1, MAX_REPLICAS) ?? defaults.parallelism,
+    delayMs: delayMs ?? defaults.delayMs,
+    failureAction: oneOf(node?.get(failureKey), at(failureKey), reader, ['rollback', 'pause'], defaults.failureAction),
   };
 }
 
@@ -104,10 +105,10 @@ export function parseSwarmFields(node: ManifestMapping, path: ManifestPath, read
   const replicas = either(node, deploy, path, 'replicas', 'replicas', reader);
   const endpointMode = either(node, deploy, path, 'endpointMode', 'endpoint_mode', reader);
   return {
-    replicas: reader.integer(replicas.value, replicas.path, 0, MAX_REPLICAS) ?? 1,
+    replicas: reader.integer(replicas.value, replicas.path, 0, MAX_REPLICAS) ?? DEFAULT_SWARM_FIELDS.replicas,
     placementConstraints: parseConstraints(either(node, deploy, path, 'placement', 'placement', reader), reader),
     update: parseUpdate(either(node, deploy, path, 'update', 'update_config', reader), reader),
     limits: parseLimits(either(node, deploy, path, 'resources', 'resources', reader), reader),
-    endpointMode: oneOf(endpointMode.value, endpointMode.path, reader, ['vip', 'dnsrr'], 'vip'),
+    endpointMode: oneOf(endpointMode.value, endpointMode.path, reader, ['vip', 'dnsrr'], DEFAULT_SWARM_FIELDS.endpointMode),
   };
 }

@@ -34,3 +34,12 @@ export interface SwarmFields {
   /** `vip`: one virtual address per service; `dnsrr`: the name resolves to every task. Default `vip`. */
   readonly endpointMode: 'vip' | 'dnsrr';
 }
+
+/** The fields of a service that sets none: one replica, no constraint, stop-first updates one at a time that roll back on failure, no limits, `vip`. */
+export const DEFAULT_SWARM_FIELDS: SwarmFields = {
+  replicas: 1,
+  placementConstraints: [],
+  update: { order: 'stop-first', parallelism: 1, delayMs: 0, failureAction: 'rollback' },
+  limits: { nanoCpus: null, memoryBytes: null },
+  endpointMode: 'vip',
+};

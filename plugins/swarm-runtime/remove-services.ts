@@ -1,6 +1,7 @@
-import { UnavailableError, errorMessage, type DeployContext, type DeployPlan } from '../../core/plugin-api.js';
+import type { DeployContext, DeployPlan } from '../../core/plugin-api.js';
 import type { DeployDeadline } from '../docker-runtime/deploy-deadline.js';
 import { deploymentFilter, deploymentLabels } from '../docker-runtime/deployment-labels.js';
+import { removeDeploymentVolumes } from '../docker-runtime/remove-stack.js';
 import { removeUnusedNetworks } from '../docker-runtime/remove-unused-networks.js';
 import type { SwarmServices } from './swarm-services.js';
 
@@ -34,14 +35,5 @@ export async function removeServices(swarm: SwarmServices, plan: DeployPlan, con
       await engine.removeNetwork(network.id);
     }
   }
-  if (!plan.removeVolumes) return;
-  for (const volume of await engine.listVolumes(filter)) {
-    context.progress({ service: null, step: 'remove', message: `Removing volume ${volume.name}` });
-    try {
-      await engine.removeVolume(volume.name);
-    } catch (err) {
-      if (err instanceof UnavailableError) throw err;
-      context.log.warn({ volume: volume.name, reason: errorMessage(err) }, 'volume not removed');
-    }
-  }
+  if (plan.removeVolumes) await removeDeploymentVolumes(engine, plan.deploymentId, context);
 }

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { readSourceManifests, type SourceManifests } from '../../../core/catalog/read-source-manifests.js';
-import type { SwarmFields } from '../../../core/manifests/swarm-fields.js';
+import { DEFAULT_SWARM_FIELDS, type SwarmFields } from '../../../core/manifests/swarm-fields.js';
 import { tempSource } from '../../support/temp-source-files.js';
 
 /** Reads a product whose one service `web` has `fields` (YAML lines under the service). */
@@ -14,13 +14,6 @@ function swarmOf(result: SourceManifests): SwarmFields | undefined {
   return result.products[0]?.stacks[0]?.services[0]?.swarm;
 }
 
-const defaults: SwarmFields = {
-  replicas: 1,
-  placementConstraints: [],
-  update: { order: 'stop-first', parallelism: 1, delayMs: 0, failureAction: 'rollback' },
-  limits: { nanoCpus: null, memoryBytes: null },
-  endpointMode: 'vip',
-};
 
 const written: SwarmFields = {
   replicas: 3,
@@ -33,40 +26,40 @@ const written: SwarmFields = {
 test('a service without Swarm fields gets the defaults', async (t) => {
   const result = await read(t, 'restart: always');
   t.deepEqual(result.warnings, []);
-  t.deepEqual(swarmOf(result), defaults);
+  t.deepEqual(swarmOf(result), DEFAULT_SWARM_FIELDS);
 });
 
-test('the Swarm fields written our way are read', async (t) => {
-  const result = await read(
-    t,
-    [
-      'replicas: 3',
-      'placement: { constraints: ["node.role == worker", "node.labels.zone != b"] }',
-      'update: { order: start-first, parallelism: 2, delay: 10s, failureAction: pause }',
-      'resources: { limits: { cpus: "0.5", memory: 256m } }',
-      'endpointMode: dnsrr',
-    ].join('\n'),
-  );
-  t.deepEqual(result.warnings, []);
-  t.deepEqual(swarmOf(result), written);
-});
+/** The same fields written our way and compose's way (with a key compose has and we do not). */
+const spellings: ReadonlyArray<{ readonly style: string; readonly yaml: string; readonly warnings: readonly string[] }> = [
+  {
+    style: 'our way',
+    yaml: `replicas: 3
+placement: { constraints: ["node.role == worker", "node.labels.zone != b"] }
+update: { order: start-first, parallelism: 2, delay: 10s, failureAction: pause }
+resources: { limits: { cpus: "0.5", memory: 256m } }
+endpointMode: dnsrr`,
+    warnings: [],
+  },
+  {
+    style: "compose's deploy block",
+    yaml: `deploy:
+  replicas: 3
+  placement: { constraints: ["node.role == worker", "node.labels.zone != b"] }
+  update_config: { order: start-first, parallelism: 2, delay: 10s, failure_action: pause }
+  resources: { limits: { cpus: "0.5", memory: 256M } }
+  endpoint_mode: dnsrr
+  restart_policy: { condition: on-failure }`,
+    warnings: ['services.web.deploy.restart_policy: not supported; ignored'],
+  },
+];
 
-test("compose's deploy block is read into the same fields; its other keys are warned about", async (t) => {
-  const result = await read(
-    t,
-    [
-      'deploy:',
-      '  replicas: 3',
-      '  placement: { constraints: ["node.role == worker", "node.labels.zone != b"] }',
-      '  update_config: { order: start-first, parallelism: 2, delay: 10s, failure_action: pause }',
-      '  resources: { limits: { cpus: "0.5", memory: 256M } }',
-      '  endpoint_mode: dnsrr',
-      '  restart_policy: { condition: on-failure }',
-    ].join('\n'),
-  );
-  t.deepEqual(result.warnings, [{ file: 'shop.yaml', message: 'services.web.deploy.restart_policy: not supported; ignored' }]);
-  t.deepEqual(swarmOf(result), written);
-});
+for (const { style, yaml, warnings } of spellings) {
+  test(`the Swarm fields written ${style} are read; other keys are warned about`, async (t) => {
+    const result = await read(t, yaml);
+    t.deepEqual(result.warnings.map((w) => w.message), warnings);
+    t.deepEqual(swarmOf(result), written);
+  });
+}
 
 test('wrong Swarm fields are reported with their paths, and a field given both ways is refused', async (t) => {
   const result = await read(

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ignoredSwarmFields } from '../../../plugins/docker-runtime/ignored-swarm-fields.js';
-import type { SwarmFields } from '../../../core/plugin-api.js';
+import { DEFAULT_SWARM_FIELDS, type SwarmFields } from '../../../core/manifests/swarm-fields.js';
 import { testPlan } from '../../support/test-plan.js';
 
 const service = (swarm?: SwarmFields) => {
@@ -9,24 +9,17 @@ const service = (swarm?: SwarmFields) => {
   return planned;
 };
 
-const defaults: SwarmFields = {
-  replicas: 1,
-  placementConstraints: [],
-  update: { order: 'stop-first', parallelism: 1, delayMs: 0, failureAction: 'rollback' },
-  limits: { nanoCpus: null, memoryBytes: null },
-  endpointMode: 'vip',
-};
 
 test('a service without Swarm fields, or with the defaults, has nothing the docker runtime ignores', (t) => {
   t.deepEqual(ignoredSwarmFields(service()), []);
-  t.deepEqual(ignoredSwarmFields(service(defaults)), []);
+  t.deepEqual(ignoredSwarmFields(service(DEFAULT_SWARM_FIELDS)), []);
 });
 
 test('each Swarm field set beyond its default is named', (t) => {
   const all: SwarmFields = {
     replicas: 3,
     placementConstraints: ['node.role == manager'],
-    update: { ...defaults.update, order: 'start-first' },
+    update: { ...DEFAULT_SWARM_FIELDS.update, order: 'start-first' },
     limits: { nanoCpus: null, memoryBytes: 64 * 1024 * 1024 },
     endpointMode: 'dnsrr',
   };

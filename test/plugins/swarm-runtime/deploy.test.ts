@@ -1,5 +1,6 @@
 import test from 'ava';
 import { docker, dockerInspect } from '../../support/docker-cli.js';
+import { REGISTRY_LOGIN, startPrivateRegistry } from '../../support/private-registry.js';
 import { registryDigest } from '../../support/registry-digest.js';
 import { inspectService, serviceTasks } from '../../support/swarm-cleanup.js';
 import { testImages } from '../../support/test-images.js';
@@ -136,4 +137,20 @@ test('remove deletes the services and the stack network; named volumes stay unle
 
   await runtime.carryOut({ ...plan, operation: 'remove', services: [], removeVolumes: true });
   t.is(await docker('volume', 'ls', '--quiet', '--filter', `name=^${plan.stackName}_data$`), '');
+});
+
+test('registry credentials resolve the digest and go with the service, so the node pulls from a registry that wants a login', async (t) => {
+  const registry = await startPrivateRegistry(t, { withLogin: true });
+  const ref = await registry.copy(await images.push('private'), 'private/app');
+  const plan = swarmPlan({ services: { app: { image: ref, command: idle() } } });
+
+  const anonymous = await startSwarmRuntime(t);
+  const refused = await t.throwsAsync(anonymous.run(plan));
+  t.regex(refused?.message ?? '', new RegExp(`^Could not resolve image '${ref}' for service 'app': `));
+  t.is(await docker('service', 'ls', '--quiet', '--filter', `name=${plan.stackName}_app`), '');
+
+  const registries = [{ host: registry.host, username: REGISTRY_LOGIN.username, password: REGISTRY_LOGIN.password }];
+  const result = await (await startSwarmRuntime(t, { registries })).carryOut(plan);
+  t.like(result.services[0], { status: 'running', replicas: { running: 1, desired: 1 } });
+  t.regex(result.services[0]?.image ?? '', new RegExp(`^${ref.replaceAll('.', '\\.')}@sha256:[0-9a-f]{64}$`));
 });
