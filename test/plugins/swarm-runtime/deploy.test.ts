@@ -154,3 +154,24 @@ test('registry credentials resolve the digest and go with the service, so the no
   t.like(result.services[0], { status: 'running', replicas: { running: 1, desired: 1 } });
   t.regex(result.services[0]?.image ?? '', new RegExp(`^${ref.replaceAll('.', '\\.')}@sha256:[0-9a-f]{64}$`));
 });
+
+test("the operation's deadline ends a deploy waiting for convergence; the new service is scaled to zero", async (t) => {
+  const runtime = await startSwarmRuntime(t);
+  const image = await images.push('app');
+  const neverHealthy = { type: 'docker' as const, test: ['CMD', 'false'], intervalMs: 1000, timeoutMs: 1000, retries: 1000, startPeriodMs: 0 };
+  const plan = swarmPlan({ services: { app: { image: image.ref, command: idle(), healthCheck: neverHealthy } } });
+  const deadline = new AbortController();
+
+  const error = await t.throwsAsync(
+    runtime.run(plan, {
+      signal: deadline.signal,
+      onProgress: (event) => {
+        if (event.step === 'start') deadline.abort(new Error('deadline of the test passed'));
+      },
+    }),
+  );
+
+  t.is(error?.name, 'DeploymentFailedError');
+  t.regex(error?.message ?? '', new RegExp(`^Service '${plan.stackName}_app' did not converge \\(last: .+\\): the deploy was aborted \\(deadline of the test passed\\)\\.$`));
+  t.like(await runtime.inspect(plan), [{ status: 'stopped', replicas: { desired: 0 } }]);
+});
