@@ -38,8 +38,8 @@ export default definePlugin({
         }
         await assertSwarmManager(swarm, name, 'create');
       },
-      async inspect({ environment, deploymentId }) {
-        const swarm = new SwarmServices(DockerEngine.connect(dockerEnvironment(environment), ctx.options));
+      async inspect({ environment, deploymentId }, { signal }) {
+        const swarm = new SwarmServices(DockerEngine.connect(dockerEnvironment(environment), ctx.options, signal));
         await swarm.engine.ping();
         return inspectServices(swarm, deploymentId, []);
       },
