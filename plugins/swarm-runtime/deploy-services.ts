@@ -11,6 +11,7 @@ import { startOrder } from '../docker-runtime/start-order.js';
 import { assertSwarmManager } from './assert-swarm-manager.js';
 import { awaitConvergence, type ConvergenceBounds, type Rollout } from './await-convergence.js';
 import { resolveDigests } from './resolve-digests.js';
+import { runInitJobs } from './run-init-jobs.js';
 import { serviceSpec, swarmServiceName } from './service-spec.js';
 import type { SwarmService, SwarmServices } from './swarm-services.js';
 import { undoRollouts } from './undo-rollouts.js';
@@ -28,7 +29,6 @@ export interface SwarmDeploySettings {
 function assertSwarmCan(plan: DeployPlan): void {
   const problems: string[] = [];
   for (const service of plan.services) {
-    if (service.lifecycle === 'init') problems.push(`service '${service.name}' is an init service, which this runtime does not run yet`);
     for (const port of service.ports) {
       // Swarm publishes a port on every address of a node; it cannot bind one address.
       if (port.hostIp !== null && port.hostIp !== '' && port.hostIp !== '0.0.0.0') {
@@ -62,7 +62,8 @@ async function currentServices(swarm: SwarmServices, plan: DeployPlan): Promise<
  * Makes the Swarm run exactly the plan's services (deploy, redeploy, upgrade, rollback).
  * Everything that can fail without side effects comes first: the plan must suit Swarm, binds
  * must stay in the allowed folders, the engine must be a manager, every image's digest is
- * resolved and no service name may belong to something else. Then each service is created or
+ * resolved and no service name may belong to something else. Init services run as jobs to
+ * completion. Then each service is created or
  * updated to its image pinned by digest (a redeploy forces new tasks even when the digest did
  * not change, as it promises fresh containers), after the services it `dependsOn` converged,
  * and the deploy answers once all converged. When one fails (Swarm rolled it back, a task
@@ -90,6 +91,7 @@ export async function deployServices(
   if (engine.local) await createBindFolders(settled.services);
   await ensureStackResources(engine, settled, context.progress, { driver: 'overlay', attachable: true });
 
+  await runInitJobs(swarm, settled, context, deadline, { images, stopGracePeriodSeconds: settings.stopTimeoutSeconds });
   const applied: Rollout[] = [];
   const limit = deadline.within(settings.convergeTimeoutSeconds * 1000);
   const bounds: ConvergenceBounds = {
@@ -135,7 +137,8 @@ async function rollOut(swarm: SwarmServices, plan: DeployPlan, context: DeployCo
   const failed = new AbortController();
   const scoped: ConvergenceBounds = { ...bounds, cancel: failed.signal };
   const converged = new Map<string, Promise<void>>();
-  const byName = new Map(plan.services.map((service) => [service.name, service]));
+  const services = plan.services.filter((service) => service.lifecycle === 'service');
+  const byName = new Map(services.map((service) => [service.name, service]));
   const failures: unknown[] = [];
 
   const converge = (service: PlannedService): Promise<void> => {
@@ -155,7 +158,7 @@ async function rollOut(swarm: SwarmServices, plan: DeployPlan, context: DeployCo
   };
 
   await Promise.all(
-    startOrder(plan.services).map(async (service) => {
+    startOrder(services).map(async (service) => {
       try {
         await converge(service);
       } catch (err) {

@@ -15,7 +15,9 @@ async function deployedService(swarm: SwarmServices, service: SwarmService): Pro
   const tasks = await swarm.tasks(service.id);
   const running = tasks.filter((task) => task.desiredState === 'running' && task.state === 'running').length;
   const desired = service.replicas ?? tasks.filter((task) => task.desiredState === 'running').length;
-  const status = statusOf(running, desired);
+  const lifecycle = service.labels[deploymentLabels.lifecycle] === 'init' ? 'init' : 'service';
+  // An init job that completed is reported as its container would be: exited.
+  const status = lifecycle === 'init' && tasks.some((task) => task.state === 'complete') ? 'exited' : statusOf(running, desired);
   return {
     serviceName: service.labels[deploymentLabels.service] ?? service.name,
     // A service stands for its tasks, whose containers come and go: its id is what stays.
@@ -24,7 +26,7 @@ async function deployedService(swarm: SwarmServices, service: SwarmService): Pro
     image: service.image,
     imageId: /@(sha256:[0-9a-f]+)$/.exec(service.image)?.[1] ?? '',
     status,
-    lifecycle: 'service',
+    lifecycle,
     // Swarm counts a task with a health check as running only once it is healthy.
     health: !service.hasHealthCheck ? 'none' : status === 'running' ? 'healthy' : 'starting',
     serviceId: service.id,

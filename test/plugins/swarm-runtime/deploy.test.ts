@@ -175,3 +175,31 @@ test("the operation's deadline ends a deploy waiting for convergence; the new se
   t.regex(error?.message ?? '', new RegExp(`^Service '${plan.stackName}_app' did not converge \\(last: .+\\): the deploy was aborted \\(deadline of the test passed\\)\\.$`));
   t.like(await runtime.inspect(plan), [{ status: 'stopped', replicas: { desired: 0 } }]);
 });
+
+test('init services run as Swarm jobs to completion before the services roll out; a failing one fails the deploy with its log lines', async (t) => {
+  const runtime = await startSwarmRuntime(t);
+  const image = await images.push('app');
+  const withInit = (script: string) =>
+    swarmPlan({
+      services: {
+        migrate: { image: image.ref, lifecycle: 'init', restart: 'no', command: ['sh', '-c', script] },
+        app: { image: image.ref, command: idle(), dependsOn: ['migrate'] },
+      },
+    });
+
+  const plan = withInit('echo migrated');
+  const result = await runtime.carryOut(plan);
+  const job = await serviceTasks(`${plan.stackName}_migrate`);
+  t.deepEqual(job.map((task) => task.Status.State), ['complete']);
+  t.like(result.services.find((s) => s.serviceName === 'app'), { status: 'running', replicas: { running: 1, desired: 1 } });
+  t.like(result.services.find((s) => s.serviceName === 'migrate'), { lifecycle: 'init', status: 'exited' });
+  const init = runtime.progress.findIndex((p) => p.service === 'migrate' && p.message.endsWith('completed'));
+  const created = runtime.progress.findIndex((p) => p.service === 'app' && p.step === 'create');
+  t.true(init >= 0 && init < created);
+
+  const failing = withInit('echo schema too new >&2; exit 4');
+  const error = await t.throwsAsync(runtime.run(failing));
+  t.is(error?.name, 'DeploymentFailedError');
+  t.regex(error?.message ?? '', new RegExp(`^Init job '${failing.stackName}_migrate' failed: task: non-zero exit \\(4\\)\\. Last log lines:\\n  schema too new$`));
+  t.is(await docker('service', 'ls', '--quiet', '--filter', `name=${failing.stackName}_app`), '');
+});
