@@ -41,6 +41,7 @@ export const errorCodes = {
   ENVIRONMENT_NOT_FOUND: { statuses: [400, 404], meaning: 'No environment with this id (404 when addressed in the path, 400 when named in the body).' },
   ENVIRONMENT_TYPE: { statuses: [400], meaning: 'No enabled runtime plugin serves the environment type asked for; the message lists those that do.' },
   ENVIRONMENT_SETTINGS: { statuses: [400], meaning: "The environment's settings do not pass its runtime's checks; the message names the field." },
+  SWARM_NOT_MANAGER: { statuses: [400], meaning: "A swarm environment's engine is not a Swarm manager (not in a Swarm, or a worker); the message says which." },
   ENVIRONMENT_DEFAULT: { statuses: [409], meaning: 'The default environment cannot be deleted.' },
   ENVIRONMENT_IN_USE: { statuses: [409], meaning: 'The environment still holds deployments or API keys scoped to it; the message says how many.' },
   ENVIRONMENT_REQUIRED: { statuses: [400], meaning: 'A hook call named no environment and the API key is not restricted to one.' },

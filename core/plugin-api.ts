@@ -12,7 +12,8 @@ export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './h
 export type { Intent } from './hooks/intent.js';
 export type {
   ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
-  HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
+  HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding, ResourceLimits, ServiceReplicas, SwarmFields,
+  UpdatePolicy,
 } from './hooks/deploy-plan.js';
 export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suite needs on a Debian machine: the Docker engine, a local
-# registry, MariaDB, Git, Chromium and busybox-static (test images are built from it, nothing is
-# pulled from the internet), the tools the pipeline steps and backup procedures use (curl, jq,
-# sqlite3), and a local Node 20 base image for the host image. Idempotent: every step checks
-# before it acts. Run as root.
+# Installs and starts what the test suite needs on a Debian machine: the Docker engine (a
+# single-node Swarm manager), a local registry, MariaDB, Git, Chromium and busybox-static (test
+# images are built from it, nothing is pulled from the internet), the tools the pipeline steps
+# and backup procedures use (curl, jq, sqlite3), and a local Node 20 base image for the host
+# image. Idempotent: every step checks before it acts. Run as root.
 set -euo pipefail
 
 log() { printf 'provision: %s\n' "$*"; }
@@ -35,6 +35,14 @@ if ! docker version >/dev/null 2>&1; then
   # The default pools hold about 30 networks; a parallel test run creates more at once.
   setsid dockerd --default-address-pool base=10.200.0.0/16,size=24 >"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
   wait_for 60 docker version || { tail -20 "$RSGO_TEST_STATE/dockerd.log"; exit 1; }
+fi
+
+# Single-node Swarm on the same engine, for the swarm-runtime tests. The engine's containers and
+# the docker-runtime keep working as before. Overlay networks take their subnets from
+# 10.201.0.0/16, apart from the engine's bridge pool 10.200.0.0/16.
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+  log "initialising a single-node swarm"
+  docker swarm init --advertise-addr 127.0.0.1 --default-addr-pool 10.201.0.0/16 >/dev/null
 fi
 
 # Local registry on 127.0.0.1:5000 (allowed without TLS by the engine)
@@ -76,4 +84,4 @@ bash "$(dirname "$0")/build-node-base.sh"
 log "building the host image once (cached after the first time)"
 docker build --quiet --build-arg NODE_IMAGE=rsgo-node-base:20-bookworm --tag rsgo-provisioned:latest "$(dirname "$0")/.." >/dev/null
 
-log "ready (docker, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"
+log "ready (docker in swarm mode, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"

@@ -154,6 +154,7 @@ export function buildDeployPlan(input: StackPlanInput): DeployPlan {
         [hostLabels.lifecycle]: service.lifecycle,
       },
       healthCheck: plannedHealthCheck(service.healthCheck),
+      ...(service.swarm ? { swarm: service.swarm } : {}),
     };
   };
 

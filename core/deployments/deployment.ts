@@ -25,6 +25,10 @@ export interface ServiceRecord {
   readonly status: string;
   /** `init` containers ran once before the services; they stay, exited, until the next deploy. */
   readonly lifecycle: 'service' | 'init';
+  /** On Swarm: the service's id (also in `containerId`: a service stands for its tasks). */
+  readonly serviceId?: string;
+  /** On Swarm: its tasks running and wanted when the record was written. */
+  readonly replicas?: { readonly running: number; readonly desired: number };
 }
 
 /** One operation on a deployment. */

@@ -28,6 +28,9 @@ export const DEFAULT_ENVIRONMENT_NAME = 'local';
 /** Type of the `local` environment, and of a new environment whose request names none. */
 export const DEFAULT_ENVIRONMENT_TYPE = 'docker';
 
+/** How long a runtime may take to tell whether it can serve a new environment (it may ask an engine). */
+const RUNTIME_CHECK_TIMEOUT_MS = 20_000;
+
 const settingsOf = (row: EnvironmentRow): EnvironmentSettings => JSON.parse(row.settings ?? '{}') as EnvironmentSettings;
 
 /** Environments: where stacks run, each served by the runtime plugin of its type. */
@@ -78,7 +81,7 @@ export class EnvironmentService {
 
   /**
    * @throws InputError (`ENVIRONMENT_TYPE`) when no enabled runtime serves the type, or naming
-   *   the settings its runtime refused.
+   *   the settings its runtime refused, or saying why its runtime cannot serve them.
    * @throws ConflictError when the name is taken.
    */
   async create(input: NewEnvironment): Promise<Environment> {
@@ -87,7 +90,9 @@ export class EnvironmentService {
       const available = this.#runtimes.types().join(', ') || 'none';
       throw new InputError(`Unknown environment type '${input.type}'. Available: ${available}.`, { code: 'ENVIRONMENT_TYPE' });
     }
-    return this.#insert(input.name, input.type, runtime.validSettings(input.settings), false);
+    const settings = runtime.validSettings(input.settings);
+    await runtime.check(input.name, settings, AbortSignal.timeout(RUNTIME_CHECK_TIMEOUT_MS));
+    return this.#insert(input.name, input.type, settings, false);
   }
 
   async #insert(requestedName: string, type: string, settings: EnvironmentSettings, isDefault: boolean): Promise<Environment> {

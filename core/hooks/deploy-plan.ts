@@ -3,8 +3,9 @@ import type { Principal } from './principal.js';
 import type { Logger } from '../logger.js';
 import type { HealthCheck } from '../manifests/manifest-model.js';
 import type { PortBinding } from '../manifests/port-binding.js';
+import type { ResourceLimits, SwarmFields, UpdatePolicy } from '../manifests/swarm-fields.js';
 
-export type { HealthCheck, PortBinding };
+export type { HealthCheck, PortBinding, ResourceLimits, SwarmFields, UpdatePolicy };
 
 /**
  * What a deploy plan asks a runtime to do. `remove` tears the stack down. (What runs is asked
@@ -65,6 +66,13 @@ export interface PlannedService {
   /** Manifest labels plus the host's `rsgo.*` labels. */
   readonly labels: Readonly<Record<string, string>>;
   readonly healthCheck: HealthCheck | null;
+  /**
+   * Replicas, placement constraints, update policy, resource limits and endpoint mode, for
+   * runtimes that orchestrate (swarm-runtime); others ignore them. Absent: one replica, no
+   * constraint, stop-first updates one at a time that roll back on failure, no limits, `vip`.
+   * Since plugin API 1.5.
+   */
+  readonly swarm?: SwarmFields;
 }
 
 export interface PlannedResource {
@@ -123,6 +131,16 @@ export interface DeployedService {
    * by the engine state alone.
    */
   readonly health?: ContainerHealth;
+  /** On an orchestrator (swarm-runtime), the service's id: `containerId` is the same id, since a service stands for its tasks. Since plugin API 1.5. */
+  readonly serviceId?: string;
+  /** On an orchestrator, its tasks running and wanted. Since plugin API 1.5. */
+  readonly replicas?: ServiceReplicas;
+}
+
+/** How many of a service's tasks run, and how many it should have. */
+export interface ServiceReplicas {
+  readonly running: number;
+  readonly desired: number;
 }
 
 /** A container's health: `starting` until its check first passes (or fails for good). */
@@ -139,12 +157,13 @@ export interface DeployResult {
  * A step a runtime reports while it works, for live progress: per service `pull` (starting a
  * pull, and the engine's status lines), `pulled`, `create`, `start`, `wait` (for it to run and
  * be healthy), then `healthy` (it runs) or `failed`; also `init`, `stop` and `remove`.
- * `pulled`, `wait` and `failed` are new in plugin API 1.1.
+ * `pulled`, `wait` and `failed` are new in plugin API 1.1; `rollback` (an orchestrator put the
+ * previous version back) in 1.5.
  */
 export interface DeployProgress {
   /** The service the step is about; `null` for the stack's networks and volumes. */
   readonly service: string | null;
-  readonly step: 'pull' | 'pulled' | 'create' | 'start' | 'wait' | 'healthy' | 'failed' | 'stop' | 'remove' | 'init';
+  readonly step: 'pull' | 'pulled' | 'create' | 'start' | 'wait' | 'healthy' | 'failed' | 'stop' | 'remove' | 'init' | 'rollback';
   readonly message: string;
 }
 

@@ -24,6 +24,11 @@ export interface ServedRuntime {
    * @throws InputError naming each field the runtime's schema refused.
    */
   validSettings(input: EnvironmentSettings): EnvironmentSettings;
+  /**
+   * Asks the runtime whether it can serve an environment with these (valid) settings.
+   * @throws InputError (or another host error) saying why not.
+   */
+  check(name: string, settings: EnvironmentSettings, signal: AbortSignal): Promise<void>;
   /** The stored settings the API may show. */
   publicSettings(settings: EnvironmentSettings): Readonly<Record<string, PublicSetting>>;
   /** The deployment's containers on `environment` now. */
@@ -77,6 +82,12 @@ function served<Schema extends z.ZodType>(plugin: string, definition: RuntimeDef
       }
       if (!isObject(parsed.data)) throw new PluginError(plugin, 'settings', 'its settings schema must produce an object');
       return parsed.data;
+    },
+    async check(name, settings, signal) {
+      const check = definition.check;
+      if (check === undefined) return;
+      const call = attributed(plugin, 'check', log, () => check({ name, settings: typed(settings) }, { signal, log }));
+      await untilAborted(call, signal, () => new PluginError(plugin, 'check', 'did not answer in time', { code: 'PLUGIN_TIMEOUT' }));
     },
     publicSettings(settings) {
       // Settings were valid when stored; should a runtime's schema since refuse them, the

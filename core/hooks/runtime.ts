@@ -48,6 +48,12 @@ export interface RuntimeDefinition<Schema extends z.ZodType = z.ZodType> {
    * material, passwords and tokens stay out.
    */
   publicSettings(settings: z.output<Schema>): Readonly<Record<string, PublicSetting>>;
+  /**
+   * Optional: whether an environment with these settings can be served at all, asked before
+   * `POST /api/environments` creates it (an engine that must be a Swarm manager). Throws an
+   * `InputError` saying why not. Changes nothing. Since plugin API 1.5.
+   */
+  check?(environment: { readonly name: string; readonly settings: z.output<Schema> }, context: RuntimeCallContext): Promise<void>;
   /** The deployment's containers as they are now. Changes nothing. */
   inspect(target: InspectTarget<z.output<Schema>>, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
 }

@@ -3,6 +3,8 @@
  * substitution happens per deployment, once variable values are known.
  */
 
+import type { SwarmFields } from './swarm-fields.js';
+
 /** Every variable type the format knows, in their canonical spelling. */
 export const VARIABLE_TYPES = [
   'String',
@@ -105,6 +107,8 @@ export interface ServiceManifest {
   readonly lifecycle: ServiceLifecycle;
   /** How long an init container may run; default 1800. */
   readonly initTimeoutSeconds: number;
+  /** Replicas, placement, update policy, limits, endpoint mode; absent in services built by hand (defaults then). */
+  readonly swarm?: SwarmFields;
 }
 
 /** A declared named volume. */

@@ -16,6 +16,7 @@ import {
 } from './manifest-model.js';
 import type { ManifestReader } from './manifest-reader.js';
 import { parseHealthCheck } from './parse-health-check.js';
+import { parseSwarmFields, SWARM_SERVICE_KEYS } from './parse-swarm-fields.js';
 import { checkPortSyntax } from './port-binding.js';
 import { maskVariables } from './substitute-variables.js';
 import { checkVolumeSyntax, isBindSource } from './volume-mount.js';
@@ -38,7 +39,7 @@ const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'always', 'unless-stop
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'image', 'containerName', 'container_name', 'ports', 'environment', 'volumes', 'networks',
   'dependsOn', 'depends_on', 'command', 'entrypoint', 'workingDir', 'working_dir', 'user',
-  'restart', 'labels', 'healthCheck', 'healthcheck', 'lifecycle', 'initTimeoutSeconds',
+  'restart', 'labels', 'healthCheck', 'healthcheck', 'lifecycle', 'initTimeoutSeconds', ...SWARM_SERVICE_KEYS,
 ]);
 
 /** Why a service without an image loads anyway, and what that means for its stack. */
@@ -254,6 +255,7 @@ export function parseServiceManifest(name: string, value: unknown, path: Manifes
     lifecycle,
     initTimeoutSeconds:
       reader.integer(node.get('initTimeoutSeconds'), [...path, 'initTimeoutSeconds'], 1, 86_400) ?? DEFAULT_INIT_TIMEOUT_SECONDS,
+    swarm: parseSwarmFields(node, path, reader),
   };
   for (const key of Object.keys(service.labels)) {
     // The host finds its containers by these labels; a manifest must not be able to forge them.

@@ -9,13 +9,16 @@ const INSPECT_TIMEOUT_MS = 30_000;
 
 /** The containers a runtime reported, as a deployment records them. */
 export function serviceRecords(services: readonly DeployedService[]): ServiceRecord[] {
-  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle }) => ({
+  return services.map(({ serviceName, containerId, containerName, image, status, lifecycle, serviceId, replicas }) => ({
     serviceName,
     containerId,
     containerName,
     image,
     status,
     lifecycle,
+    // Only orchestrators report these (swarm-runtime).
+    ...(serviceId === undefined ? {} : { serviceId }),
+    ...(replicas === undefined ? {} : { replicas: { running: replicas.running, desired: replicas.desired } }),
   }));
 }
 

@@ -4,6 +4,7 @@ import { deployStack } from './deploy-stack.js';
 import { DockerEngine } from './docker-engine.js';
 import { dockerEnvironment } from './docker-environment-settings.js';
 import type { DockerRuntimeOptions } from './docker-runtime-options.js';
+import { ignoredSwarmFields } from './ignored-swarm-fields.js';
 import { inspectStack } from './inspect-stack.js';
 import { removeStack } from './remove-stack.js';
 
@@ -24,6 +25,10 @@ export async function carryOutPlan(
   const scoped: DeployContext = { ...context, log };
   const started = Date.now();
   log.info({ stack: plan.stackName, environment: plan.environment.name, services: plan.services.length }, 'carrying out plan');
+  for (const service of plan.services) {
+    const ignored = ignoredSwarmFields(service);
+    if (ignored.length > 0) log.warn({ service: service.name, fields: ignored }, 'Swarm fields are ignored by the docker runtime: one container per service; use a swarm environment for them');
+  }
 
   try {
     await carryOut(engine, plan, scoped, deadline, options);

@@ -208,11 +208,21 @@ export class DockerEngine {
     return { id: info.Id, name: info.Name, labels: info.Labels ?? {}, containerCount: Object.keys(info.Containers ?? {}).length };
   }
 
-  /** Creates a bridge network, or finds the one a concurrent deploy created meanwhile. */
-  async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+  /**
+   * Creates a network (a bridge unless `driver` says otherwise), or finds the one a concurrent
+   * deploy created meanwhile. `attachable` lets standalone containers join an overlay network.
+   */
+  async createNetwork(name: string, labels: Readonly<Record<string, string>>, options: { driver?: string; attachable?: boolean } = {}): Promise<void> {
     try {
       await this.#call(`create network '${name}'`, () =>
-        this.#docker.createNetwork({ Name: name, CheckDuplicate: true, Labels: { ...labels }, ...this.#abortable() }),
+        this.#docker.createNetwork({
+          Name: name,
+          CheckDuplicate: true,
+          Labels: { ...labels },
+          ...(options.driver ? { Driver: options.driver } : {}),
+          ...(options.attachable ? { Attachable: true } : {}),
+          ...this.#abortable(),
+        }),
       );
     } catch (err) {
       if (err instanceof DockerEngineError && err.statusCode === 409 && (await this.findNetwork(name))) return;
@@ -438,6 +448,20 @@ export class DockerEngine {
       clearTimeout(timer);
     }
     return exitCode;
+  }
+
+  /**
+   * Any other engine request, for runtimes that need more of the API (Swarm services): `send`
+   * gets the client and the option that bounds the request by the engine's signal; failures are
+   * translated as for every request here.
+   */
+  async request<T>(action: string, send: (docker: Docker, bound: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
+    return this.#call(action, () => send(this.#docker, this.#abortable()));
+  }
+
+  /** The credentials configured for the image's registry, as the engine takes them; `null` for none. */
+  registryAuth(image: string): { username: string; password: string; serveraddress: string } | null {
+    return this.#authFor(image);
   }
 
   #authFor(image: string): { username: string; password: string; serveraddress: string } | null {

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
 /** Credentials for one private registry, matched by the registry host of an image reference. */
-const registryCredentials = z.strictObject({
+export const registryCredentials = z.strictObject({
   /** Registry host as it appears in image references (`registry.acme.com`, `127.0.0.1:5000`, `docker.io`). */
   host: z.string().min(1),
   username: z.string().min(1),

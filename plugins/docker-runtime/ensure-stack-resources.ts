@@ -7,13 +7,19 @@ import { deploymentLabels } from './deployment-labels.js';
  * as they are: a named volume outlives every container re-creation, which is what keeps data
  * across redeploys and upgrades.
  */
-export async function ensureStackResources(engine: DockerEngine, plan: DeployPlan, progress: DeployContext['progress']): Promise<void> {
+export async function ensureStackResources(
+  engine: DockerEngine,
+  plan: DeployPlan,
+  progress: DeployContext['progress'],
+  /** How networks are made: bridges unless a runtime asks otherwise (overlay networks on Swarm). */
+  networkOptions: { driver?: string; attachable?: boolean } = {},
+): Promise<void> {
   // The product's network is shared by its stacks like an external one: no stack owns it.
   const productNetwork: PlannedResource[] = plan.productNetwork ? [{ name: plan.productNetwork, external: true, labels: {} }] : [];
   for (const network of [...plan.networks, ...productNetwork]) {
     if (await engine.findNetwork(network.name)) continue;
     progress({ service: null, step: 'create', message: `Creating network ${network.name}` });
-    await engine.createNetwork(network.name, resourceLabels(plan, network));
+    await engine.createNetwork(network.name, resourceLabels(plan, network), networkOptions);
   }
   for (const volume of plan.volumes) {
     if (await engine.findVolume(volume.name)) continue;

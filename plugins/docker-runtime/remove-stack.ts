@@ -20,8 +20,12 @@ export async function removeStack(
   await removeDeploymentContainers(engine, plan.deploymentId, { stopTimeoutSeconds, progress: context.progress });
   await removeUnusedNetworks(engine, plan.deploymentId, new Set(), context);
   if (plan.productNetwork) await removeProductNetworkOnceUnused(engine, plan.productNetwork, context);
-  if (!plan.removeVolumes) return;
-  for (const volume of await engine.listVolumes(deploymentFilter(plan.deploymentId))) {
+  if (plan.removeVolumes) await removeDeploymentVolumes(engine, plan.deploymentId, context);
+}
+
+/** Removes the deployment's named volumes; one that something outside the stack still mounts stays (logged). */
+export async function removeDeploymentVolumes(engine: DockerEngine, deploymentId: string, context: Pick<DeployContext, 'progress' | 'log'>): Promise<void> {
+  for (const volume of await engine.listVolumes(deploymentFilter(deploymentId))) {
     context.progress({ service: null, step: 'remove', message: `Removing volume ${volume.name}` });
     try {
       await engine.removeVolume(volume.name);

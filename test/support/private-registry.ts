@@ -27,18 +27,30 @@ const accepts = (port: number) =>
     socket.once('error', () => done(false));
   });
 
+/** The one account of a registry started with `withLogin`: a test-only password and its bcrypt hash (htpasswd). */
+export const REGISTRY_LOGIN = {
+  username: 'rsgo-test',
+  password: 'registry-test-password',
+  bcrypt: '$2b$05$erUdgeAQ95RUvzNTnucKUe1qm5hH2Q731J4fS3Chzc/D22k2JpXv.',
+} as const;
+
 /**
  * Starts `docker-registry` on a free loopback port with its own storage, never the shared
- * registry other suites push to. Stopped and removed when the test ends.
+ * registry other suites push to. Stopped and removed when the test ends. With `withLogin`, it
+ * answers only requests with {@link REGISTRY_LOGIN}'s credentials; `copy` pushes with a client
+ * configuration of its own, so the engine itself never stores them.
  */
-export async function startPrivateRegistry(t: ExecutionContext): Promise<PrivateRegistry> {
+export async function startPrivateRegistry(t: ExecutionContext, options: { withLogin?: boolean } = {}): Promise<PrivateRegistry> {
   const folder = await mkdtemp(join(tmpdir(), 'rsgo-registry-'));
   const port = await freePort();
   const config = join(folder, 'registry.yml');
   await mkdir(join(folder, 'storage'));
+  const htpasswd = join(folder, 'htpasswd');
+  if (options.withLogin) await writeFile(htpasswd, `${REGISTRY_LOGIN.username}:${REGISTRY_LOGIN.bcrypt}\n`);
+  const auth = options.withLogin ? `auth:\n  htpasswd: { realm: rsgo-test, path: ${htpasswd} }\n` : '';
   await writeFile(
     config,
-    `version: 0.1\nlog: { level: error }\nstorage:\n  filesystem: { rootdirectory: ${join(folder, 'storage')} }\nhttp: { addr: 127.0.0.1:${port} }\n`,
+    `version: 0.1\nlog: { level: error }\nstorage:\n  filesystem: { rootdirectory: ${join(folder, 'storage')} }\nhttp: { addr: 127.0.0.1:${port} }\n${auth}`,
   );
   let server: ChildProcess | null = null;
 
@@ -73,7 +85,9 @@ export async function startPrivateRegistry(t: ExecutionContext): Promise<Private
       const ref = `${host}/${name}:${tag}`;
       await docker('pull', '--quiet', image.ref);
       await docker('tag', image.ref, ref);
-      await docker('push', '--quiet', ref);
+      const client = ['--config', join(folder, 'client')];
+      if (options.withLogin) await docker(...client, 'login', '--username', REGISTRY_LOGIN.username, '--password', REGISTRY_LOGIN.password, host);
+      await docker(...client, 'push', '--quiet', ref);
       // Only the tags go: the next pull must come from the registry, as in production.
       await docker('image', 'rm', ref, image.ref);
       return ref;

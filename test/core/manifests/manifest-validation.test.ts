@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import type { ProductManifest, ServiceManifest } from '../../../core/manifests/manifest-model.js';
+import { DEFAULT_SWARM_FIELDS } from '../../../core/manifests/swarm-fields.js';
 import { readSourceManifests, type SourceManifests } from '../../../core/catalog/read-source-manifests.js';
 import { tempSource } from '../../support/temp-source-files.js';
 
@@ -262,6 +263,7 @@ test('A minimal single-stack product loads with the documented defaults', async 
     healthCheck: null,
     lifecycle: 'service',
     initTimeoutSeconds: 1800,
+    swarm: DEFAULT_SWARM_FIELDS,
   });
 });
 
