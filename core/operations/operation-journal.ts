@@ -1,3 +1,4 @@
+import { NO_INTENT, type Intent } from '../hooks/intent.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
@@ -120,10 +121,10 @@ export class OperationJournal {
    * Creates an operation (Queued). With a claim, the key may have been taken meanwhile by a
    * duplicate sent at the same time: then that operation is returned instead.
    */
-  async create(kind: HookOperationKind, owner: string, claim: IdempotencyClaim | null): Promise<{ created: OperationRecord } | { earlier: OperationRecord }> {
-    const record: OperationRecord = { id: randomUUID(), kind, status: 'Queued', owner, createdAt: now(), startedAt: null, finishedAt: null, httpStatus: null, result: null };
+  async create(kind: HookOperationKind, owner: string, claim: IdempotencyClaim | null, intent: Intent = NO_INTENT): Promise<{ created: OperationRecord } | { earlier: OperationRecord }> {
+    const record: OperationRecord = { id: randomUUID(), kind, status: 'Queued', owner, createdAt: now(), startedAt: null, finishedAt: null, httpStatus: null, result: null, intent };
     try {
-      await this.#store.insert({ id: record.id, kind, owner, hostId: this.#hostId, createdAt: record.createdAt, idempotency: claim });
+      await this.#store.insert({ id: record.id, kind, owner, hostId: this.#hostId, createdAt: record.createdAt, intent, idempotency: claim });
     } catch (err) {
       const earlier = claim !== null && isUniqueViolation(err) ? await this.earlier(claim) : null;
       if (earlier === null) throw err;

@@ -1,3 +1,5 @@
+import type { Intent } from '../hooks/intent.js';
+
 /** What a hook call is, as `GET /api/operations/:id` shows it. */
 export type HookOperationKind = 'redeploy' | 'upgrade' | 'sync-sources';
 
@@ -17,6 +19,8 @@ export interface OperationRecord {
   readonly httpStatus: number | null;
   /** The body the synchronous call answers; `null` until it finished. */
   readonly result: Readonly<Record<string, unknown>> | null;
+  /** Why the caller asked (each field `null` when not given). */
+  readonly intent: Intent;
 }
 
 /** The answer an operation ends with. */

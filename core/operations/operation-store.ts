@@ -1,3 +1,4 @@
+import type { Intent } from '../hooks/intent.js';
 import type { Store } from '../store/open-store.js';
 import { retryWrite } from './retry-write.js';
 import type { HookOperationKind, HookOperationStatus, OperationAnswer, OperationEvent, OperationEventType, OperationRecord } from './operation-record.js';
@@ -15,6 +16,9 @@ interface OperationRow {
   result: string | null;
   idempotency_hash: string | null;
   request_hash: string | null;
+  reason: string | null;
+  commit_ref: string | null;
+  pipeline_url: string | null;
 }
 
 interface EventRow {
@@ -31,6 +35,7 @@ export interface NewOperation {
   readonly owner: string;
   readonly hostId: string;
   readonly createdAt: string;
+  readonly intent: Intent;
   /** Owner and Idempotency-Key hashed, with the hash of what was sent, when the call had a key. */
   readonly idempotency: { readonly keyHash: string; readonly requestHash: string } | null;
 }
@@ -45,6 +50,7 @@ const recordOf = (row: OperationRow): OperationRecord => ({
   finishedAt: row.finished_at,
   httpStatus: row.http_status,
   result: row.result === null ? null : (JSON.parse(row.result) as Record<string, unknown>),
+  intent: { reason: row.reason, commit: row.commit_ref, pipelineUrl: row.pipeline_url },
 });
 
 const eventOf = (row: EventRow): OperationEvent => ({ seq: row.seq, type: row.type as OperationEventType, data: JSON.parse(row.data) as Record<string, unknown> });
@@ -74,6 +80,9 @@ export class OperationStore {
       result: null,
       idempotency_hash: operation.idempotency?.keyHash ?? null,
       request_hash: operation.idempotency?.requestHash ?? null,
+      reason: operation.intent.reason,
+      commit_ref: operation.intent.commit,
+      pipeline_url: operation.intent.pipelineUrl,
     });
   }
 

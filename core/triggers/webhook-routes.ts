@@ -173,7 +173,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
             if (!raced) throw err;
             return await replayed(raced);
           }
-          const created = await journal.create(endpoint.kind, owner, claim);
+          const created = await journal.create(endpoint.kind, owner, claim, details.intent ?? undefined);
           if ('earlier' in created) return await replayed(created.earlier);
           const operationId = created.created.id;
           let headers: HookAnswer['headers'] = {};

@@ -182,15 +182,17 @@ test.serial('an operation is readable by the key that started it and by an admin
   t.is((await read({})).status, 401);
 });
 
-test.serial('a synchronous failure carries its operationId, and the operation keeps that answer', async (t) => {
+test.serial('a synchronous failure carries its operationId, and the operation keeps that answer and the intent', async (t) => {
   const host = await siteHost(t);
   const { stackName, deploymentId } = await deploySite(t, host);
   const key = await createKey(t, host, { name: 'ci', permissions: ['Hooks.Upgrade'] });
-  const res = await hook(host, key, 'upgrade', { stackName, targetVersion: '3.0.0', environmentId: host.environmentId });
+  const intent = { reason: 'Release 3.0.0', commit: '9c1d2e7', pipelineUrl: 'https://ci.example.com/runs/812' };
+  const res = await hook(host, key, 'upgrade', { stackName, targetVersion: '3.0.0', environmentId: host.environmentId, ...intent });
   t.is(res.status, 400, res.text);
   t.like(res.body, { success: false, deploymentId });
   const operation = await finishedOperation(host, key, String(res.body['operationId']));
   t.like(operation, { status: 'Failed', httpStatus: 400 });
+  t.deepEqual(operation['intent'], intent);
   t.deepEqual(operation['result'], res.body);
 });
 

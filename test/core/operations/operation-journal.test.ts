@@ -1,5 +1,6 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
+import { NO_INTENT } from '../../../core/hooks/intent.js';
 import { createLogger } from '../../../core/logger.js';
 import { OperationJournal } from '../../../core/operations/operation-journal.js';
 import { OperationStore } from '../../../core/operations/operation-store.js';
@@ -55,11 +56,11 @@ for (const engine of databaseEngines) {
     const id = randomUUID();
     const old = randomUUID();
     const elsewhere = randomUUID();
-    await operations.insert({ id, kind: 'redeploy', owner: 'apiKey:one', hostId, createdAt: new Date().toISOString(), idempotency: null });
+    await operations.insert({ id, kind: 'redeploy', owner: 'apiKey:one', hostId, createdAt: new Date().toISOString(), intent: NO_INTENT, idempotency: null });
     await operations.markRunning(id, new Date().toISOString());
     await operations.appendEvents(id, [{ seq: 1, type: 'progress', data: { service: 'web', step: 'pull', message: 'pull', at: new Date().toISOString() } }]);
-    await operations.insert({ id: old, kind: 'redeploy', owner: 'apiKey:one', hostId, createdAt: new Date(Date.now() - 8 * 24 * 3600_000).toISOString(), idempotency: null });
-    await operations.insert({ id: elsewhere, kind: 'redeploy', owner: 'apiKey:one', hostId: randomUUID(), createdAt: new Date().toISOString(), idempotency: null });
+    await operations.insert({ id: old, kind: 'redeploy', owner: 'apiKey:one', hostId, createdAt: new Date(Date.now() - 8 * 24 * 3600_000).toISOString(), intent: NO_INTENT, idempotency: null });
+    await operations.insert({ id: elsewhere, kind: 'redeploy', owner: 'apiKey:one', hostId: randomUUID(), createdAt: new Date().toISOString(), intent: NO_INTENT, idempotency: null });
 
     const journal = new OperationJournal(store, log, hostId);
     await journal.open();
