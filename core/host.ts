@@ -19,6 +19,7 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
+import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
 import { OperationRunner } from './operations/operation-runner.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
 import { redeploy } from './operations/redeploy.js';
@@ -163,6 +164,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
+      deploymentOperationRoutes(hooks, operations, audit),
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, plugins.plugins),
       catalogRoutes(hooks, catalog, audit),

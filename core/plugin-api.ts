@@ -12,7 +12,9 @@ export type {
   ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding,
 } from './hooks/deploy-plan.js';
-export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';
+export type {
+  ContainerAction, InspectTarget, LogsRequest, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment, RuntimeLogLine,
+} from './hooks/runtime.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';
 export type { DirectoryScanOptions } from './catalog/directory-source-files.js';

@@ -122,6 +122,10 @@ export interface DeployedService {
    * by the engine state alone.
    */
   readonly health?: ContainerHealth;
+  /** How often the engine restarted the container by its restart policy. Since plugin API 1.5. */
+  readonly restartCount?: number;
+  /** When its process last started (ISO-8601 UTC); `null` when it never ran. Since plugin API 1.5. */
+  readonly startedAt?: string | null;
 }
 
 /** A container's health: `starting` until its check first passes (or fails for good). */

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { HostServices } from './host-services.js';
 
 /** Major.minor of the plugin API this host offers. A plugin built for another major is refused. */
-export const PLUGIN_API_VERSION = '1.4';
+export const PLUGIN_API_VERSION = '1.5';
 
 /** What `setup` receives. */
 export interface PluginContext<Options> {

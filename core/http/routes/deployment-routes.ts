@@ -13,10 +13,11 @@ import { deployProduct } from '../../operations/deploy-product.js';
 import { deployStack } from '../../operations/deploy-stack.js';
 import type { OperationRunner } from '../../operations/operation-runner.js';
 import { removeDeployment } from '../../operations/remove.js';
-import { deploymentView, productDeploymentView } from '../../deployments/deployment-view.js';
+import { deploymentView, liveServicesView, productDeploymentView } from '../../deployments/deployment-view.js';
+import { liveStates } from '../../operations/live-states.js';
 
 /** The signed-in user and the request, for the operation's record and progress. */
-const callerOf = (ctx: AppContext): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId });
+export const callerOf = (ctx: AppContext): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId });
 
 /** A required string field. */
 function requiredString(body: JsonObject, field: string): string {
@@ -35,7 +36,7 @@ function environmentIdOf(value: string): string {
  * Runs a mutating request and records it in the audit trail with its outcome, success or not.
  * `target` names what was acted on as soon as the body is understood.
  */
-async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: { target: string | null; environmentId: string | null }) => Promise<void>): Promise<void> {
+export async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: { target: string | null; environmentId: string | null }) => Promise<void>): Promise<void> {
   const started = performance.now();
   const note: { target: string | null; environmentId: string | null } = { target: null, environmentId: null };
   const record = (status: number, outcome: 'success' | 'failure', code: string | null, message: string | null) =>
@@ -66,7 +67,9 @@ export function deploymentRoutes(hooks: HostHooks, operations: OperationRunner, 
   router.get('/api/deployments/:id', signedIn, async (ctx) => {
     const id = ctx.params['id'] ?? '';
     const deployment = await operations.records.require(id);
-    ctx.body = { deployment: deploymentView(deployment, await operations.records.history(id)) };
+    // The services as the engine shows them now: state, health, restarts, start time.
+    const live = liveServicesView(deployment.services, await liveStates(operations, deployment));
+    ctx.body = { deployment: { ...deploymentView(deployment, await operations.records.history(id)), ...live } };
   });
 
   // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.
