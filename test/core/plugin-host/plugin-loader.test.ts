@@ -78,7 +78,7 @@ test('a module that is not a plugin is refused', async (t) => {
 test('a plugin written for another major plugin API version is refused with a clear message', async (t) => {
   const problems = await startFails(t, { plugins: [{ use: './plugins/future-api-plugin.ts' }] });
   t.deepEqual(problems, [
-    'plugins[0] (future "future"): plugin refused: it was written for plugin API 2.0, this host offers 1.4 (major versions must match)',
+    'plugins[0] (future "future"): plugin refused: it was written for plugin API 2.0, this host offers 1.5 (major versions must match)',
   ]);
 });
 
@@ -165,8 +165,8 @@ test('a plugin needing a newer minor plugin API, or an apiVersion that is not MA
   const sloppy = definePlugin({ id: 'sloppy', apiVersion: 'v1', options: z.strictObject({}), setup() {} });
   const problems = await startFails(t, { plugins: [{ use: 'newer' }, { use: 'sloppy' }] }, { newer, sloppy });
   t.deepEqual(problems, [
-    'plugins[0] (newer "newer"): plugin refused: it needs plugin API 1.9, this host offers only 1.4',
-    `plugins[1] (sloppy "sloppy"): plugin refused: its apiVersion 'v1' is not MAJOR.MINOR (this host offers 1.4)`,
+    'plugins[0] (newer "newer"): plugin refused: it needs plugin API 1.9, this host offers only 1.5',
+    `plugins[1] (sloppy "sloppy"): plugin refused: its apiVersion 'v1' is not MAJOR.MINOR (this host offers 1.5)`,
   ]);
 });
 
