@@ -1,11 +1,4 @@
-import type { ContainerActionRule } from './container-action.js';
+import { containerAction } from './container-action.js';
 
 /** Starting a stopped deployment: the same containers run again, `Running` once they do (and are healthy). */
-export const start: ContainerActionRule = {
-  action: 'start',
-  from: ['Stopped'],
-  refused: (status) => `Only stopped deployments can be started. Current status: ${status}`,
-  status: 'Running',
-  message: "Started the stack's containers.",
-  failed: 'Start failed',
-};
+export const start = containerAction({ action: 'start', from: ['Stopped'], allowed: 'stopped', done: 'started', status: 'Running', message: "Started the stack's containers." });

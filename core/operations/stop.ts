@@ -1,14 +1,14 @@
-import type { ContainerActionRule } from './container-action.js';
+import { containerAction } from './container-action.js';
 
 /**
  * Stopping a deployment: its containers stop and are kept (with their logs), the status is
  * `Stopped`, and only a start brings it back; a redeploy or upgrade is refused meanwhile.
  */
-export const stop: ContainerActionRule = {
+export const stop = containerAction({
   action: 'stop',
   from: ['Running', 'Failed'],
-  refused: (status) => `Only running or failed deployments can be stopped. Current status: ${status}`,
+  allowed: 'running or failed',
+  done: 'stopped',
   status: 'Stopped',
   message: "Stopped the stack's containers; they are kept until it is started or removed.",
-  failed: 'Stop failed',
-};
+});

@@ -7,11 +7,9 @@ import { testImages } from '../support/test-images.js';
 
 const images = testImages('cli-deployments-operate');
 
-test.serial('rsgo deployments stop, start, restart and logs act on a deployment by name', async (t) => {
-  const image = await images.push('app');
-  const host = await useDeployHost(t, {
-    manifests: {
-      'echo.yaml': `metadata:
+/** Product `com.example.echo`: `web` prints its password and a line on stderr, then idles. */
+function echoManifest(image: string): string {
+  return `metadata:
   name: Echo
   productId: com.example.echo
   productVersion: "1.0.0"
@@ -19,12 +17,15 @@ variables:
   TOKEN_PASSWORD: { type: Password, required: true }
 services:
   web:
-    image: ${image.ref}
+    image: ${image}
     environment: { TOKEN_PASSWORD: "\${TOKEN_PASSWORD}" }
     command: ${JSON.stringify(['sh', '-c', `echo "hello $TOKEN_PASSWORD"; echo oops >&2; trap 'exit 0' TERM; sleep 3600 & wait`])}
-`,
-    },
-  });
+`;
+}
+
+test.serial('rsgo deployments stop, start, restart and logs act on a deployment by name', async (t) => {
+  const image = await images.push('app');
+  const host = await useDeployHost(t, { manifests: { 'echo.yaml': echoManifest(image.ref) } });
   const stackName = `echo-${randomBytes(4).toString('hex')}`;
   const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.echo', variables: { TOKEN_PASSWORD: 'tok-secret-42' } });
   t.is(deployed.status, 201, deployed.text);
