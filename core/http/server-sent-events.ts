@@ -28,6 +28,8 @@ export function openEventStream(ctx: AppContext): EventStream {
   ctx.status = 200;
   ctx.type = 'text/event-stream';
   ctx.set('X-Accel-Buffering', 'no');
+  // The connection ends with the stream: a stopping host then has no idle connection to wait for.
+  ctx.set('Connection', 'close');
   ctx.body = body;
   body.write(': open\n\n');
   return {

@@ -37,9 +37,16 @@ function followOf(ctx: AppContext): boolean {
   throw new InputError(`Query parameter 'follow' must be true or false.`);
 }
 
-/** Streams `lines` as `log` events until they end or the client leaves; a failure after the start is an `error` event. */
-async function followLines(ctx: AppContext, open: (signal: AbortSignal) => Promise<AsyncIterable<RuntimeLogLine>>): Promise<void> {
+/**
+ * Streams `lines` as `log` events until they end, the client leaves or the host stops
+ * (`stopping`); a failure after the start is an `error` event.
+ */
+async function followLines(ctx: AppContext, stopping: AbortSignal, open: (signal: AbortSignal) => Promise<AsyncIterable<RuntimeLogLine>>): Promise<void> {
   const client = new AbortController();
+  const onStop = () => client.abort(stopping.reason);
+  if (stopping.aborted) onStop();
+  else stopping.addEventListener('abort', onStop, { once: true });
+  ctx.res.once('close', () => stopping.removeEventListener('abort', onStop));
   // Opened before the answer starts: a bad service or a silent engine still gets its status.
   const lines = await open(client.signal);
   const events = openEventStream(ctx);
@@ -95,7 +102,7 @@ export function deploymentOperationRoutes(hooks: HostHooks, operations: Operatio
     };
     const id = ctx.params['id'] ?? '';
     if (query.follow) {
-      await followLines(ctx, (signal) => deploymentLogs(operations, id, query, signal));
+      await followLines(ctx, operations.stopping, (signal) => deploymentLogs(operations, id, query, signal));
       return;
     }
     const lines: RuntimeLogLine[] = [];

@@ -217,6 +217,15 @@ test.serial('logs follow: server-sent log events as the container writes them, r
   t.deepEqual(numbers, numbers.map((_, i) => (numbers[0] ?? 0) + i), 'consecutive lines, none lost');
 
   t.is((await host.admin('GET', `/api/deployments/${id}`)).status, 200);
+
+  // A stopping host ends the streams it serves instead of waiting for their clients.
+  const second = await fetch(`${host.host.url}/api/deployments/${id}/logs?follow=true`, { headers: { authorization: `Bearer ${host.token}` } });
+  t.is(second.status, 200);
+  const stream = second.body!.getReader();
+  await stream.read();
+  await host.host.close();
+  while (!(await stream.read()).done);
+  t.false(host.host.logs.some((line) => line.includes('still running at the shutdown deadline')));
 });
 
 test.serial('a product deployment stops and starts all its stacks', async (t) => {
