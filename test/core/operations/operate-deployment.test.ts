@@ -269,3 +269,28 @@ stacks:
   t.is(await docker('container', 'inspect', '--format', '{{.State.Status}}', `${name}-front_web`), 'running');
   t.is(await docker('container', 'inspect', '--format', '{{.State.Status}}', `${name}-back_db`), 'running');
 });
+
+test.serial('a start the runtime cannot complete answers why, and the deployment is Failed as what runs shows', async (t) => {
+  const image = await images.push('app');
+  // `app` refuses to run again once it was stopped: a start fails as a deploy would.
+  const script = `if [ -f /data/stopped ]; then echo "refusing to start again"; exit 4; fi; trap 'touch /data/stopped; exit 0' TERM; sleep 3600 & wait`;
+  const host = await useDeployHost(t, {
+    manifests: {
+      'once.yaml': `metadata: { name: Once, productId: com.example.once, productVersion: "1.0.0" }\nservices:\n  app:\n    image: ${image.ref}\n    restart: "no"\n    volumes: ["data:/data"]\n    command: ${JSON.stringify(['sh', '-c', script])}\n`,
+    },
+  });
+  const stackName = unique('once');
+  const deployed = await host.admin('POST', '/api/deployments', { environmentId: host.environmentId, stackName, productId: 'com.example.once' });
+  t.is(deployed.status, 201, deployed.text);
+  const id = String(deployed.body['deploymentId']);
+  t.is((await host.admin('POST', `/api/deployments/${id}/stop`)).status, 200);
+
+  const started = await host.admin('POST', `/api/deployments/${id}/start`);
+  t.is(started.status, 400);
+  t.like(started.body, { success: false, code: 'DEPLOY_FAILED', deploymentId: id, status: 'Failed' });
+  t.regex(String(started.body['message']), /^Start failed: Service 'app' exited with code 4\. Last log lines:\n {2}refusing to start again/);
+  const record = (await host.admin('GET', `/api/deployments/${id}`)).body['deployment'] as { status: string; services: ServiceView[]; history: { operation: string; outcome: string }[] };
+  t.is(record.status, 'Failed');
+  t.is(record.services[0]?.status, 'exited');
+  t.deepEqual(record.history.map((h) => `${h.operation}:${h.outcome}`), ['deploy:Succeeded', 'stop:Succeeded', 'start:Failed']);
+});
