@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { eventReader } from '../../../core/http/read-event-stream.js';
 import { ApiError } from '../api/api-error.js';
 import type { LogLine } from '../api/api-types.js';
@@ -19,6 +19,12 @@ export function DeploymentLogs({ deploymentId, services }: { readonly deployment
   const [follow, setFollow] = useState(false);
   const [lines, setLines] = useState<readonly LogLine[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const view = useRef<HTMLDivElement>(null);
+
+  // Following, the newest line stays in sight.
+  useEffect(() => {
+    if (follow && view.current) view.current.scrollTop = view.current.scrollHeight;
+  }, [follow, lines]);
 
   useEffect(() => {
     const leave = new AbortController();
@@ -76,17 +82,17 @@ export function DeploymentLogs({ deploymentId, services }: { readonly deployment
       {lines.length === 0 && !error ? (
         <p class="empty">{follow ? 'Waiting for log lines…' : 'No log lines.'}</p>
       ) : (
-        <div class="log-view" role="log" aria-label="Log lines">
+        <div class="log-view" role="log" aria-label="Log lines" ref={view}>
           <ol>
-          {lines.map((line, index) => (
-            <li key={index} class={line.stream === 'stderr' ? 'log-stderr' : undefined}>
-              <span class="log-meta">
-                {formatDateTime(line.at)} {line.service}
-                {line.stream === 'stderr' ? ' (stderr)' : ''}
-              </span>{' '}
-              <span class="log-text">{line.line}</span>
-            </li>
-          ))}
+            {lines.map((line, index) => (
+              <li key={index} class={line.stream === 'stderr' ? 'log-stderr' : undefined}>
+                <span class="log-meta">
+                  {formatDateTime(line.at)} {line.service}
+                  {line.stream === 'stderr' ? ' (stderr)' : ''}
+                </span>{' '}
+                <span class="log-text">{line.line}</span>
+              </li>
+            ))}
           </ol>
         </div>
       )}
