@@ -10,7 +10,8 @@ const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
 /**
  * A stack whose `talker` prints its password once and then a numbered line every 200 ms (on
  * stdout, every fifth one on stderr), and whose `quiet` idles; `talker` exits with code 3 when
- * /tmp/crash appears (removing it first), so that its restart policy brings it back.
+ * /tmp/crash appears (removing it first), so that its restart policy brings it back. `quiet`
+ * has a health check that passes.
  */
 async function chattyManifest(): Promise<Record<string, string>> {
   const image = await images.push('app');
@@ -38,6 +39,10 @@ services:
   quiet:
     image: ${image.ref}
     command: ${idleCommand()}
+    healthCheck:
+      test: ["CMD-SHELL", "test -f /variant"]
+      interval: 1s
+      retries: 3
 `,
   };
 }
@@ -92,7 +97,8 @@ test.serial('stop, start and restart change what runs, are recorded, and a stopp
 
   const shown = await services(host, id);
   t.deepEqual(shown.map((s) => s.serviceName), ['talker', 'quiet'], 'in manifest order');
-  for (const service of shown) t.like(service, { status: 'running', health: 'none', restartCount: 0 });
+  t.like(shown[0], { status: 'running', health: 'none', restartCount: 0 });
+  t.like(shown[1], { status: 'running', health: 'healthy', restartCount: 0 });
   t.is(shown[0]?.startedAt, new Date(before.State.StartedAt).toISOString());
 
   const stopped = await host.admin('POST', `/api/deployments/${id}/stop`);
