@@ -28,6 +28,7 @@ export const errorCodes = {
   PASSWORD_NOT_HERE: { statuses: [400], meaning: 'The caller did not sign in with a password of this host, so it cannot change one here.' },
   LOGIN_FAILED: { statuses: [401], meaning: 'Sign-in refused: wrong user name or password (never says which).' },
   FORBIDDEN: { statuses: [403], meaning: 'The caller is known but lacks the permission, or a plugin vetoed the operation.' },
+  METRICS_TOKEN: { statuses: [401], meaning: '`GET /metrics` needs `Authorization: Bearer <metrics.token>`; the header was missing or held another token.' },
   RATE_LIMITED: { statuses: [429], meaning: 'Too many failed attempts from this client; retry after the Retry-After seconds.' },
 
   // API keys.
@@ -60,6 +61,8 @@ export const errorCodes = {
   STACK_EXISTS: { statuses: [409], meaning: 'A stack of this name is already deployed in the environment.' },
   PRODUCT_EXISTS: { statuses: [409], meaning: 'The product is already deployed in the environment.' },
   CONFLICT: { statuses: [409], meaning: 'The request clashes with the current state.' },
+  OPERATION_NOT_FOUND: { statuses: [404], meaning: 'No operation with this id that the caller may see.' },
+  IDEMPOTENCY_KEY_REUSED: { statuses: [422], meaning: 'The Idempotency-Key was used within 24 hours with another request.' },
   STACK_BUSY: { statuses: [409], meaning: 'Another operation on the same stack or product is still running.' },
   ALREADY_REMOVED: { statuses: [409], meaning: 'The deployment is already removed.' },
   NOT_RUNNING: { statuses: [400], meaning: 'Only a running deployment can be redeployed or upgraded.' },
@@ -91,6 +94,7 @@ export const errorCodes = {
   UNAVAILABLE: { statuses: [503], meaning: 'The host cannot serve this now (engine unreachable, shutting down); retry later.' },
   DATABASE_UNAVAILABLE: { statuses: [503], meaning: 'The database does not answer; retry after the Retry-After seconds.' },
   PLUGIN_FAILED: { statuses: [400, 500], meaning: 'A plugin threw something unexpected (400 inside a deployment\'s answer); the host\'s log has the details.' },
+  CONFIG_INVALID: { statuses: [400], meaning: 'A reload found the config file invalid, or one of its plugins failed to set up; nothing was changed.' },
   PLUGIN_TIMEOUT: { statuses: [400, 500], meaning: 'A plugin did not answer within its hook\'s deadline (400 inside a deployment\'s answer).' },
   INTERNAL: { statuses: [500], meaning: 'An unexpected error; the host\'s log has the details under the request id.' },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;

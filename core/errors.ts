@@ -120,6 +120,14 @@ export class ConflictError extends ClientError {
   }
 }
 
+/** 422: an Idempotency-Key came again with another request than the one it was first sent with. */
+export class IdempotencyKeyReusedError extends ClientError {
+  readonly status = 422;
+  constructor(message: string, options?: HostErrorOptions) {
+    super(message, 'IDEMPOTENCY_KEY_REUSED', options);
+  }
+}
+
 /** 413: the request body is larger than the host accepts. */
 export class PayloadTooLargeError extends ClientError {
   readonly status = 413;

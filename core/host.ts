@@ -20,30 +20,43 @@ import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
 import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
+import { deploymentsByStatus } from './deployments/deployments-by-status.js';
+import { loadHostId } from './operations/host-id.js';
+import { OperationJournal } from './operations/operation-journal.js';
 import { OperationRunner } from './operations/operation-runner.js';
+import { operationRoutes } from './http/routes/operation-routes.js';
 import { DeploymentRecovery } from './operations/recover-deployments.js';
-import { redeploy } from './operations/redeploy.js';
-import { upgrade } from './operations/upgrade.js';
+import { checkRedeploy, redeploy } from './operations/redeploy.js';
+import { checkUpgradeCall, upgrade } from './operations/upgrade.js';
 import { environmentRoutes } from './http/routes/environment-routes.js';
 import { EnvironmentService } from './environments/environment-service.js';
-import { errorMessage } from './errors.js';
-import { createHostHooks, type HostHooks } from './hooks/host-hooks.js';
+import { ConflictError, errorMessage } from './errors.js';
+import { CurrentPlugins } from './hooks/current-plugins.js';
+import type { HostHooks } from './hooks/host-hooks.js';
 import { createPluginHooks, createPluginStats } from './hooks/plugin-hooks.js';
-import { RuntimeRegistry } from './hooks/runtime-registry.js';
+import type { RuntimeLookup } from './hooks/runtime-registry.js';
 import { answerClientError } from './http/answer-client-error.js';
 import { limitConnections, TIMEOUT_CHECK_INTERVAL_MS } from './http/connection-limits.js';
 import { createApp } from './http/create-app.js';
+import { EventStreams } from './http/event-stream.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { metricsRoutes } from './http/routes/metrics-routes.js';
+import { HostMetrics } from './metrics/host-metrics.js';
 import { defaultWebRoot } from './http/web-ui.js';
 import type { RequestState } from './http/request-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PluginDefinition } from './plugin-host/define-plugin.js';
-import { loadPlugins, type PluginSet } from './plugin-host/plugin-loader.js';
+import { loadPluginSet, type LoadedPluginSet } from './plugin-host/load-plugin-set.js';
+import type { PluginSet } from './plugin-host/plugin-loader.js';
+import { PluginReload, type ReloadSummary } from './plugin-host/plugin-reload.js';
+import { adminRoutes } from './http/routes/admin-routes.js';
+import { pluginFailureCounts } from './plugin-host/plugin-failure-counts.js';
 import { pluginRoutes } from './http/routes/plugin-routes.js';
 import { openStore, type Store } from './store/open-store.js';
 import { webhookPermissions, webhookEndpoints } from './triggers/webhook-endpoints.js';
 import type { WebhookHandlers } from './triggers/webhook-handlers.js';
 import { webhookRoutes } from './triggers/webhook-routes.js';
+import { countHookRequests } from './triggers/hook-request-counter.js';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface HostOptions {
@@ -63,16 +76,20 @@ export interface HostOptions {
   readonly webRoot?: string;
   /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
   readonly clock?: () => number;
+  /** Reads the config file anew, for a reload (see {@link Host.reload}); without it the host cannot reload. */
+  readonly readConfig?: () => Promise<HostConfig>;
 }
 
 /** A running host: its parts, for the process entry and for tests. */
 export interface Host {
   readonly app: Koa<RequestState>;
+  /** The hooks of the plugin set in use (a reload replaces it). */
   readonly hooks: HostHooks;
   readonly store: Store;
+  /** The plugin set in use. */
   readonly plugins: PluginSet;
-  /** The environment types the enabled runtime plugins serve. */
-  readonly runtimes: RuntimeRegistry;
+  /** The environment types the runtime plugins in use serve. */
+  readonly runtimes: RuntimeLookup;
   readonly environments: EnvironmentService;
   /** The stack catalog; its first sync starts with the host (see `catalog.ready()`). */
   readonly catalog: CatalogService;
@@ -81,10 +98,18 @@ export interface Host {
   readonly audit: AuditLog;
   /** Runs every operation on deployments and keeps their records. */
   readonly operations: OperationRunner;
+  /** The record of every hook call that ran, with its answer and events. */
+  readonly journal: OperationJournal;
   readonly log: Logger;
   readonly dataDir: string;
   /** Starts the HTTP server on the configured host and port (0 = any free port). */
   listen(): Promise<{ url: string; port: number }>;
+  /**
+   * Reads the config file again and replaces the plugin set with its plugins: operations running
+   * finish on the set they started on, whose plugins close once the last of them ended.
+   * @throws ConfigError with the message a start would give; the set in use stays as it was.
+   */
+  reload(): Promise<ReloadSummary>;
   /**
    * Stops accepting, aborts the running operations and lets them record why, lets requests in
    * flight take their answers (bounded by `server.shutdownTimeoutMs`), then closes plugins and store.
@@ -103,70 +128,106 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database, configDir, dataDir, log);
-  const hooks = createHostHooks();
-  const audit = new AuditLog(store, log);
-  const runtimes = new RuntimeRegistry();
+  // Requests and operations reach the plugins through the set in use: a reload replaces it.
+  const current = new CurrentPlugins<LoadedPluginSet>();
+  const { hooks, runtimes } = current;
+  const metrics = new HostMetrics({
+    processMetrics: config.metrics.enabled,
+    deploymentsByStatus: () => deploymentsByStatus(store),
+    // Scraped once the host listens, when a set is loaded; a reload starts the counts afresh.
+    pluginFailures: () => pluginFailureCounts(current.generation.plugins.plugins),
+    log,
+  });
+  const audit = new AuditLog(store, log, (event) => metrics.countAuthFailure(event));
   const environments = new EnvironmentService(store, runtimes);
   const users = new UserService(store, options.passwordCost);
   const apiKeys = new ApiKeyService(store, environments, log);
-  let plugins: PluginSet | undefined;
+  const journal = new OperationJournal(store, log, await loadHostId(dataDir));
   let tokens: SessionTokens;
-  try {
-    await users.ensureFirstAdmin(options.env ?? process.env, log);
-    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
-    // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
-    tapSessionAuthenticator(createPluginHooks(hooks, 'session', config.hooks.timeoutMs, createPluginStats(), log), tokens, users, webhookPermissions);
-    plugins = await loadPlugins({
-      entries: config.plugins,
+  let first: LoadedPluginSet | undefined;
+  const loadPlugins = (loaded: HostConfig) =>
+    loadPluginSet({
+      entries: loaded.plugins,
       builtins: options.builtins,
-      hooks,
-      timeouts: config.hooks.timeoutMs,
+      timeouts: loaded.hooks.timeoutMs,
+      // The core's sign-in method taps like a plugin would, so OIDC or LDAP plugins sit beside it.
+      tapCore: (fresh, timeouts) => tapSessionAuthenticator(createPluginHooks(fresh, 'session', timeouts, createPluginStats(), log), tokens, users, webhookPermissions),
       configDir,
       dataDir,
       log,
       host: { version: packageJson.version, apiKeys, audit, now: clock },
-      runtimes,
     });
+  try {
+    await journal.open();
+    await users.ensureFirstAdmin(options.env ?? process.env, log);
+    tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
+    first = await loadPlugins(config);
+    current.replace(first);
     // After the plugins: the default runtime, if enabled, gives the `local` environment its settings.
     await environments.ensureDefault();
   } catch (err) {
-    await plugins?.close();
+    await journal.close();
+    await first?.close();
     await apiKeys.close();
     await store.destroy();
     throw err;
   }
 
-  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), { sourceTimeoutMs: config.hooks.timeoutMs.catalogSource });
+  const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), {
+    // Read at each sync: a reload may change it.
+    get sourceTimeoutMs() {
+      return current.generation.timeouts.catalogSource;
+    },
+    metrics,
+    onOnePluginSet: current.use,
+  });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
   void recovery.start();
+  const { readConfig } = options;
+  const reloads = new PluginReload({
+    running: config,
+    read: readConfig ?? (() => Promise.reject(new ConflictError('This host was not started from a config file: there is nothing to reload.'))),
+    load: loadPlugins,
+    plugins: current,
+    // The sources of the new set fill the catalog; those gone leave it with this sync.
+    replaced: () => void catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync after a reload failed')),
+    log,
+  });
   const webhookHandlers: WebhookHandlers = options.webhookHandlers ?? {
     redeploy: (input, caller) => redeploy(operations, input, caller),
     upgrade: (input, caller) => upgrade(operations, input, caller),
+    checkRedeploy: (input) => checkRedeploy(operations, input),
+    checkUpgrade: (input) => checkUpgradeCall(operations, input),
     syncSources: async (caller) => syncSourcesResult(await catalog.sync(caller.requestId)),
   };
 
+  const eventStreams = new EventStreams();
   const app = createApp({
     log,
     hooks,
     trustProxy: config.server.trustProxy,
+    observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
     routers: [
       // First: a pipeline's call then passes no other router's path matching (their paths never overlap).
-      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log }),
+      webhookRoutes({ handlers: webhookHandlers, audit, endpoints: webhookEndpoints, log, journal }),
+      operationRoutes(journal, eventStreams),
       healthRoutes(store),
+      metricsRoutes(metrics, config.metrics),
       authRoutes({ hooks, users, tokens, audit, brake: new FailureBrake(config.auth.loginBrake, clock) }),
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
       deploymentOperationRoutes(hooks, operations, audit),
       auditRoutes(hooks, audit),
-      pluginRoutes(hooks, plugins.plugins),
+      pluginRoutes(hooks, () => current.generation.plugins.plugins),
+      adminRoutes({ hooks, reload: () => reloads.reload(), audit }),
       catalogRoutes(hooks, catalog, audit),
     ],
     webRoot: options.webRoot ?? defaultWebRoot(),
@@ -183,6 +244,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopWork = async () => {
     const running = server;
     const closed = running ? new Promise<void>((done) => running.close(() => done())) : Promise.resolve();
+    eventStreams.endAll();
     running?.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), config.server.shutdownTimeoutMs)));
@@ -203,7 +265,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     app,
     hooks,
     store,
-    plugins,
+    get plugins() {
+      return current.generation.plugins;
+    },
     runtimes,
     environments,
     catalog,
@@ -211,6 +275,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     apiKeys,
     audit,
     operations,
+    journal,
     log,
     dataDir,
     listen: () =>
@@ -226,13 +291,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
           done({ url: `http://${shownHost}:${port}`, port });
         });
       }),
+    reload: () => reloads.reload(),
     close: () => {
       closing ??= (async () => {
+        // Refused from now on; one under way is waited for before the plugins close.
+        const reloadsEnded = reloads.close();
         await stopWork();
         await recovery.close();
         // Sources write into plugin data folders: stop them before the plugins close.
         await catalog.close();
-        await plugins.close();
+        await reloadsEnded;
+        // Operations that ran after their 202 record their answers while the store is open.
+        await journal.close();
+        await current.close();
         // Pending lastUsedAt values and audit events are written before the database goes.
         await apiKeys.close();
         await audit.flush();

@@ -11,14 +11,15 @@ export interface ServeHostOptions {
 }
 
 /**
- * Runs the host as a long-lived process: loads the config, starts listening and stops cleanly
- * on SIGTERM or SIGINT (exit 0, or 1 when the shutdown fails). Resolves once listening; rejects
- * when the host cannot start (see {@link startFailureReason}).
+ * Runs the host as a long-lived process: loads the config, starts listening, reloads the config
+ * file on SIGHUP and stops cleanly on SIGTERM or SIGINT (exit 0, or 1 when the shutdown fails).
+ * Resolves once listening; rejects when the host cannot start (see {@link startFailureReason}).
  */
 export async function serveHost({ configPath, builtins }: ServeHostOptions): Promise<Host> {
   const { config, configDir } = await loadConfig(configPath);
   const log = createLogger({ level: config.log.level });
-  const host = await createHost({ config, configDir, builtins, log });
+  const readConfig = async () => (await loadConfig(configPath)).config;
+  const host = await createHost({ config, configDir, builtins, log, readConfig });
   const { url } = await host.listen();
   log.info({ url, plugins: host.plugins.plugins.map((p) => p.name) }, 'rsgo is listening');
 
@@ -32,6 +33,11 @@ export async function serveHost({ configPath, builtins }: ServeHostOptions): Pro
       },
     );
   };
+  // The reload logs what it changed, or why it refused the file; the process serves on either way.
+  process.on('SIGHUP', () => {
+    log.info({ signal: 'SIGHUP' }, 'reloading the config file');
+    host.reload().catch(() => undefined);
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return host;

@@ -1,4 +1,4 @@
-import { HostError, InternalError, UnavailableError, errorMessage } from './errors.js';
+import { ConfigError, HostError, InputError, InternalError, UnavailableError, errorMessage } from './errors.js';
 
 /** Driver error codes that mean "the database cannot be reached", not "the query is wrong". */
 const connectionCodes = new Set([
@@ -39,10 +39,12 @@ export function storeUnavailable(err: unknown): UnavailableError | null {
 }
 
 /**
- * Whatever was thrown, as a HostError: host errors as they are, a lost database as a 503, and
- * anything else as a 500 that reveals nothing.
+ * Whatever was thrown, as a HostError: host errors as they are, a config a reload refused as a
+ * 400 with the problems a start would list, a lost database as a 503, and anything else as a
+ * 500 that reveals nothing.
  */
 export function toHostError(err: unknown): HostError {
   if (err instanceof HostError) return err;
+  if (err instanceof ConfigError) return new InputError(err.message, { code: 'CONFIG_INVALID', cause: err });
   return storeUnavailable(err) ?? new InternalError(errorMessage(err), { cause: err });
 }

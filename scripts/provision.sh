@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine: the Docker engine, a local
 # registry, MariaDB, Git, Chromium and busybox-static (test images are built from it, nothing is
-# pulled from the internet), and the tools the pipeline steps and backup procedures use (curl,
-# jq, sqlite3). Idempotent: every step checks before it acts. Run as root.
+# pulled from the internet), the tools the pipeline steps and backup procedures use (curl, jq,
+# sqlite3), and a local Node 20 base image for the host image. Idempotent: every step checks
+# before it acts. Run as root.
 set -euo pipefail
 
 log() { printf 'provision: %s\n' "$*"; }
@@ -67,5 +68,12 @@ GRANT ALL PRIVILEGES ON *.* TO 'rsgo'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON *.* TO 'rsgo'@'localhost';
 FLUSH PRIVILEGES;
 SQL
+
+# The local stand-in for the official Node 20 image, which the host image is built from in tests
+# (no image can be pulled here), and one build of that image: its dependency layer (npm ci, which
+# compiles better-sqlite3 for minutes) is then cached when the test builds it again.
+bash "$(dirname "$0")/build-node-base.sh"
+log "building the host image once (cached after the first time)"
+docker build --quiet --build-arg NODE_IMAGE=rsgo-node-base:20-bookworm --tag rsgo-provisioned:latest "$(dirname "$0")/.." >/dev/null
 
 log "ready (docker, registry 127.0.0.1:5000, mariadb mysql://rsgo:rsgo-test@127.0.0.1:3306)"

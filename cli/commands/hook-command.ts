@@ -5,7 +5,9 @@ import { ExitCode } from '../exit-codes.js';
 import { formatDuration } from '../format-duration.js';
 import { HostAnswerError, HostClient, type HostAnswer } from '../host-client.js';
 import { OPERATION_TIMEOUT_S } from '../host-connection.js';
-import { withProgress } from '../progress-indicator.js';
+import { followOperation } from '../follow-operation.js';
+import { defaultIdempotencyKey } from '../idempotency-key.js';
+import { startProgress } from '../progress-indicator.js';
 import { reportSyncAnswer } from '../report-sync-answer.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy.js';
 import { sendWithRetry, type RetriedAnswer } from '../send-with-retry.js';
@@ -25,6 +27,12 @@ const pipelineOptions = {
     description: `delay before the first retry, doubled each time, with jitter (default: RSGO_RETRY_DELAY_MS, else ${DEFAULT_RETRY_POLICY.baseDelayMs})`,
   },
   timeout: { type: 'string', valueName: 'seconds', description: `give up an attempt when the host has not answered for this long (default: ${OPERATION_TIMEOUT_S})` },
+  follow: { type: 'boolean', description: "don't hold the request open: the host answers at once and each step is printed as it happens, then the final answer" },
+  'idempotency-key': {
+    type: 'string',
+    valueName: 'key',
+    description: "the call's Idempotency-Key (default: derived from the CI run, GITHUB_RUN_ID, CI_JOB_ID or BUILD_BUILDID, else random per invocation)",
+  },
   ...commonOptions,
 } as const satisfies OptionSpecs;
 
@@ -34,8 +42,8 @@ const targetOptions = {
 } as const satisfies OptionSpecs;
 
 const HOOK_DESCRIPTION_TAIL =
-  ' Reads RSGO_URL and RSGO_API_KEY. Network failures and 502/503 answers are retried with backoff (honouring Retry-After);' +
-  ' any other failure ends the call at once with a non-zero exit code.';
+  ' Reads RSGO_URL and RSGO_API_KEY. Network failures and 502/503 answers are retried with backoff (honouring Retry-After),' +
+  ' with the same Idempotency-Key, so a retry never runs the call twice; any other failure ends the call at once with a non-zero exit code.';
 
 /** A request body with `environmentId` and `variables` only when given. */
 function targetFields(input: CommandInput): Record<string, unknown> {
@@ -47,8 +55,14 @@ function targetFields(input: CommandInput): Record<string, unknown> {
   };
 }
 
-/** Posts to a webhook with the pipeline's key, retrying what is safe to retry. */
-async function callHook(input: CommandInput, path: string, body: object | undefined, label: string): Promise<RetriedAnswer> {
+/**
+ * Posts to a webhook with the pipeline's key and an Idempotency-Key, retrying what is safe to
+ * retry (a retry with the same key never runs the call twice). With `--follow` the host answers
+ * at once (202) and the operation's steps are printed from its event stream as they happen;
+ * the answer is then the one the operation ended with. `subject` names the steps that concern
+ * no single service.
+ */
+async function callHook(input: CommandInput, path: string, body: object | undefined, label: string, subject: string): Promise<RetriedAnswer> {
   const url = input.string('url') ?? input.env['RSGO_URL'];
   if (url === undefined || url.trim() === '') throw new UsageError('RSGO_URL is not set: set it (or pass --url) to the address of the rsgo host.');
   const apiKey = input.env['RSGO_API_KEY']?.trim();
@@ -60,11 +74,30 @@ async function callHook(input: CommandInput, path: string, body: object | undefi
     attempts: input.integer('attempts', DEFAULT_RETRY_POLICY.attempts, 1, 'RSGO_RETRY_ATTEMPTS'),
     baseDelayMs: input.integer('retry-delay', DEFAULT_RETRY_POLICY.baseDelayMs, 0, 'RSGO_RETRY_DELAY_MS'),
   };
-  return sendWithRetry(() => withProgress(input.io.stderr, label, () => client.send('POST', path, body)), {
-    policy,
-    onRetry: ({ attempt, attempts, delayMs, reason }) =>
-      input.note(`rsgo: attempt ${attempt} of ${attempts} failed (${reason}); retrying in ${formatDuration(delayMs)}`),
-  });
+  const follow = input.flag('follow');
+  const headers = {
+    'idempotency-key': input.string('idempotency-key') ?? defaultIdempotencyKey(input.env, path, body),
+    ...(follow ? { prefer: 'respond-async' } : {}),
+  };
+  const progress = startProgress(input.io.stderr, label);
+  try {
+    const sent = await sendWithRetry(() => client.send('POST', path, body, headers), {
+      policy,
+      onRetry: ({ attempt, attempts, delayMs, reason }) =>
+        progress.line(`rsgo: attempt ${attempt} of ${attempts} failed (${reason}); retrying in ${formatDuration(delayMs)}`),
+    });
+    if (!follow || sent.answer.status !== 202) return sent;
+    const answer = await followOperation(client, {
+      eventsPath: String(sent.answer.body['eventsUrl']),
+      headers: { 'x-api-key': apiKey },
+      policy,
+      onStep: (step) => progress.line(`  ${step.service ?? subject}: ${step.message}`),
+      onReconnect: (reason, delayMs) => progress.line(`rsgo: lost the event stream (${reason}); reconnecting in ${formatDuration(delayMs)}`),
+    });
+    return { ...sent, answer };
+  } finally {
+    progress.stop();
+  }
 }
 
 /** Prints the host's message of a successful call, or throws its error. */
@@ -85,7 +118,7 @@ const redeploy: Command = {
     ...targetOptions,
     ...pipelineOptions,
   },
-  examples: ['rsgo hook redeploy --stack ams-project', 'rsgo hook redeploy --product ams.project --stack-definition Analytics --var BUILD_NUM=42'],
+  examples: ['rsgo hook redeploy --stack ams-project --follow', 'rsgo hook redeploy --product ams.project --stack-definition Analytics --var BUILD_NUM=42'],
   async run(input) {
     const stackName = input.string('stack');
     const productId = input.string('product');
@@ -96,7 +129,8 @@ const redeploy: Command = {
       ...(productId === undefined ? { stackName } : { productId, ...(stackDefinitionName === undefined ? {} : { stackDefinitionName }) }),
       ...targetFields(input),
     };
-    const { answer } = await callHook(input, '/api/hooks/redeploy', body, `Redeploying ${productId === undefined ? `'${stackName}'` : `product '${productId}'`}`);
+    const subject = productId ?? stackName ?? '';
+    const { answer } = await callHook(input, '/api/hooks/redeploy', body, `Redeploying ${productId === undefined ? `'${stackName}'` : `product '${productId}'`}`, subject);
     report(input, answer);
   },
 };
@@ -114,7 +148,7 @@ const upgrade: Command = {
     ...targetOptions,
     ...pipelineOptions,
   },
-  examples: ['rsgo hook upgrade --stack ams-project --version 6.5.0'],
+  examples: ['rsgo hook upgrade --stack ams-project --version 6.5.0 --follow'],
   async run(input) {
     const stackName = input.required('stack');
     const targetVersion = input.required('version');
@@ -123,6 +157,7 @@ const upgrade: Command = {
       '/api/hooks/upgrade',
       { stackName, targetVersion, ...targetFields(input) },
       `Upgrading '${stackName}' to ${targetVersion}`,
+      stackName,
     );
     // An attempt whose answer was lost may have done the upgrade; the retry then finds it done.
     if (afterUncertainFailure && answer.status === 400 && answer.body['message'] === `Already running version ${targetVersion}.`) {
@@ -141,7 +176,7 @@ const sync: Command = {
   options: pipelineOptions,
   examples: ['rsgo hook sync'],
   async run(input) {
-    const { answer } = await callHook(input, '/api/hooks/sync-sources', undefined, 'Synchronising the catalog');
+    const { answer } = await callHook(input, '/api/hooks/sync-sources', undefined, 'Synchronising the catalog', 'catalog');
     reportSyncAnswer(input, answer);
   },
 };

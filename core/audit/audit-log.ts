@@ -105,10 +105,13 @@ export class AuditLog implements AuditRecorder {
   readonly #queue: QueuedEvent[] = [];
   #writing: Promise<void> | null = null;
   #soonTimer: NodeJS.Timeout | null = null;
+  readonly #observe: ((event: AuditEventInput) => void) | undefined;
 
-  constructor(store: Store, log: Logger) {
+  /** `observe` hears every event as it is recorded (the host counts refused authentications). */
+  constructor(store: Store, log: Logger, observe?: (event: AuditEventInput) => void) {
     this.#store = store;
     this.#log = log;
+    this.#observe = observe;
     this.#insert = rowsInsert(store, 'audit_events', auditColumns);
   }
 
@@ -123,6 +126,7 @@ export class AuditLog implements AuditRecorder {
    * still waits for its own event to be committed, and ids keep the recording order.
    */
   record(event: AuditEventInput): Promise<void> {
+    this.#observe?.(event);
     return new Promise((written) => {
       this.#queue.push({ row: auditRow(event), written });
       this.#startWrite();
@@ -135,6 +139,7 @@ export class AuditLog implements AuditRecorder {
    * were refused before anything changed, whose answers need not wait for the disk.
    */
   recordSoon(event: AuditEventInput): void {
+    this.#observe?.(event);
     this.#queue.push({ row: auditRow(event), written: null });
     this.#writeSoon();
   }

@@ -1,4 +1,12 @@
+import type { DeployProgress } from '../hooks/deploy-plan.js';
 import type { Principal } from '../hooks/principal.js';
+
+/** A step of an operation as its followers see it: what runtimes report, and the host's own `rollback`. */
+export interface CallerProgress {
+  readonly service: string | null;
+  readonly step: DeployProgress['step'] | 'rollback';
+  readonly message: string;
+}
 
 /** Who asked for an operation, and in which request. */
 export interface Caller {
@@ -6,4 +14,6 @@ export interface Caller {
   readonly principal: Principal | null;
   /** The asking request's id (`X-Request-Id`): its log lines and live progress carry it. */
   readonly requestId: string | null;
+  /** Where the operation's steps go as they happen (redacted), for whoever follows it. */
+  readonly progress?: (event: CallerProgress) => void;
 }

@@ -1,6 +1,8 @@
 import { errorMessage, PluginError } from '../errors.js';
+import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
+import type { CatalogMetrics } from '../metrics/host-metrics.js';
 import type { ProductManifest } from '../manifests/manifest-model.js';
 import { compareVersions, normaliseVersion } from '../manifests/product-version.js';
 import { ParsedFileStore } from './parsed-file-store.js';
@@ -46,6 +48,10 @@ export interface SyncReport {
 export interface CatalogServiceOptions {
   /** How long one source may take; its request signal aborts then (the hook timeout cuts it off too). */
   readonly sourceTimeoutMs: number;
+  /** Where each source's sync time goes; a catalog outside a host has none. */
+  readonly metrics?: CatalogMetrics;
+  /** Runs each sync on one plugin set, to its end (a reload may replace the set meanwhile). */
+  readonly onOnePluginSet?: OnOnePluginSet;
 }
 
 /** What the catalog keeps of one source: its last good answer. */
@@ -150,7 +156,7 @@ export class CatalogService {
   }
 
   #launch(requestId: string | null): Promise<SyncReport> {
-    const run = this.#syncOnce(requestId);
+    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId)) : this.#syncOnce(requestId);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {
@@ -177,11 +183,15 @@ export class CatalogService {
   async #syncOnce(requestId: string | null): Promise<SyncReport> {
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
-    const outcomes = await runCatalogSources(this.#hooks, previous, this.#closing.signal, this.#options.sourceTimeoutMs, requestId);
+    const answerSeconds = new Map<string, number>();
+    const outcomes = await runCatalogSources(this.#hooks, previous, this.#closing.signal, this.#options.sourceTimeoutMs, requestId, (sourceId, seconds) =>
+      answerSeconds.set(sourceId, seconds),
+    );
 
     const errors: SyncError[] = [];
     const succeeded = new Set<string>();
     for (const [sourceId, outcome] of outcomes) {
+      const reading = performance.now();
       try {
         if ('error' in outcome) throw outcome.error;
         if (!('unchanged' in outcome.result)) {
@@ -195,6 +205,7 @@ export class CatalogService {
         errors.push({ source: sourceId, message: failureReason(err) });
         this.#log.warn({ source: sourceId, problem: failureReason(err) }, 'catalog source failed; its last good state is kept');
       }
+      this.#options.metrics?.catalogSourceSynced(sourceId, (answerSeconds.get(sourceId) ?? 0) + (performance.now() - reading) / 1000);
     }
 
     const { snapshot, conflicts } = this.#build([...outcomes.keys()]);

@@ -12,6 +12,7 @@ export type SourceOutcome = { readonly result: CatalogSourceResult } | { readonl
  * as the source fails or is cut off by the hook timeout: whatever it still runs is orphaned
  * then and must stop. A source that answered keeps a live signal for its `read` calls.
  * `requestId` names the request the sync serves in the sources' failure log lines.
+ * `answered` hears how long each source took, from being asked to its answer.
  */
 export async function runCatalogSources(
   hooks: HostHooks,
@@ -19,12 +20,15 @@ export async function runCatalogSources(
   signal: AbortSignal,
   timeoutMs?: number,
   requestId: string | null = null,
+  answered?: (sourceId: string, seconds: number) => void,
 ): Promise<Map<string, SourceOutcome>> {
   const outcomes = new Map<string, SourceOutcome>();
   const finishers = new Map<string, (failed: boolean) => void>();
+  const asked = new Map<string, number>();
   await hooks.catalogSource.promise({
     requestId,
     request: (sourceId) => {
+      asked.set(sourceId, performance.now());
       const controller = new AbortController();
       const abort = () => controller.abort(signal.reason);
       if (signal.aborted) abort();
@@ -40,6 +44,8 @@ export async function runCatalogSources(
     settle: (sourceId, outcome) => {
       finishers.get(sourceId)?.('error' in outcome);
       outcomes.set(sourceId, outcome);
+      const since = asked.get(sourceId);
+      if (since !== undefined) answered?.(sourceId, (performance.now() - since) / 1000);
     },
   });
   return outcomes;

@@ -117,6 +117,14 @@ export const configSchema = z.strictObject({
       leaseSeconds: z.number().int().positive().default(15),
     })
     .prefault({}),
+  /** `GET /metrics` for Prometheus. */
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** When set, a scrape must send `Authorization: Bearer <token>`; empty means no authentication. */
+      token: z.string().default(''),
+    })
+    .prefault({}),
   plugins: z.array(pluginEntrySchema).default([]),
 });
 

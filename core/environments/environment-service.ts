@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, InputError, NotFoundError } from '../errors.js';
 import type { PlanEnvironment } from '../hooks/deploy-plan.js';
-import type { EnvironmentSettings, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { EnvironmentSettings, RuntimeLookup } from '../hooks/runtime-registry.js';
 import type { Store } from '../store/open-store.js';
 import type { Environment } from './environment.js';
 
@@ -33,9 +33,9 @@ const settingsOf = (row: EnvironmentRow): EnvironmentSettings => JSON.parse(row.
 /** Environments: where stacks run, each served by the runtime plugin of its type. */
 export class EnvironmentService {
   readonly #store: Store;
-  readonly #runtimes: RuntimeRegistry;
+  readonly #runtimes: RuntimeLookup;
 
-  constructor(store: Store, runtimes: RuntimeRegistry) {
+  constructor(store: Store, runtimes: RuntimeLookup) {
     this.#store = store;
     this.#runtimes = runtimes;
   }

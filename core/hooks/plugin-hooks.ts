@@ -26,11 +26,13 @@ export interface PluginStats {
   readonly hooks: Set<HookName>;
   calls: number;
   failures: number;
+  /** `failures` by the hook they happened in (for `rsgo_plugin_failures_total`). */
+  readonly failuresByHook: Map<HookName, number>;
   lastError: { readonly hook: HookName; readonly message: string; readonly at: string } | null;
 }
 
 export function createPluginStats(): PluginStats {
-  return { hooks: new Set(), calls: 0, failures: 0, lastError: null };
+  return { hooks: new Set(), calls: 0, failures: 0, failuresByHook: new Map(), lastError: null };
 }
 
 /** Everything that attributes, bounds and counts the calls of one plugin instance. */
@@ -109,6 +111,7 @@ function recordFailure(who: Attribution, hook: HookName, err: HostError, request
     return;
   }
   who.stats.failures += 1;
+  who.stats.failuresByHook.set(hook, (who.stats.failuresByHook.get(hook) ?? 0) + 1);
   who.stats.lastError = { hook, message: detail, at: new Date().toISOString() };
   const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : undefined;
   who.log?.error({ ...fields, ...(cause ? { cause } : {}) }, 'plugin failed');

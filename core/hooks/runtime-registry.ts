@@ -145,6 +145,9 @@ function served<Schema extends z.ZodType>(plugin: string, definition: RuntimeDef
   };
 }
 
+/** What the core asks of the runtimes: which types are served, and by whom. */
+export type RuntimeLookup = Pick<RuntimeRegistry, 'types' | 'serving'>;
+
 /**
  * The runtimes the enabled plugins registered, by the environment type each serves. The host
  * creates one; plugins register during setup, environments validate against it and

@@ -13,6 +13,11 @@ export interface AppOptions {
   readonly hooks: HostHooks;
   /** Honour X-Forwarded-For for the client address (behind a trusted proxy only). */
   readonly trustProxy: boolean;
+  /**
+   * Middleware around every request, outside its frame: they see each final answer, errors
+   * included (the metrics), and never answer themselves.
+   */
+  readonly observers?: readonly Koa.Middleware<RequestState>[];
   /** The routers of the host's areas, mounted in this order. */
   readonly routers: readonly Router<RequestState>[];
   /** Folder of the built web UI, served outside `/api/` after the routes; none when absent. */
@@ -61,6 +66,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy });
   // The request frame answers every error; Koa's own handler would print stacks to stderr.
   app.silent = true;
+  for (const observer of options.observers ?? []) app.use(observer);
   app.use(requestFrame(options.log));
   app.use(noStore);
   app.use(authenticateApiRequests(options.hooks));

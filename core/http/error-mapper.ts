@@ -40,14 +40,20 @@ export function refuseUnrouted(ctx: AppContext): void {
   }
 }
 
+/** An error as the client gets it. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: { readonly success: false; readonly message: string; readonly code: string; readonly requestId: string } & Readonly<Record<string, unknown>>;
+}
+
 /**
- * The one place errors become responses: `{success:false, message, code, requestId}`. A 5xx
+ * The one place errors become answers: `{success:false, message, code, requestId}`. A 5xx
  * shows a generic message unless the error is safe to show; the full error goes to the log
  * under the request id.
  */
-export function answerError(ctx: AppContext, thrown: unknown, log: Logger): void {
+export function errorAnswer(thrown: unknown, requestId: string, log: Logger): ErrorAnswer {
   const err = fromHttpError(thrown) ?? toHostError(thrown);
-  const requestId = ctx.state.requestId;
   if (err.status >= 500) {
     const cause = err.cause instanceof Error ? { message: err.cause.message, stack: err.cause.stack } : err.cause;
     // A plugin's failure names the plugin and the hook, so operators know whom to blame.
@@ -56,16 +62,26 @@ export function answerError(ctx: AppContext, thrown: unknown, log: Logger): void
   } else {
     log.debug({ requestId, code: err.code, message: err.message }, 'request rejected');
   }
-  ctx.status = err.status;
-  for (const name in err.headers) ctx.set(name, err.headers[name] ?? '');
+  return {
+    status: err.status,
+    headers: err.headers,
+    body: {
+      ...(err.expose ? err.fields : {}),
+      success: false,
+      message: err.expose ? err.message : `Internal server error (request ${requestId}).`,
+      code: err.code,
+      requestId,
+    },
+  };
+}
+
+/** Answers the request with {@link errorAnswer}. */
+export function answerError(ctx: AppContext, thrown: unknown, log: Logger): void {
+  const answer = errorAnswer(thrown, ctx.state.requestId, log);
+  ctx.status = answer.status;
+  for (const name in answer.headers) ctx.set(name, answer.headers[name] ?? '');
   // Refused before its body arrived: the connection closes after the answer, so the host does
   // not wait for the rest of a body it will never read.
   if (!ctx.req.complete) ctx.set('Connection', 'close');
-  ctx.body = {
-    ...(err.expose ? err.fields : {}),
-    success: false,
-    message: err.expose ? err.message : `Internal server error (request ${requestId}).`,
-    code: err.code,
-    requestId,
-  };
+  ctx.body = answer.body;
 }

@@ -2,7 +2,7 @@ import type { ServiceRecord } from '../deployments/deployment.js';
 import type { ServiceState } from '../deployments/deployment-view.js';
 import { errorMessage } from '../errors.js';
 import type { ContainerHealth, DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
-import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
 import type { Logger } from '../logger.js';
 
 /** How long a look at what runs may take. */
@@ -34,7 +34,7 @@ export interface FoundContainers {
  * after {@link INSPECT_TIMEOUT_MS}.
  */
 export async function inspectDeployment(
-  runtimes: RuntimeRegistry,
+  runtimes: RuntimeLookup,
   environment: PlanEnvironment,
   target: DeploymentRef,
   log: Logger,

@@ -13,13 +13,16 @@ import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
 import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
-import type { DeploymentRef, RuntimeRegistry } from '../hooks/runtime-registry.js';
+import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
 import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
+import type { OperationMetrics } from '../metrics/host-metrics.js';
 import type { Store } from '../store/open-store.js';
 import { toHostError } from '../to-host-error.js';
+import { ImagePullTiming } from './image-pull-timing.js';
 import { stateUnknown } from './operation-failure.js';
 import { inspectDeployment, serviceRecords, type FoundContainers } from './inspect-deployment.js';
 
@@ -43,13 +46,17 @@ export interface OperationRunnerOptions {
   readonly store: Store;
   readonly hooks: HostHooks;
   /** The runtimes by environment type, asked what runs. */
-  readonly runtimes: RuntimeRegistry;
+  readonly runtimes: RuntimeLookup;
   readonly log: Logger;
   readonly catalog: CatalogLookup;
   readonly environments: EnvironmentService;
   /** Relative bind mounts of a stack resolve below `<dataDir>/stacks/<stackName>`. */
   readonly dataDir: string;
   readonly settings: DeploymentSettings;
+  /** Where each operation's duration and each image pull's go. */
+  readonly metrics: OperationMetrics;
+  /** Runs each operation on one plugin set, to its end (a reload may replace the set meanwhile). */
+  readonly onOnePluginSet?: OnOnePluginSet;
 }
 
 /** How one operation on a deployment ended: the record afterwards, and the failure if any. */
@@ -120,10 +127,12 @@ export class OperationRunner {
   readonly leaseMs: number;
   readonly #hooks: HostHooks;
   /** The runtimes by environment type: asked what runs, to act on containers and for their logs. */
-  readonly runtimes: RuntimeRegistry;
+  readonly runtimes: RuntimeLookup;
+  readonly #onOnePluginSet: OnOnePluginSet;
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
   readonly #timeoutMs: number;
+  readonly #metrics: OperationMetrics;
   /** The deadline of every plan being carried out: closing the runner aborts them. */
   readonly #running = new Set<AbortController>();
   /** Every operation holding a stack lock, until its record is written and the lock freed. */
@@ -144,9 +153,11 @@ export class OperationRunner {
     this.log = options.log.child({ area: 'deployments' });
     this.#hooks = options.hooks;
     this.runtimes = options.runtimes;
+    this.#onOnePluginSet = options.onOnePluginSet ?? ((work) => work());
     this.#dataDir = options.dataDir;
     this.#lockWaitMs = settings.lockWaitSeconds * 1000;
     this.#timeoutMs = settings.timeoutSeconds * 1000;
+    this.#metrics = options.metrics;
   }
 
   /** Aborts when the host stops: reads that last (followed container logs) end with it. */
@@ -156,14 +167,14 @@ export class OperationRunner {
 
   /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
   locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
-    const operation = (async () => {
+    const operation = this.#onOnePluginSet(async () => {
       const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
       try {
         return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
       } finally {
         await lock.release();
       }
-    })();
+    });
     const tracked = operation.catch(() => undefined);
     this.#holding.add(tracked);
     void tracked.finally(() => this.#holding.delete(tracked));
@@ -244,19 +255,24 @@ export class OperationRunner {
     // The record holds the Password values in use and those the operation brings (`pending`).
     const secrets = deploymentSecrets(await this.records.require(id));
     const progress = this.progress.begin(id, plan.operation, caller.requestId);
+    const started = performance.now();
+    let succeeded = false;
     try {
       let result: DeployResult;
       try {
-        result = await this.#pipeline(plan, caller, progress.report, secrets);
+        const report = caller.progress === undefined ? progress.report : (event: DeployProgress) => (progress.report(event), caller.progress?.(event));
+        result = await this.#pipeline(plan, caller, report, secrets);
       } catch (err) {
         return await this.#recordFailure(plan, entry, outcomes, secrets.error(toHostError(err)), secrets);
       }
+      succeeded = true;
       const services = serviceRecords(result.services);
       await this.finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
       this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.records.require(id), failure: null, untouched: false };
     } finally {
       progress.finish();
+      this.#metrics.operationEnded(plan.operation, succeeded ? 'succeeded' : 'failed', (performance.now() - started) / 1000);
     }
   }
 
@@ -358,6 +374,7 @@ export class OperationRunner {
   #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void, secrets: SecretRedactor): Promise<DeployResult> {
     return this.bounded(async (signal) => {
       const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
+      const pulls = new ImagePullTiming(plan, this.#metrics);
       // What runtimes report, log and throw passes the redactor before anyone sees it.
       const context: DeployContext = withRedactor(
         {
@@ -368,6 +385,7 @@ export class OperationRunner {
           progress: (event) => {
             const shown = { ...event, message: secrets.text(event.message) };
             log.debug({ service: shown.service, step: shown.step }, shown.message);
+            pulls.observe(event);
             report(shown);
           },
         },

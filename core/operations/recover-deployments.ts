@@ -13,6 +13,8 @@ const MAX_RECONCILE_PAUSE_MS = 30_000;
  */
 const HEALTH_SETTLE_MS = 60_000;
 const HEALTH_POLL_MS = 1_000;
+/** How often, in lease times, a running host looks for deployments a dead host left in flight. */
+const ADOPT_EVERY_LEASES = 2;
 
 /**
  * Crash recovery: every deployment whose operation a stopped host left unfinished is
@@ -25,25 +27,66 @@ export class DeploymentRecovery {
   readonly #closing = new AbortController();
   #recovery: Promise<void> | null = null;
   readonly #later = new Set<Promise<void>>();
+  /** Deployments whose record this host failed to write: it reconciles them itself, with that cause. */
+  readonly #reconcilingLater = new Set<string>();
+  #adoptTimer: NodeJS.Timeout | null = null;
+  #adopting: Promise<void> | null = null;
 
   constructor(runner: OperationRunner) {
     this.#runner = runner;
     runner.onUnrecorded((id) => {
-      const done = this.#reconcileLater(id).finally(() => this.#later.delete(done));
+      this.#reconcilingLater.add(id);
+      const done = this.#reconcileLater(id).finally(() => {
+        this.#later.delete(done);
+        this.#reconcilingLater.delete(id);
+      });
       this.#later.add(done);
     });
   }
 
-  /** Starts recovery once; {@link close} waits for it. */
+  /** Starts recovery once, and the periodic look for deployments dead hosts left; {@link close} waits for both. */
   start(): Promise<void> {
     this.#recovery ??= this.#recover().catch((err: unknown) => this.#runner.log.error({ err: errorMessage(err) }, 'deployment recovery failed'));
+    this.#adoptTimer ??= setInterval(() => {
+      this.#adopting ??= this.#adoptOrphans().finally(() => (this.#adopting = null));
+    }, Math.max(1_000, this.#runner.leaseMs * ADOPT_EVERY_LEASES));
+    this.#adoptTimer.unref();
     return this.#recovery;
   }
 
   /** Stops starting new recovery steps and waits for the running ones. */
   async close(): Promise<void> {
     this.#closing.abort();
-    await Promise.all([this.#recovery, ...this.#later]);
+    if (this.#adoptTimer) clearInterval(this.#adoptTimer);
+    await Promise.all([this.#recovery, this.#adopting, ...this.#later]);
+  }
+
+  /**
+   * Hosts sharing a database outlive each other: a deployment whose host died mid-operation is
+   * reconciled by a host still running, without waiting for a restart. It is one in flight whose
+   * stack nobody holds: a live host renews its lease, and this host's own operations hold the
+   * stack's lock, so a lock taken at once (without waiting) means its operation is gone.
+   */
+  async #adoptOrphans(): Promise<void> {
+    const runner = this.#runner;
+    try {
+      for (const deployment of await runner.records.listInFlight()) {
+        if (this.#closing.signal.aborted) return;
+        if (this.#reconcilingLater.has(deployment.id)) continue;
+        const lock = await runner.locks.acquire(deployment.environmentId, deployment.stackName, 0).catch((err: unknown) => {
+          if (err instanceof ConflictError) return null;
+          throw err;
+        });
+        if (lock === null) continue;
+        try {
+          await this.#reconcile(deployment.id, 'the host stopped');
+        } finally {
+          await lock.release();
+        }
+      }
+    } catch (err) {
+      runner.log.warn({ err: errorMessage(err) }, 'could not look for deployments a stopped host left; trying again later');
+    }
   }
 
   /**

@@ -1,12 +1,13 @@
 import type { Caller } from '../auth/caller.js';
 import { findProductVersion, findStack, productStacks } from '../deployments/catalog-stack.js';
-import type { Deployment } from '../deployments/deployment.js';
+import type { Deployment, ProductDeployment } from '../deployments/deployment.js';
 import type { ProductDeploymentState } from '../deployments/deployment-store.js';
 import { DeploymentFailedError, InputError, type HostError } from '../errors.js';
 import { checkRequestedVariables, requireValidVariables, variablesOf } from '../manifests/validate-variables.js';
 import { toHostError } from '../to-host-error.js';
 import { failureAnswer, noDeployment, noProductDeployment, notRunning } from './operation-failure.js';
 import type { OperationResult, OperationRunner } from './operation-runner.js';
+import { judgedWhenSettled } from './judged-when-settled.js';
 import { replaceContainers } from './replace-containers.js';
 
 /** What a redeploy addresses: one deployed stack, or a product deployment (all or one stack). */
@@ -42,12 +43,21 @@ export interface RedeployResult {
 }
 
 /**
- * Redeploys `current` (locked) with its stored version and `variables` merged over its stored
- * values: every image is pulled before anything stops, then the containers are replaced (same
- * deployment id and container names, new containers); the merged set is stored. For a product
- * redeploy the names were checked against the whole product, so the stack takes only those it
- * uses.
+ * The catalog stack `current` runs and the variables a redeploy gives it: `variables` merged
+ * over its stored values. For a product redeploy the names were checked against the whole
+ * product, so the stack takes only those it uses.
  * @throws InputError when it is not `Running` or a variable is invalid.
+ */
+function redeployTarget(runner: OperationRunner, current: Deployment, variables: Readonly<Record<string, string>>, scope: 'stack' | 'product') {
+  if (current.status !== 'Running') throw notRunning(current.status);
+  const target = findStack(findProductVersion(runner.catalog, current.productId, current.stackVersion), current.stackDefinitionName);
+  return { target, merged: requireValidVariables(target, scope === 'product' ? variablesOf(target, variables) : variables, current.variables) };
+}
+
+/**
+ * Redeploys `current` (locked) with its stored version: every image is pulled before anything
+ * stops, then the containers are replaced (same deployment id and container names, new
+ * containers); the merged set of variables is stored.
  */
 async function redeployLocked(
   runner: OperationRunner,
@@ -56,10 +66,29 @@ async function redeployLocked(
   caller: Caller,
   scope: 'stack' | 'product',
 ): Promise<OperationResult> {
-  if (current.status !== 'Running') throw notRunning(current.status);
-  const target = findStack(findProductVersion(runner.catalog, current.productId, current.stackVersion), current.stackDefinitionName);
-  const merged = requireValidVariables(target, scope === 'product' ? variablesOf(target, variables) : variables, current.variables);
+  const { target, merged } = redeployTarget(runner, current, variables, scope);
   return replaceContainers(runner, current, 'redeploy', target, merged, caller);
+}
+
+/**
+ * The stacks of a product deployment a redeploy addresses: all, or the one named
+ * `stackDefinitionName` (case-insensitive).
+ * @throws InputError when the product deployment is not `Running`, names no such stack, or a variable is unknown.
+ */
+async function chosenStacks(
+  runner: OperationRunner,
+  product: ProductDeployment,
+  target: Extract<RedeployTarget, { kind: 'product' }>,
+  variables: Readonly<Record<string, string>>,
+): Promise<Deployment[]> {
+  if (product.status !== 'Running') throw notRunning(product.status);
+  const stacks = (await runner.records.productStacks(product.id)).filter((stack) => stack.status !== 'Removed');
+  const wanted = target.stackDefinitionName?.toLowerCase();
+  const chosen = wanted === undefined ? stacks : stacks.filter((stack) => stack.stackDefinitionName.toLowerCase() === wanted);
+  if (chosen.length === 0) throw new InputError(`Stack '${target.stackDefinitionName}' not found in this product deployment.`, { code: 'STACK_NOT_FOUND' });
+  // A name any of the product's stacks uses may be sent; each stack takes the ones it uses.
+  checkRequestedVariables(variables, chosen.flatMap((stack) => productStacks(runner.catalog, stack.productId, stack.stackVersion)));
+  return chosen;
 }
 
 /**
@@ -80,13 +109,7 @@ async function redeployProduct(
   return runner.locked(environmentId, `product:${found.productId}`, `product '${found.productId}'`, async () => {
     const product = await runner.records.findActiveProduct(environmentId, target.productId);
     if (!product) throw notFound();
-    if (product.status !== 'Running') throw notRunning(product.status);
-    const stacks = (await runner.records.productStacks(product.id)).filter((stack) => stack.status !== 'Removed');
-    const wanted = target.stackDefinitionName?.toLowerCase();
-    const chosen = wanted === undefined ? stacks : stacks.filter((stack) => stack.stackDefinitionName.toLowerCase() === wanted);
-    if (chosen.length === 0) throw new InputError(`Stack '${target.stackDefinitionName}' not found in this product deployment.`, { code: 'STACK_NOT_FOUND' });
-    // A name any of the product's stacks uses may be sent; each stack takes the ones it uses.
-    checkRequestedVariables(variables, chosen.flatMap((stack) => productStacks(runner.catalog, stack.productId, stack.stackVersion)));
+    const chosen = await chosenStacks(runner, product, target, variables);
 
     await runner.records.setProductStatus(product.id, 'Redeploying', null);
     const failures: string[] = [];
@@ -134,4 +157,21 @@ export async function redeploy(runner: OperationRunner, { environmentId, target,
     stackName: product.productName,
     stackVersion: product.version,
   };
+}
+
+/**
+ * Refuses what a redeploy would refuse before any work, without waiting for a lock: an unknown
+ * deployment or stack, one not running (and not being changed by another operation), a bad variable. An asynchronous hook call answers these
+ * at once; the redeploy checks them again under its lock.
+ */
+export async function checkRedeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput): Promise<void> {
+  if (target.kind === 'stack') {
+    const current = await runner.records.findActive(environmentId, target.stackName);
+    if (!current) throw noDeployment(target.stackName, environmentId);
+    redeployTarget(runner, judgedWhenSettled(current), variables, 'stack');
+    return;
+  }
+  const product = await runner.records.findActiveProduct(environmentId, target.productId);
+  if (!product) throw noProductDeployment(target.productId, environmentId);
+  await chosenStacks(runner, judgedWhenSettled(product), target, variables);
 }

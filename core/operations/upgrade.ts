@@ -6,6 +6,7 @@ import { compareVersions } from '../manifests/product-version.js';
 import { requireValidVariables } from '../manifests/validate-variables.js';
 import { failureAnswer, noDeployment } from './operation-failure.js';
 import type { OperationRunner } from './operation-runner.js';
+import { judgedWhenSettled } from './judged-when-settled.js';
 import { replaceContainers } from './replace-containers.js';
 
 /** `POST /api/hooks/upgrade` after its body was checked. */
@@ -44,6 +45,25 @@ function checkUpgrade(runner: OperationRunner, current: Deployment, targetVersio
   return product;
 }
 
+/** The catalog version, its stack and the merged variables an upgrade of `current` runs. */
+function upgradeTarget(runner: OperationRunner, current: Deployment, { targetVersion, variables }: UpgradeInput) {
+  const product = checkUpgrade(runner, current, targetVersion);
+  // A single-stack product's stack is named after the product, and a new version may rename it.
+  const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
+  return { product, target, merged: requireValidVariables(target, variables, current.variables) };
+}
+
+/**
+ * Refuses what an upgrade would refuse before any work, without waiting for a lock (the
+ * upgrade checks again under it): an unknown deployment, one not running, an unknown version,
+ * the same version, a downgrade, a bad variable.
+ */
+export async function checkUpgradeCall(runner: OperationRunner, input: UpgradeInput): Promise<void> {
+  const current = await runner.records.findActive(input.environmentId, input.stackName);
+  if (!current) throw noDeployment(input.stackName, input.environmentId);
+  upgradeTarget(runner, judgedWhenSettled(current), input);
+}
+
 /**
  * Upgrades a running stack to another catalog version of the same product. Variables merge as
  * new version's defaults, then stored values, then `variables`. When the new version does not
@@ -52,12 +72,9 @@ function checkUpgrade(runner: OperationRunner, current: Deployment, targetVersio
  * @throws DeploymentFailedError when the upgrade failed (rolled back or not, as its message says).
  */
 export async function upgrade(runner: OperationRunner, input: UpgradeInput, caller: Caller): Promise<UpgradeResult> {
-  const { environmentId, stackName, targetVersion, variables } = input;
+  const { environmentId, stackName } = input;
   const { deployment, previousVersion } = await runner.lockedDeployment(environmentId, stackName, () => noDeployment(stackName, environmentId), async (current) => {
-    const product = checkUpgrade(runner, current, targetVersion);
-    // A single-stack product's stack is named after the product, and a new version may rename it.
-    const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
-    const merged = requireValidVariables(target, variables, current.variables);
+    const { product, target, merged } = upgradeTarget(runner, current, input);
 
     const upgraded = await replaceContainers(runner, current, 'upgrade', target, merged, caller);
     const fields = { deploymentId: current.id };
@@ -70,6 +87,7 @@ export async function upgrade(runner: OperationRunner, input: UpgradeInput, call
     if (old === null) {
       throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status }, ` Version ${current.stackVersion} is no longer in the catalog, so it could not be put back.`);
     }
+    caller.progress?.({ service: null, step: 'rollback', message: `Rolling back to ${current.stackVersion}` });
     const rollback = await replaceContainers(runner, upgraded.deployment, 'rollback', findStack(old, current.stackDefinitionName), current.variables, caller, {
       from: product.version,
       previousVersion: current.previousVersion,

@@ -21,6 +21,8 @@ export interface LoadedPlugin {
   /** How `use` was resolved. */
   readonly origin: 'builtin' | 'path' | 'package';
   readonly stats: PluginStats;
+  /** The config entry it was set up from (a reload compares it with the new one). */
+  readonly entry: PluginEntry;
 }
 
 export interface PluginSet {
@@ -177,6 +179,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginSe
       apiVersion: definition.apiVersion,
       origin: resolved.origin,
       stats,
+      entry,
     });
   }
   return { plugins: loaded, settled: () => background.settled(), close };

@@ -4,6 +4,7 @@ import { auth } from './migrations/002-auth.js';
 import { deployments } from './migrations/003-deployments.js';
 import { environmentSettings } from './migrations/004-environment-settings.js';
 import { sessions } from './migrations/005-sessions.js';
+import { operations } from './migrations/006-operations.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
 export interface Migration {
@@ -13,7 +14,7 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions];
+export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations];
 
 /** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import knex, { type Knex } from 'knex';
 import type { HostConfig } from '../config/config-schema.js';
 import type { Logger } from '../logger.js';
+import { withMigrationLock } from './migration-lock.js';
 import { migrationSource } from './migrations.js';
 import { registerSqliteConnection, type SqliteConnection as LookupConnection } from './row-lookup.js';
 
@@ -147,7 +148,8 @@ export async function openStore(database: HostConfig['database'], configDir: str
     registerSqliteConnection(db, () => connection);
   }
   try {
-    await db.migrate.latest({ migrationSource });
+    const migrate = () => db.migrate.latest({ migrationSource });
+    await (database.client === 'mysql' ? withMigrationLock(db, migrate) : migrate());
   } catch (err) {
     await db.destroy();
     throw err;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { validateConfig } from '../config/load-config.js';
+import { dirname, join, resolve } from 'node:path';
+import type { HostConfig } from '../config/config-schema.js';
+import { loadConfig, validateConfig } from '../config/load-config.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import { createHost, type Host } from '../host.js';
 import { createLogger } from '../logger.js';
@@ -18,6 +19,12 @@ const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
 export interface TestHostOptions {
   /** Config as it would be in the YAML file (objects, not text); `plugins`, `database`... */
   readonly config?: Record<string, unknown>;
+  /**
+   * A config file to read instead of `config`, as `rsgo serve` does: `host.reload()` and
+   * `POST /api/admin/reload` read it again. Its relative paths resolve against its folder; the
+   * host still listens on a free loopback port and keeps its data in its temp folder.
+   */
+  readonly configFile?: string;
   /** Extra plugins usable by id in `config.plugins[].use`, besides the built-ins. */
   readonly plugins?: Readonly<Record<string, PluginDefinition>>;
   /** Where relative paths in the config resolve; a temp folder by default. */
@@ -84,18 +91,29 @@ export async function startTestHost(
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
   const given = options.config ?? {};
-  const config = validateConfig({
-    ...given,
-    server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000, ...(given['server'] as object | undefined) },
-    dataDir: (given['dataDir'] as string | undefined) ?? join(tempDir, 'data'),
-  });
+  const { configFile } = options;
+  // Read at start and at each reload: the file's address and data folder give way to the test host's.
+  const readConfig =
+    configFile === undefined
+      ? undefined
+      : async (): Promise<HostConfig> => {
+          const { config: read } = await loadConfig(configFile);
+          return { ...read, server: { ...read.server, host: '127.0.0.1', port: 0 }, dataDir: join(tempDir, 'data') };
+        };
   const env = options.env ?? { RSGO_ADMIN_USER: 'admin', RSGO_ADMIN_PASSWORD: randomBytes(18).toString('base64url') };
   const admin = { username: env['RSGO_ADMIN_USER'] || 'admin', password: env['RSGO_ADMIN_PASSWORD'] ?? '' };
   let host: Host;
   try {
+    const config = readConfig
+      ? await readConfig()
+      : validateConfig({
+          ...given,
+          server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2_000, ...(given['server'] as object | undefined) },
+          dataDir: (given['dataDir'] as string | undefined) ?? join(tempDir, 'data'),
+        });
     host = await createHost({
       config,
-      configDir: options.configDir ?? tempDir,
+      configDir: options.configDir ?? (configFile === undefined ? tempDir : dirname(resolve(configFile))),
       builtins: { ...builtins, ...options.plugins },
       log,
       env,
@@ -104,6 +122,7 @@ export async function startTestHost(
       webhookHandlers: options.webhookHandlers,
       webRoot: options.webRoot,
       clock: options.clock,
+      ...(readConfig ? { readConfig } : {}),
     });
   } catch (err) {
     await rm(tempDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../hooks/principal.js';
 import { InputError } from '../errors.js';
+import type { HookOperationKind } from '../operations/operation-record.js';
 import { jsonObject, optionalString, optionalStringMap } from '../json-body.js';
 import { resolveEnvironmentId } from './environment-scope.js';
 import type { RedeployTarget, WebhookHandlers } from './webhook-handlers.js';
@@ -14,15 +15,21 @@ export interface HookCallDetails {
 /** A hook call's caller: always an authenticated principal. */
 export type HookCaller = Caller & { readonly principal: Principal };
 
+/** A hook call that passed its checks: the work left to do. */
+export type HookWork = (caller: HookCaller) => Promise<object>;
+
 /** One webhook the host serves: its path, the permission it needs and how it runs. */
 export interface WebhookEndpoint {
   readonly path: string;
   readonly permission: string;
+  /** The operation's kind, as `GET /api/operations/:id` names it. */
+  readonly kind: HookOperationKind;
   /**
-   * Validates the body, resolves the environment and calls the handler; returns the 200 body
-   * without `success`. Fills `details` as soon as it knows them, for the audit.
+   * Validates the body, resolves the environment and runs the handler's checks (lookups, state,
+   * variables); returns the work, which answers the 200 body without `success`. Fills `details`
+   * as soon as it knows them, for the audit.
    */
-  run(body: unknown, caller: HookCaller, handlers: WebhookHandlers, details: HookCallDetails): Promise<object>;
+  prepare(body: unknown, caller: HookCaller, handlers: WebhookHandlers, details: HookCallDetails): Promise<HookWork>;
 }
 
 const describeTarget = (target: RedeployTarget): string =>
@@ -33,7 +40,8 @@ const describeTarget = (target: RedeployTarget): string =>
 const redeploy: WebhookEndpoint = {
   path: '/api/hooks/redeploy',
   permission: 'Hooks.Redeploy',
-  async run(body, caller, handlers, details) {
+  kind: 'redeploy',
+  async prepare(body, caller, handlers, details) {
     const fields = jsonObject(body);
     const stackName = optionalString(fields, 'stackName');
     const productId = optionalString(fields, 'productId');
@@ -48,14 +56,17 @@ const redeploy: WebhookEndpoint = {
     details.target = describeTarget(target);
     const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
     details.environmentId = environmentId;
-    return handlers.redeploy({ environmentId, target, variables }, caller);
+    const input = { environmentId, target, variables };
+    await handlers.checkRedeploy?.(input);
+    return (running) => handlers.redeploy(input, running);
   },
 };
 
 const upgrade: WebhookEndpoint = {
   path: '/api/hooks/upgrade',
   permission: 'Hooks.Upgrade',
-  async run(body, caller, handlers, details) {
+  kind: 'upgrade',
+  async prepare(body, caller, handlers, details) {
     const fields = jsonObject(body);
     const stackName = optionalString(fields, 'stackName');
     const targetVersion = optionalString(fields, 'targetVersion');
@@ -67,15 +78,18 @@ const upgrade: WebhookEndpoint = {
     details.target = `${stackName} -> ${targetVersion}`;
     const environmentId = resolveEnvironmentId(requestedEnvironment, caller.principal);
     details.environmentId = environmentId;
-    return handlers.upgrade({ environmentId, stackName, targetVersion, variables }, caller);
+    const input = { environmentId, stackName, targetVersion, variables };
+    await handlers.checkUpgrade?.(input);
+    return (running) => handlers.upgrade(input, running);
   },
 };
 
 const syncSources: WebhookEndpoint = {
   path: '/api/hooks/sync-sources',
   permission: 'Hooks.SyncSources',
+  kind: 'sync-sources',
   // No body is needed and any body is ignored; catalog sources are not environment-bound.
-  run: (_body, caller, handlers) => handlers.syncSources(caller),
+  prepare: (_body, _caller, handlers) => Promise.resolve((running) => handlers.syncSources(running)),
 };
 
 /** The webhooks the host serves, in the order they are documented. */

@@ -2,14 +2,20 @@ import Router from '@koa/router';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
-import { DeploymentFailedError, type HostError } from '../errors.js';
+import type { CallerProgress } from '../auth/caller.js';
+import { DeploymentFailedError, InputError, errorMessage, type HostError } from '../errors.js';
 import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
-import { answerError } from '../http/error-mapper.js';
+import { answerError, errorAnswer } from '../http/error-mapper.js';
+import type { OperationJournal } from '../operations/operation-journal.js';
+import { operationOwner } from '../operations/operation-owner.js';
+import { isFinished, type HookOperationKind, type OperationAnswer, type OperationRecord } from '../operations/operation-record.js';
 import { toHostError } from '../to-host-error.js';
 import type { AppContext, RequestState } from '../http/request-state.js';
 import type { Logger } from '../logger.js';
-import type { HookCallDetails, WebhookEndpoint } from './webhook-endpoints.js';
+import { hookOutcome } from '../metrics/hook-outcome.js';
+import { idempotencyClaim } from './idempotency-key.js';
+import type { HookCallDetails, HookCaller, HookWork, WebhookEndpoint } from './webhook-endpoints.js';
 import type { WebhookHandlers } from './webhook-handlers.js';
 
 export interface WebhookRoutesOptions {
@@ -18,6 +24,8 @@ export interface WebhookRoutesOptions {
   readonly endpoints: readonly WebhookEndpoint[];
   /** Where a failed call's error is logged, as the app logs every error. */
   readonly log: Logger;
+  /** Where every call that runs is recorded as an operation. */
+  readonly journal: OperationJournal;
 }
 
 /** 401, 403 and 429 are refusals; any other error is a failure of the work itself. */
@@ -51,35 +59,136 @@ function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetail
   };
 }
 
+/** A hook call's answer: its status, body and headers (Retry-After of a 503). */
+interface HookAnswer extends OperationAnswer {
+  readonly headers: Readonly<Record<string, string>>;
+  /** The call was accepted and its work failed (see {@link refusedBeforeWork}), for the metrics. */
+  readonly workFailed: boolean;
+}
+
+/**
+ * Whether the caller asked not to wait: `Prefer: respond-async` (RFC 7240) or `?wait=false`.
+ * @throws InputError for a `wait` other than `true` or `false`.
+ */
+function wantsAsync(ctx: AppContext): boolean {
+  const wait = ctx.query['wait'];
+  if (wait !== undefined && wait !== 'true' && wait !== 'false') throw new InputError("wait must be 'true' or 'false'.");
+  if (wait === 'false') return true;
+  const prefer = ctx.get('Prefer');
+  return prefer !== '' && prefer.split(',').some((preference) => preference.split(';')[0]?.trim().toLowerCase() === 'respond-async');
+}
+
+/** 202: the operation runs on; the caller follows it at `statusUrl` and `eventsUrl`. */
+function accept(ctx: AppContext, kind: HookOperationKind, operationId: string): void {
+  const statusUrl = `/api/operations/${operationId}`;
+  ctx.status = 202;
+  ctx.set('Location', statusUrl);
+  ctx.set('Preference-Applied', 'respond-async');
+  ctx.body = { success: true, message: `Accepted ${kind} as operation ${operationId}.`, operationId, statusUrl, eventsUrl: `${statusUrl}/events` };
+}
+
 /**
  * `POST /api/hooks/*`: for each endpoint, the permission check on the principal the app's
- * authentication found (401 without one, 403 naming the missing permission), then the
- * endpoint's validation, environment resolution and handler. Every call that reaches a route
- * is audited with its outcome and duration; the answer waits for the audit event unless the
- * call was refused before any work. A failed call is answered here (`answerError`), not thrown
- * on through the app's middleware: it has been audited, and nothing outside adds to it.
+ * authentication found (401 without one, 403 naming the missing permission), the
+ * Idempotency-Key, then the endpoint's validation, environment resolution and checks. What
+ * passes becomes an operation (its id is in every answer) whose work runs while the call waits,
+ * or after a 202 when the caller asked not to wait. A call with a key used before by the same
+ * caller with the same request gets that operation's answer (`Idempotent-Replayed: true`),
+ * once it finished; in async mode its 202. Every call that reaches a route is audited with its
+ * outcome and duration (an asynchronous one when it ended). A call refused before any work is
+ * answered here (`answerError`), not thrown on through the app's middleware: it has been
+ * audited, and nothing outside adds to it.
  */
-export function webhookRoutes({ handlers, audit, endpoints, log }: WebhookRoutesOptions): Router<RequestState> {
+export function webhookRoutes({ handlers, audit, endpoints, log, journal }: WebhookRoutesOptions): Router<RequestState> {
   const router = new Router<RequestState>();
+
+  /** The work's answer with the operation's id, success or failure; never throws. */
+  const answerOf = async (work: HookWork, caller: HookCaller, operationId: string): Promise<HookAnswer> => {
+    try {
+      return { status: 200, headers: {}, body: { success: true, ...(await work(caller)), operationId }, workFailed: false };
+    } catch (thrown) {
+      const failed = errorAnswer(thrown, caller.requestId ?? '', log);
+      return { status: failed.status, headers: failed.headers, body: { ...failed.body, operationId }, workFailed: !refusedBeforeWork(toHostError(thrown)) };
+    }
+  };
+
+  /** Answers a call that repeats `earlier` (same caller, key and request). */
+  const replay = async (ctx: AppContext, kind: HookOperationKind, earlier: OperationRecord, async: boolean): Promise<void> => {
+    ctx.set('Idempotent-Replayed', 'true');
+    if (async) return accept(ctx, kind, earlier.id);
+    const record = isFinished(earlier) ? earlier : await journal.waitFinished(earlier.id);
+    ctx.status = record.httpStatus ?? 500;
+    ctx.body = record.result;
+  };
+
   for (const endpoint of endpoints) {
     router.post(endpoint.path, async (ctx: AppContext) => {
       const started = performance.now();
       const details: HookCallDetails = { target: null, environmentId: null };
+      const auditAnswer = (answer: OperationAnswer) => {
+        const failed = answer.status >= 400;
+        const said = (field: string) => (failed && typeof answer.body[field] === 'string' ? (answer.body[field] as string) : null);
+        return audit.record(hookCallEvent(ctx, started, details, answer.status, said('code'), said('message')));
+      };
       try {
         const principal = permittedPrincipal(ctx, endpoint.permission);
         // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
         await readBody(ctx);
-        ctx.body = { success: true, ...(await endpoint.run(ctx.request.body, { principal, requestId: ctx.state.requestId }, handlers, details)) };
+        const owner = operationOwner(principal);
+        const claim = idempotencyClaim(ctx.headers['idempotency-key'] as string | undefined, owner, endpoint.path, ctx.request.body);
+        const async = wantsAsync(ctx);
+        const caller: HookCaller = { principal, requestId: ctx.state.requestId };
+        const replayed = async (earlier: OperationRecord) => {
+          await replay(ctx, endpoint.kind, earlier, async);
+          await auditAnswer({ status: ctx.status, body: ctx.body as Record<string, unknown> });
+        };
+        const earlier = claim && (await journal.earlier(claim));
+        if (earlier) return await replayed(earlier);
+        let work: HookWork;
+        try {
+          work = await endpoint.prepare(ctx.request.body, caller, handlers, details);
+        } catch (err) {
+          // A duplicate sent at the same time may have taken the key and changed the state
+          // this call was checked against: it answers for both.
+          const raced = claim && (await journal.earlier(claim));
+          if (!raced) throw err;
+          return await replayed(raced);
+        }
+        const created = await journal.create(endpoint.kind, owner, claim);
+        if ('earlier' in created) return await replayed(created.earlier);
+        const operationId = created.created.id;
+        let headers: HookAnswer['headers'] = {};
+        let workFailed = false;
+        const running = journal.run(operationId, async (report) => {
+          const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
+          const answer = await answerOf(work, { ...caller, progress }, operationId);
+          headers = answer.headers;
+          workFailed = answer.workFailed;
+          return answer;
+        });
+        if (async) {
+          accept(ctx, endpoint.kind, operationId);
+          running
+            .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
+            .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));
+          return;
+        }
+        const record = await running;
+        ctx.status = record.httpStatus ?? 500;
+        ctx.state.hookOutcome = hookOutcome(ctx.status, workFailed);
+        for (const name in headers) ctx.set(name, headers[name] ?? '');
+        ctx.body = record.result;
+        await auditAnswer({ status: ctx.status, body: record.result ?? {} });
       } catch (thrown) {
         const err = toHostError(thrown);
         const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);
+        const refused = refusedBeforeWork(err);
+        ctx.state.hookOutcome = hookOutcome(err.status, !refused);
         // Nothing happened that the answer must not outrun: the event is written moments later.
-        if (refusedBeforeWork(err)) audit.recordSoon(failed);
+        if (refused) audit.recordSoon(failed);
         else await audit.record(failed);
         answerError(ctx, err, log);
-        return;
       }
-      await audit.record(hookCallEvent(ctx, started, details, ctx.status, null, null));
     });
   }
   return router;

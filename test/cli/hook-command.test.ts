@@ -24,6 +24,7 @@ test.serial('hook redeploy of a product and hook upgrade --json print the host a
   t.is(upgrade.code, 0, upgrade.stderr);
   t.deepEqual(upgrade.json(), {
     success: true,
+    operationId: upgrade.json()['operationId'],
     message: "Successfully upgraded 'ams-project' from 6.4.0 to 6.5.0.",
     deploymentId: DEPLOYMENT_ID,
     previousVersion: '6.4.0',

@@ -94,6 +94,25 @@ test.serial('a connection dropped before the answer is retried', async (t) => {
   t.is(run.code, 0, run.stderr);
   t.is(server.requests.length, 2);
   t.regex(run.stderr, /attempt 1 of 5 failed \(The connection to http:\/\/127\.0\.0\.1:\d+ was closed before the host answered\.\)/);
+  // The retry carries the first attempt's Idempotency-Key: the host replays instead of running twice.
+  const [first, retry] = server.requests.map((request) => request.headers['idempotency-key']);
+  t.regex(String(first), /^rsgo-[0-9a-f-]{36}$/);
+  t.is(retry, first);
+});
+
+test.serial('the Idempotency-Key comes from the CI run: the same call in the same run gets the same key, another call or attempt another', async (t) => {
+  const server = await useScriptedServer(t, [synced, synced, synced, synced, synced]);
+  const github = { RSGO_URL: server.url, RSGO_API_KEY: API_KEY, GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '1' };
+  for (const env of [github, github, { ...github, GITHUB_RUN_ATTEMPT: '2' }, { RSGO_URL: server.url, RSGO_API_KEY: API_KEY, CI_JOB_ID: '77' }]) {
+    t.is((await runCli(['hook', 'sync'], { env })).code, 0);
+  }
+  t.is((await runCli(['hook', 'sync', '--idempotency-key', 'release-42'], { env: github })).code, 0);
+  const keys = server.requests.map((request) => String(request.headers['idempotency-key']));
+  t.regex(keys[0] ?? '', /^rsgo-github-9001-1-[0-9a-f]{16}$/);
+  t.is(keys[1], keys[0]);
+  t.regex(keys[2] ?? '', /^rsgo-github-9001-2-/);
+  t.regex(keys[3] ?? '', /^rsgo-gitlab-77-/);
+  t.is(keys[4], 'release-42');
 });
 
 test.serial('an upgrade whose answer was lost counts as done when the retry finds the target version running', async (t) => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
  */
 const layers: readonly (readonly string[])[] = [
   ['(base)'],
+  ['metrics'],
   ['config'],
   ['store'],
   ['manifests'],

@@ -29,11 +29,12 @@ test('the production config example refuses to start without its secrets, naming
   t.regex(error?.message ?? '', /auth\.tokenSecret: environment variable RSGO_TOKEN_SECRET is not set/);
 });
 
-test('the systemd unit runs rsgo serve with the production config, stops with SIGTERM and is valid', async (t) => {
+test('the systemd unit runs rsgo serve with the production config, reloads with SIGHUP, stops with SIGTERM and is valid', async (t) => {
   const unit = await read('integrations/systemd/rsgo.service');
   t.regex(unit, /^ExecStart=\/usr\/bin\/env rsgo serve --config \/etc\/rsgo\/rsgo\.yaml$/m);
   t.regex(unit, /^EnvironmentFile=\/etc\/rsgo\/rsgo\.env$/m);
   t.regex(unit, /^KillSignal=SIGTERM$/m);
+  t.regex(unit, /^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
   // 30 s of shutdown grace in the example config must fit in the stop timeout.
   t.true(Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]) > 30);
   const verify = await promisify(execFile)('systemd-analyze', ['verify', new URL('../../integrations/systemd/rsgo.service', import.meta.url).pathname]).then(

@@ -4,29 +4,13 @@ import { dirname, join } from 'node:path';
 import { validateConfig } from '../../core/config/load-config.js';
 import { openStore } from '../../core/store/open-store.js';
 import { docker } from '../support/docker-cli.js';
-import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
+import { removeEnvironmentResources } from '../support/deploy-host.js';
+import { healthWaitProduct } from '../support/health-wait-product.js';
 import { install, recovered, signIn, type ProcessClient } from '../support/host-installation.js';
 import { eventually, startHostProcess } from '../support/host-process.js';
 import { testImages } from '../support/test-images.js';
 
 const images = testImages('reliability-host-killed');
-
-/** Product `App` at `version`: one service that turns healthy READY_SECONDS after it starts. */
-function appVersion(version: string, image: string): string {
-  return `metadata: { name: App, productVersion: "${version}" }
-variables:
-  READY_SECONDS: { default: "0" }
-services:
-  app:
-    image: ${image}
-    command: ${idleCommand('sleep ${READY_SECONDS}; touch /tmp/ready')}
-    healthCheck:
-      test: ["CMD-SHELL", "test -f /tmp/ready"]
-      interval: 1s
-      timeout: 5s
-      retries: 600
-`;
-}
 
 interface HistoryEntry {
   readonly operation: string;
@@ -62,7 +46,7 @@ async function healthIs(name: string, status: string): Promise<void> {
  */
 async function inHealthWait(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>) {
   const image = await images.push('app');
-  const installation = await install(t, { 'app-1.0.0.yaml': appVersion('1.0.0', image.ref), 'app-2.0.0.yaml': appVersion('2.0.0', image.ref) });
+  const installation = await install(t, { 'app-1.0.0.yaml': healthWaitProduct('App', '1.0.0', image.ref), 'app-2.0.0.yaml': healthWaitProduct('App', '2.0.0', image.ref) });
   const stackName = `killed-${randomBytes(4).toString('hex')}`;
   const first = await startHostProcess(t, installation.configPath, installation.env);
   const client = await signIn(first, installation.env);

@@ -53,7 +53,8 @@ export interface ProcessClient {
   hook(path: string, apiKey: string, body: unknown): Promise<ProcessResponse>;
 }
 
-async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<ProcessResponse> {
+/** One JSON request; the answer's status and parsed body. */
+export async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<ProcessResponse> {
   const res = await fetch(url, {
     method,
     headers: { ...headers, 'content-type': 'application/json' },

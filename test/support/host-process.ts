@@ -13,11 +13,17 @@ export interface HostProcess {
 }
 
 /**
- * Starts `node --import=tsx core/main.ts --config <configPath>` and waits until it listens.
- * The process is killed when the test ends, if it still runs.
+ * Starts `node --import=tsx core/main.ts --config <configPath>` (or another `entry`, such as
+ * `cli/main.ts serve`) and waits until it listens. The process is killed when the test ends, if
+ * it still runs.
  */
-export async function startHostProcess(t: ExecutionContext, configPath: string, env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import=tsx', 'core/main.ts', '--config', configPath], {
+export async function startHostProcess(
+  t: ExecutionContext,
+  configPath: string,
+  env: NodeJS.ProcessEnv = {},
+  entry: readonly string[] = ['core/main.ts'],
+): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--import=tsx', ...entry, '--config', configPath], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -36,11 +36,14 @@ export function pluginView(plugin: LoadedPlugin): PluginView {
   };
 }
 
-/** `GET /api/plugins`: every loaded plugin instance in config order, so operators can spot a sick one. */
-export function pluginRoutes(hooks: HostHooks, plugins: readonly LoadedPlugin[]): Router<RequestState> {
+/**
+ * `GET /api/plugins`: every plugin instance of the set in use (`plugins()`; a reload replaces
+ * it) in config order, so operators can spot a sick one.
+ */
+export function pluginRoutes(hooks: HostHooks, plugins: () => readonly LoadedPlugin[]): Router<RequestState> {
   const router = new Router<RequestState>();
   router.get('/api/plugins', requireUser(hooks), (ctx) => {
-    ctx.body = { plugins: plugins.map(pluginView) };
+    ctx.body = { plugins: plugins().map(pluginView) };
   });
   return router;
 }

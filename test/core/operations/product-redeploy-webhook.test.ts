@@ -67,8 +67,10 @@ test.serial('a product redeploy replaces the containers of every stack and answe
   const res = await redeploy(host, key, { productId: 'com.example.acme' });
 
   t.is(res.status, 200, res.text);
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
   t.deepEqual(res.body, {
     success: true,
+    operationId: res.body['operationId'],
     message: "Successfully triggered redeploy of product 'Acme'.",
     productDeploymentId,
     stackName: 'Acme',

@@ -71,8 +71,10 @@ test.serial('a redeploy pulls the image pushed again under the same tag: same de
   const res = await redeploy(host, key.fullKey, { stackName, environmentId: host.environmentId });
 
   t.is(res.status, 200, res.text);
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
   t.deepEqual(res.body, {
     success: true,
+    operationId: res.body['operationId'],
     message: `Successfully triggered redeploy of '${stackName}'.`,
     deploymentId,
     stackName,

@@ -69,8 +69,10 @@ test.serial('an upgrade runs the new version with the new defaults, the stored v
   const res = await upgrade(host, key, { stackName, targetVersion: '1.10.0', variables: { EXTRA: 'x' } });
 
   t.is(res.status, 200, res.text);
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
   t.deepEqual(res.body, {
     success: true,
+    operationId: res.body['operationId'],
     message: `Successfully upgraded '${stackName}' from 1.0.0 to 1.10.0.`,
     deploymentId,
     previousVersion: '1.0.0',

@@ -162,7 +162,8 @@ for (const engine of databaseEngines) {
     for (const body of [undefined, { environmentId: randomUUID() }, ['anything']]) {
       const res = await hook('sync-sources', scopedToA.fullKey, body);
       t.is(res.status, 200);
-      t.deepEqual(res.body, { success: true, stacksLoaded: 0, sourcesSynced: 0, message: 'Synced 0 source(s), loaded 0 stack(s).' });
+      t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
+      t.deepEqual(res.body, { success: true, stacksLoaded: 0, sourcesSynced: 0, message: 'Synced 0 source(s), loaded 0 stack(s).', operationId: res.body['operationId'] });
     }
   });
 

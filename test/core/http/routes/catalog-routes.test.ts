@@ -74,7 +74,8 @@ test('The sync-sources hook answers the counts and the exact message', async (t)
   const res = await host.request('POST', '/api/hooks/sync-sources', { apiKey: syncKey });
   t.is(res.status, 200, res.text);
   // Products, not stacks: three in main (platform 2.0.0 and 1.5.0, shop), one in extra.
-  t.deepEqual(res.body, { success: true, stacksLoaded: 4, sourcesSynced: 2, message: 'Synced 2 source(s), loaded 4 stack(s).' });
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
+  t.deepEqual(res.body, { success: true, stacksLoaded: 4, sourcesSynced: 2, message: 'Synced 2 source(s), loaded 4 stack(s).', operationId: res.body['operationId'] });
 });
 
 test('Skipped manifests come back as warnings with a 200', async (t) => {
@@ -108,8 +109,10 @@ test('A failing source makes the hook answer 500 with every error, while the oth
       errors: [{ source: 'main', message: "folder 'main' does not exist" }],
       warnings: [{ source: 'extra', file: 'broken.yaml', message: (res.body['warnings'] as Array<{ message: string }>)[0]?.message }],
       code: 'SYNC_FAILED',
+      operationId: res.body['operationId'],
     }),
   );
+  t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
   // The failed source keeps what it had: the catalog still lists main's products.
   t.is(host.host.catalog.find('com.acme.platform', '2.0.0')?.sourceId, 'main');
 });
