@@ -224,7 +224,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       apiKeyRoutes({ hooks, apiKeys, audit, permissions: webhookPermissions }),
       environmentRoutes(hooks, environments, audit),
       deploymentRoutes(hooks, operations, audit),
-      deploymentOperationRoutes(hooks, operations, audit),
+      deploymentOperationRoutes(hooks, operations, audit, eventStreams),
       auditRoutes(hooks, audit),
       pluginRoutes(hooks, () => current.generation.plugins.plugins),
       adminRoutes({ hooks, reload: () => reloads.reload(), audit }),

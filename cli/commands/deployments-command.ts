@@ -156,7 +156,8 @@ export const deploymentsCommands: CommandGroup = {
           const reader = eventReader((event, data) => {
             // --json: one JSON line per log line, as it comes.
             if (event === 'log') input.out(input.json ? JSON.stringify(data) : formatLogLine(data as LogLine));
-            else if (event === 'error') failure = (data as { message?: string }).message ?? 'Reading the logs failed.';
+            // A failure after the start ends the stream with the answer the request would have had.
+            else if (event === 'done') failure = (data as { result?: { message?: string } }).result?.message ?? 'Reading the logs failed.';
           });
           await client.stream(`${path}&follow=true`, (text) => reader.push(text));
           if (failure !== null) throw new CliError(failure, ExitCode.failed, { code: 'LOGS_FAILED' });

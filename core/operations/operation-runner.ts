@@ -138,7 +138,6 @@ export class OperationRunner {
   /** Every operation holding a stack lock, until its record is written and the lock freed. */
   readonly #holding = new Set<Promise<unknown>>();
   #closing: Error | null = null;
-  readonly #stopping = new AbortController();
   /** The leases the current operation holds: losing one aborts its plan. */
   readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
   readonly #unrecorded = new Set<(deploymentId: string) => void>();
@@ -158,11 +157,6 @@ export class OperationRunner {
     this.#lockWaitMs = settings.lockWaitSeconds * 1000;
     this.#timeoutMs = settings.timeoutSeconds * 1000;
     this.#metrics = options.metrics;
-  }
-
-  /** Aborts when the host stops: reads that last (followed container logs) end with it. */
-  get stopping(): AbortSignal {
-    return this.#stopping.signal;
   }
 
   /** Runs `work` holding the lock named `lockName` (a stack, or `product:<id>`). */
@@ -188,7 +182,6 @@ export class OperationRunner {
    */
   async close(reason = 'the host is stopping'): Promise<void> {
     this.#closing ??= new Error(reason);
-    this.#stopping.abort(this.#closing);
     for (const controller of this.#running) controller.abort(this.#closing);
     while (this.#holding.size > 0) await Promise.all([...this.#holding]);
   }

@@ -15,7 +15,7 @@ import { toHostError } from '../../to-host-error.js';
 import { requireUser } from '../authorize.js';
 import { queryInteger } from '../query-integer.js';
 import type { AppContext, RequestState } from '../request-state.js';
-import { openEventStream } from '../server-sent-events.js';
+import type { EventStreams } from '../event-stream.js';
 import { audited, callerOf } from './deployment-routes.js';
 
 /** How long a request for past log lines may take. */
@@ -38,27 +38,28 @@ function followOf(ctx: AppContext): boolean {
 }
 
 /**
- * Streams `lines` as `log` events until they end, the client leaves or the host stops
- * (`stopping`); a failure after the start is an `error` event.
+ * Streams `lines` as `log` events until they end, the client leaves or the host stops (it ends
+ * every open stream); a failure after the start ends it with a `done` event carrying the
+ * answer the request would have had.
  */
-async function followLines(ctx: AppContext, stopping: AbortSignal, open: (signal: AbortSignal) => Promise<AsyncIterable<RuntimeLogLine>>): Promise<void> {
+async function followLines(ctx: AppContext, streams: EventStreams, open: (signal: AbortSignal) => Promise<AsyncIterable<RuntimeLogLine>>): Promise<void> {
   const client = new AbortController();
-  const onStop = () => client.abort(stopping.reason);
-  if (stopping.aborted) onStop();
-  else stopping.addEventListener('abort', onStop, { once: true });
-  ctx.res.once('close', () => stopping.removeEventListener('abort', onStop));
   // Opened before the answer starts: a bad service or a silent engine still gets its status.
   const lines = await open(client.signal);
-  const events = openEventStream(ctx);
-  events.closed.addEventListener('abort', () => client.abort(events.closed.reason), { once: true });
+  // The connection ends with the stream: a stopping host then has no idle connection to wait for.
+  ctx.set('Connection', 'close');
+  const events = streams.open(ctx);
+  events.onClose(() => client.abort(new Error('the log stream ended')));
+  let seq = 0;
   void (async () => {
     try {
-      for await (const line of lines) events.send('log', line);
-    } catch (err) {
-      const failure = toHostError(err);
-      if (!client.signal.aborted) events.send('error', { message: failure.expose ? failure.message : 'Reading the logs failed.', code: failure.code });
-    } finally {
+      for await (const line of lines) events.send([{ seq: ++seq, type: 'log', data: { ...line } }]);
       events.end();
+    } catch (err) {
+      if (client.signal.aborted) return;
+      const failure = toHostError(err);
+      const result = { success: false, message: failure.expose ? failure.message : 'Reading the logs failed.', code: failure.code };
+      events.send([{ seq: ++seq, type: 'done', data: { status: 'Failed', httpStatus: failure.status, result } }]);
     }
   })();
 }
@@ -68,7 +69,7 @@ async function followLines(ctx: AppContext, stopping: AbortSignal, open: (signal
  * deployment or a whole product deployment (audited, recorded in history), and its containers'
  * logs (redacted; followed as server-sent events).
  */
-export function deploymentOperationRoutes(hooks: HostHooks, operations: OperationRunner, audit: AuditRecorder): Router<RequestState> {
+export function deploymentOperationRoutes(hooks: HostHooks, operations: OperationRunner, audit: AuditRecorder, streams: EventStreams): Router<RequestState> {
   const router = new Router<RequestState>();
   const signedIn = requireUser(hooks);
 
@@ -102,7 +103,7 @@ export function deploymentOperationRoutes(hooks: HostHooks, operations: Operatio
     };
     const id = ctx.params['id'] ?? '';
     if (query.follow) {
-      await followLines(ctx, operations.stopping, (signal) => deploymentLogs(operations, id, query, signal));
+      await followLines(ctx, streams, (signal) => deploymentLogs(operations, id, query, signal));
       return;
     }
     const lines: RuntimeLogLine[] = [];

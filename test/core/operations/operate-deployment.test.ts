@@ -205,7 +205,7 @@ test.serial('logs follow: server-sent log events as the container writes them, r
   t.regex(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = '';
-  const events = () => text.split('\n\n').filter((block) => block.startsWith('event: log'));
+  const events = () => text.split('\n\n').filter((block) => /^event: log$/m.test(block));
   // The tail first, then lines written after the stream opened.
   while (events().length < 30) {
     const { value, done } = await reader.read();

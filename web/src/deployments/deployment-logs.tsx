@@ -38,7 +38,7 @@ export function DeploymentLogs({ deploymentId, services }: { readonly deployment
     if (follow) {
       const reader = eventReader((event, data) => {
         if (event === 'log') setLines((shown) => [...shown, data as LogLine].slice(-KEPT));
-        if (event === 'error') setError((data as { message?: string }).message ?? 'Reading the logs failed.');
+        if (event === 'done') setError((data as { result?: { message?: string } }).result?.message ?? 'Reading the logs failed.');
       });
       api.stream(`${path}&follow=true`, leave.signal, (text) => reader.push(text)).catch(failed);
     } else {
