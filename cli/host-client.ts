@@ -135,6 +135,19 @@ export class HostClient {
    * `headers` add to the client's own for this request.
    */
   send(method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<HostAnswer> {
+    return this.#exchange(method, path, body, headers);
+  }
+
+  /**
+   * GETs a `text/event-stream`: a 2xx answer's text goes to `onText` as it arrives, until the
+   * host ends it; any other answer is a {@link HostAnswerError}.
+   */
+  async stream(path: string, onText: (text: string) => void): Promise<void> {
+    const answer = await this.#exchange('GET', path, undefined, { accept: 'text/event-stream' }, onText);
+    if (answer.status < 200 || answer.status >= 300) throw new HostAnswerError(answer);
+  }
+
+  #exchange(method: string, path: string, body: unknown, headers: Readonly<Record<string, string>>, onText?: (text: string) => void): Promise<HostAnswer> {
     const url = this.urlOf(path);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const allHeaders: Record<string, string> = {
@@ -170,7 +183,10 @@ export class HostClient {
       req.on('error', fail);
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const streamed = onText !== undefined && (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        // Decoded as a whole: a character split between two chunks stays whole.
+        if (streamed) res.setEncoding('utf8');
+        res.on('data', (chunk: Buffer | string) => (streamed && typeof chunk === 'string' ? onText(chunk) : chunks.push(Buffer.from(chunk))));
         res.on('error', fail);
         res.on('end', () => {
           clearTimeout(connectTimer);

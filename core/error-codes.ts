@@ -73,6 +73,9 @@ export const errorCodes = {
   NO_RUNTIME: { statuses: [400], meaning: 'No enabled runtime plugin serves the environment type.' },
   VARIABLE_UNKNOWN: { statuses: [400], meaning: 'The request sets variables the stack neither declares nor uses; nothing was changed.' },
   VARIABLE_INVALID: { statuses: [400], meaning: 'A variable value holds a control character other than tab, LF or CR.' },
+  ACTION_NOT_ALLOWED: { statuses: [400], meaning: "The deployment's status does not allow this stop, start or restart; the message gives its status." },
+  SERVICE_NOT_FOUND: { statuses: [400], meaning: 'The deployment has no service of this name; the message lists those it has.' },
+  RUNTIME_UNSUPPORTED: { statuses: [400], meaning: "The environment's runtime plugin cannot stop, start or restart containers, or relay their logs." },
 
   // The Docker runtime (built-in plugin).
   PORT_IN_USE: { statuses: [400], meaning: 'A service could not start: its host port is already in use.' },

@@ -19,6 +19,7 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
 import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
+import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
 import { deploymentsByStatus } from './deployments/deployments-by-status.js';
 import { loadHostId } from './operations/host-id.js';
 import { OperationJournal } from './operations/operation-journal.js';
@@ -227,6 +228,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...apiKeyRoutes({ apiKeys, audit, permissions: webhookPermissions }),
     ...environmentRoutes(environments, audit),
     ...deploymentRoutes(operations, audit),
+    ...deploymentOperationRoutes(operations, audit, eventStreams),
     ...auditRoutes(audit),
     ...pluginRoutes(() => current.generation.plugins.plugins),
     ...adminRoutes({ reload: () => reloads.reload(), audit }),

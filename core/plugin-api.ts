@@ -15,7 +15,9 @@ export type {
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding, ResourceLimits, ServiceReplicas, SwarmFields,
   UpdatePolicy,
 } from './hooks/deploy-plan.js';
-export type { InspectTarget, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment } from './hooks/runtime.js';
+export type {
+  ContainerAction, InspectTarget, LogsRequest, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeEnvironment, RuntimeLogLine,
+} from './hooks/runtime.js';
 export type { CatalogSourceRequest, CatalogSourceResult, SourceFiles } from './hooks/catalog-source.js';
 export type { CatalogSyncOutcome } from './hooks/catalog-sync-outcome.js';
 export { directorySourceFiles, MAX_MANIFEST_BYTES } from './catalog/directory-source-files.js';

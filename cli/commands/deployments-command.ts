@@ -1,13 +1,16 @@
 import { isUuid } from '../../core/json-body.js';
 import { listField, objectField } from '../answer-fields.js';
 import type { DeploymentRecord, EnvironmentItem } from '../api-contract.js';
-import { CliError } from '../cli-error.js';
-import { commonOptions, type CommandGroup } from '../command.js';
+import { CliError, UsageError } from '../cli-error.js';
+import { commonOptions, type Command, type CommandGroup } from '../command.js';
+import type { CommandInput } from '../command-input.js';
 import { deploymentHistoryTable, deploymentServicesTable } from '../deployment-views.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTime } from '../format-time.js';
 import type { HostClient } from '../host-client.js';
-import { hostOptions, managementClient } from '../host-connection.js';
+import { hostOptions, managementClient, OPERATION_TIMEOUT_S } from '../host-connection.js';
+import { eventReader } from '../../core/http/read-event-stream.js';
+import { formatLogLine, type LogLine } from '../log-events.js';
 import { renderDetails } from '../render-details.js';
 import { renderTable } from '../render-table.js';
 import { environmentName, listEnvironments, resolveEnvironment } from '../resolve-environment.js';
@@ -31,10 +34,38 @@ async function deploymentIdOf(client: HostClient, reference: string, environment
   return first.id;
 }
 
-/** `rsgo deployments list|show`: what runs where. */
+/** The id of the deployment the first argument names, with `--env` to choose among environments. */
+async function referencedDeployment(input: CommandInput, client: HostClient): Promise<string> {
+  const reference = input.argument(0, 'the id or name of the deployment');
+  const envReference = input.string('env');
+  return deploymentIdOf(client, reference, envReference === undefined ? null : await resolveEnvironment(client, envReference));
+}
+
+/** `rsgo deployments stop|start|restart <id|name>`. */
+function containerCommand(action: 'stop' | 'start' | 'restart', done: string, summary: string, description: string): Command {
+  return {
+    name: action,
+    summary,
+    args: ['<id|name>'],
+    description,
+    options: { ...envOption, ...hostOptions, ...commonOptions },
+    examples: [`rsgo deployments ${action} shop --env staging`],
+    async run(input) {
+      // Stopping and starting wait for the containers (and their health checks), like a deploy.
+      const client = managementClient(input, OPERATION_TIMEOUT_S);
+      const id = await referencedDeployment(input, client);
+      const body = await client.call('POST', `/api/deployments/${encodeURIComponent(id)}/${action}`);
+      if (input.json) return input.printJson(body);
+      const deployment = objectField<DeploymentRecord>(body, 'deployment');
+      input.out(`${done} '${deployment.stackName}': ${deployment.status}.`);
+    },
+  };
+}
+
+/** `rsgo deployments list|show|logs|stop|start|restart`: what runs where, and acting on it. */
 export const deploymentsCommands: CommandGroup = {
   name: 'deployments',
-  summary: 'list deployments and show one with its services and history',
+  summary: 'list deployments, show one with its services and history, read its logs, stop, start or restart it',
   commands: [
     {
       name: 'list',
@@ -97,5 +128,53 @@ export const deploymentsCommands: CommandGroup = {
         if (deployment.history && deployment.history.length > 0) input.out(`\nHistory:\n${deploymentHistoryTable(deployment.history)}`);
       },
     },
+    {
+      name: 'logs',
+      summary: "print a deployment's container logs, or follow them",
+      args: ['<id|name>'],
+      description:
+        "Prints the latest log lines of the deployment's containers (stdout and stderr, oldest first), Password values hidden by the host. --follow keeps printing new lines until interrupted.",
+      options: {
+        service: { type: 'string', valueName: 'name', description: "only this service's containers" },
+        tail: { type: 'string', valueName: 'n', description: 'how many of the latest lines (default 200, at most 5000)' },
+        follow: { type: 'boolean', short: 'f', description: 'keep printing new lines as they are written' },
+        ...envOption,
+        ...hostOptions,
+        ...commonOptions,
+      },
+      examples: ['rsgo deployments logs shop --service web --tail 50', 'rsgo deployments logs shop --follow'],
+      async run(input) {
+        const client = managementClient(input);
+        const id = await referencedDeployment(input, client);
+        const tail = input.integer('tail', 200, 0);
+        if (tail > 5000) throw new UsageError(`Invalid --tail '${tail}': expected at most 5000.`);
+        const service = input.string('service');
+        const query = `?tail=${tail}${service === undefined ? '' : `&service=${encodeURIComponent(service)}`}`;
+        const path = `/api/deployments/${encodeURIComponent(id)}/logs${query}`;
+        if (input.flag('follow')) {
+          let failure: string | null = null;
+          const reader = eventReader((event, data) => {
+            // --json: one JSON line per log line, as it comes.
+            if (event === 'log') input.out(input.json ? JSON.stringify(data) : formatLogLine(data as LogLine));
+            // A failure after the start ends the stream with the answer the request would have had.
+            else if (event === 'done') failure = (data as { result?: { message?: string } }).result?.message ?? 'Reading the logs failed.';
+          });
+          await client.stream(`${path}&follow=true`, (text) => reader.push(text));
+          if (failure !== null) throw new CliError(failure, ExitCode.failed, { code: 'LOGS_FAILED' });
+          return;
+        }
+        const lines = listField<LogLine>(await client.call('GET', path), 'lines');
+        if (input.json) return input.printJson({ lines });
+        for (const line of lines) input.out(formatLogLine(line));
+      },
+    },
+    containerCommand(
+      'stop',
+      'Stopped',
+      "stop a deployment's containers (kept, with their logs)",
+      'Stops the containers of a running or failed deployment and keeps them; its status becomes Stopped until it is started. A stopped deployment cannot be redeployed or upgraded.',
+    ),
+    containerCommand('start', 'Started', "start a stopped deployment's containers", 'Starts the containers of a stopped deployment again and waits until they run (and are healthy).'),
+    containerCommand('restart', 'Restarted', "restart a running deployment's containers", 'Restarts the containers of a running deployment in place (no pull, no new containers) and waits until they run again.'),
   ],
 };

@@ -2,15 +2,16 @@
 
 /**
  * Where a deployment stands. `Installing` and `Upgrading` only while an operation runs (a
- * redeploy and a rollback count as `Upgrading`); `Removed` is final.
+ * redeploy and a rollback count as `Upgrading`); `Stopped` after an operator stopped its
+ * containers (they are kept); `Removed` is final.
  */
-export type DeploymentStatus = 'Installing' | 'Upgrading' | 'Running' | 'Failed' | 'Removed';
+export type DeploymentStatus = 'Installing' | 'Upgrading' | 'Running' | 'Stopped' | 'Failed' | 'Removed';
 
 /** A product deployment's status: its stacks' statuses summed up, or the operation running. */
-export type ProductDeploymentStatus = DeploymentStatus | 'PartiallyRunning' | 'Redeploying' | 'Stopped';
+export type ProductDeploymentStatus = DeploymentStatus | 'PartiallyRunning' | 'Redeploying';
 
 /** What an operation on a deployment did. */
-export type OperationKind = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove' | 'recover';
+export type OperationKind = 'deploy' | 'redeploy' | 'upgrade' | 'rollback' | 'remove' | 'recover' | 'stop' | 'start' | 'restart';
 
 /** How an operation ended; `InProgress` until it does. */
 export type OperationOutcome = 'InProgress' | 'Succeeded' | 'Failed';
@@ -109,12 +110,14 @@ export const IN_FLIGHT_STATUSES: readonly DeploymentStatus[] = ['Installing', 'U
 
 /**
  * A product deployment's status from its stacks': `Running` when all live stacks run,
- * `PartiallyRunning` when some do, `Failed` when none does, `Removed` when all are removed.
+ * `PartiallyRunning` when some do, `Stopped` when all were stopped, `Failed` when none runs
+ * otherwise, `Removed` when all are removed.
  */
 export function productStatusOf(stacks: readonly DeploymentStatus[]): ProductDeploymentStatus {
   const live = stacks.filter((status) => status !== 'Removed');
   if (live.length === 0) return 'Removed';
   const running = live.filter((status) => status === 'Running').length;
   if (running === live.length) return 'Running';
-  return running > 0 ? 'PartiallyRunning' : 'Failed';
+  if (running > 0) return 'PartiallyRunning';
+  return live.every((status) => status === 'Stopped') ? 'Stopped' : 'Failed';
 }

@@ -40,6 +40,7 @@ export function sameContainers(found: readonly ServiceRecord[], recorded: readon
  * database refused its record: `cause`), from what the runtime reports under its label:
  * - engine unreachable → `Failed` (nothing can be vouched for);
  * - an interrupted removal → `Removed` when no container is left, else `Failed`;
+ * - an interrupted stop → `Stopped` when no container runs;
  * - the recorded containers still there, untouched → `Running` as before;
  * - every service of the operation's target running, and healthy where it has a health check →
  *   `Running`, the target taken over;
@@ -62,6 +63,9 @@ export function reconcileDeployment(
     return services.length === 0
       ? { status: 'Removed', services, message: `${opening}; no container of the stack was left, so it is Removed.` }
       : { status: 'Failed', services, message: `${opening}; ${services.length} container(s) of the stack were still there.` };
+  }
+  if (operation === 'stop' && services.every((s) => !running(s))) {
+    return { status: 'Stopped', services, message: `${opening}; none of its containers was running, so it is Stopped.` };
   }
   if (sameContainers(services, deployment.services) && deployment.services.every((s) => s.lifecycle === 'init' || running(s))) {
     return {

@@ -135,6 +135,10 @@ export interface DeployedService {
   readonly serviceId?: string;
   /** On an orchestrator, its tasks running and wanted. Since plugin API 1.5. */
   readonly replicas?: ServiceReplicas;
+  /** How often the engine restarted the container by its restart policy. Since plugin API 1.5. */
+  readonly restartCount?: number;
+  /** When its process last started (ISO-8601 UTC); `null` when it never ran. Since plugin API 1.5. */
+  readonly startedAt?: string | null;
 }
 
 /** How many of a service's tasks run, and how many it should have. */

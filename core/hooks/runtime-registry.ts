@@ -3,7 +3,7 @@ import { formatIssues } from '../config/format-issues.js';
 import { HostError, InputError, PluginError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeployedService, PlanEnvironment } from './deploy-plan.js';
-import type { PublicSetting, RuntimeCallContext, RuntimeDefinition } from './runtime.js';
+import type { ContainerAction, PublicSetting, RuntimeCallContext, RuntimeDefinition, RuntimeLogLine } from './runtime.js';
 
 /** An environment's settings as stored: the JSON object its runtime's schema produced. */
 export type EnvironmentSettings = Readonly<Record<string, unknown>>;
@@ -33,6 +33,25 @@ export interface ServedRuntime {
   publicSettings(settings: EnvironmentSettings): Readonly<Record<string, PublicSetting>>;
   /** The deployment's containers on `environment` now. */
   inspect(environment: PlanEnvironment, deployment: DeploymentRef, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
+  /** Whether the runtime can stop, start and restart containers. */
+  readonly controls: boolean;
+  /**
+   * Stops, starts or restarts the deployment's containers; the containers afterwards.
+   * @throws InputError (`RUNTIME_UNSUPPORTED`) when the runtime cannot.
+   */
+  control(action: ContainerAction, environment: PlanEnvironment, deployment: DeploymentRef, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
+  /**
+   * The deployment's log lines (see `RuntimeDefinition.logs`).
+   * @throws InputError (`RUNTIME_UNSUPPORTED`) when the runtime cannot relay logs.
+   */
+  logs(environment: PlanEnvironment, request: DeploymentRef & LogsQuery, context: RuntimeCallContext): AsyncIterable<RuntimeLogLine>;
+}
+
+/** Which lines of a deployment's logs: one service or all, how many of the latest, and whether to follow. */
+export interface LogsQuery {
+  readonly service: string | null;
+  readonly tail: number;
+  readonly follow: boolean;
 }
 
 const runtimeType = /^[a-z][a-z0-9-]{0,39}$/;
@@ -69,12 +88,32 @@ async function untilAborted<R>(call: Promise<R>, signal: AbortSignal, onAbort: (
   }
 }
 
+function unsupported(type: string, what: string): InputError {
+  return new InputError(`The runtime of '${type}' environments cannot ${what}.`, { code: 'RUNTIME_UNSUPPORTED' });
+}
+
+/** A runtime's log lines, its failures attributed like those of its other calls. */
+async function* attributedLines(plugin: string, log: Logger, open: () => AsyncIterable<RuntimeLogLine>): AsyncIterable<RuntimeLogLine> {
+  const lines = await attributed(plugin, 'logs', log, () => open()[Symbol.asyncIterator]());
+  try {
+    for (;;) {
+      const next = await attributed(plugin, 'logs', log, () => lines.next());
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    // A reader that leaves early (a client gone) ends the runtime's stream too.
+    await lines.return?.();
+  }
+}
+
 function served<Schema extends z.ZodType>(plugin: string, definition: RuntimeDefinition<Schema>, log: Logger): ServedRuntime {
   const { type, settings: schema } = definition;
   const typed = (settings: EnvironmentSettings): z.output<Schema> => schema.parse(settings);
   return {
     type,
     plugin,
+    controls: definition.control !== undefined,
     validSettings(input) {
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
@@ -100,6 +139,19 @@ function served<Schema extends z.ZodType>(plugin: string, definition: RuntimeDef
         definition.inspect({ environment: { ...environment, settings: typed(environment.settings) }, ...deployment }, context),
       );
       return untilAborted(call, context.signal, () => new PluginError(plugin, 'inspect', 'did not answer before the host stopped waiting', { code: 'PLUGIN_TIMEOUT' }));
+    },
+    control(action, environment, deployment, context) {
+      const { control } = definition;
+      if (control === undefined) throw unsupported(type, `${action} containers`);
+      const call = attributed(plugin, action, log, () =>
+        control.call(definition, action, { environment: { ...environment, settings: typed(environment.settings) }, ...deployment }, context),
+      );
+      return untilAborted(call, context.signal, () => new PluginError(plugin, action, 'did not stop when its deadline passed', { code: 'PLUGIN_TIMEOUT' }));
+    },
+    logs(environment, request, context) {
+      const { logs } = definition;
+      if (logs === undefined) throw unsupported(type, 'relay container logs');
+      return attributedLines(plugin, log, () => logs.call(definition, { environment: { ...environment, settings: typed(environment.settings) }, ...request }, context));
     },
   };
 }

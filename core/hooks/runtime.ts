@@ -26,6 +26,29 @@ export interface RuntimeCallContext {
   readonly log: Logger;
 }
 
+/** What an operator may do to a deployment's containers without a redeploy. Since plugin API 1.5. */
+export type ContainerAction = 'stop' | 'start' | 'restart';
+
+/** Which log lines a `logs` call asks for. Since plugin API 1.5. */
+export interface LogsRequest<Settings> extends InspectTarget<Settings> {
+  /** One service's containers; `null` for every service of the deployment. */
+  readonly service: string | null;
+  /** How many of the latest lines (of all the containers asked together). */
+  readonly tail: number;
+  /** Keep relaying new lines until `signal` aborts. */
+  readonly follow: boolean;
+}
+
+/** One line a container wrote, as the engine kept it. Since plugin API 1.5. */
+export interface RuntimeLogLine {
+  readonly service: string;
+  readonly stream: 'stdout' | 'stderr';
+  /** When the engine received it (ISO-8601 UTC). */
+  readonly at: string;
+  /** The text without its line end. The host redacts it before anyone sees it. */
+  readonly line: string;
+}
+
 /** A value of an environment's settings that the API may show. */
 export type PublicSetting = string | number | boolean | null;
 
@@ -56,4 +79,17 @@ export interface RuntimeDefinition<Schema extends z.ZodType = z.ZodType> {
   check?(environment: { readonly name: string; readonly settings: z.output<Schema> }, context: RuntimeCallContext): Promise<void>;
   /** The deployment's containers as they are now. Changes nothing. */
   inspect(target: InspectTarget<z.output<Schema>>, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
+  /**
+   * Stops, starts or restarts the deployment's service containers as they are (no new
+   * containers; init containers stay as they are) and reports them afterwards: `start` and
+   * `restart` resolve once they run (and are healthy, where they have a check), `stop` once they
+   * stopped. Optional: without it the host answers that the environment's runtime cannot do it.
+   * Since plugin API 1.5.
+   */
+  control?(action: ContainerAction, target: InspectTarget<z.output<Schema>>, context: RuntimeCallContext): Promise<readonly DeployedService[]>;
+  /**
+   * The containers' latest log lines, oldest first, then (with `follow`) new lines as they come
+   * until `context.signal` aborts. Optional. Since plugin API 1.5.
+   */
+  logs?(request: LogsRequest<z.output<Schema>>, context: RuntimeCallContext): AsyncIterable<RuntimeLogLine>;
 }

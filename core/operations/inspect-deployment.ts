@@ -1,4 +1,5 @@
 import type { ServiceRecord } from '../deployments/deployment.js';
+import type { ServiceState } from '../deployments/deployment-view.js';
 import { errorMessage } from '../errors.js';
 import type { ContainerHealth, DeployedService, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
@@ -26,6 +27,8 @@ export function serviceRecords(services: readonly DeployedService[]): ServiceRec
 export interface FoundContainers {
   readonly services: ServiceRecord[];
   readonly health: Readonly<Record<string, ContainerHealth>>;
+  /** Each container's engine state, health, restarts and start time, by container id. */
+  readonly states: Readonly<Record<string, ServiceState>>;
 }
 
 /**
@@ -47,7 +50,10 @@ export async function inspectDeployment(
   try {
     const services = await runtime.inspect(environment, target, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline, log: scoped });
     const health = Object.fromEntries(services.flatMap((s) => (s.health === undefined ? [] : [[s.containerId, s.health] as const])));
-    return { services: serviceRecords(services), health };
+    const states = Object.fromEntries(
+      services.map((s) => [s.containerId, { status: s.status, health: s.health ?? 'none', restartCount: s.restartCount ?? 0, startedAt: s.startedAt ?? null }] as const),
+    );
+    return { services: serviceRecords(services), health, states };
   } catch (err) {
     return { error: errorMessage(err) };
   }

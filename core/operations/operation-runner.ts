@@ -129,7 +129,8 @@ export class OperationRunner {
   readonly locks: StackLocks;
   readonly leaseMs: number;
   readonly #hooks: HostHooks;
-  readonly #runtimes: RuntimeLookup;
+  /** The runtimes by environment type: asked what runs, to act on containers and for their logs. */
+  readonly runtimes: RuntimeLookup;
   readonly #onOnePluginSet: OnOnePluginSet;
   readonly #dataDir: string;
   readonly #lockWaitMs: number;
@@ -153,7 +154,7 @@ export class OperationRunner {
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });
     this.#hooks = options.hooks;
-    this.#runtimes = options.runtimes;
+    this.runtimes = options.runtimes;
     this.#onOnePluginSet = options.onOnePluginSet ?? ((work) => work());
     this.#dataDir = options.dataDir;
     this.#lockWaitMs = settings.lockWaitSeconds * 1000;
@@ -263,7 +264,7 @@ export class OperationRunner {
       }
       succeeded = true;
       const services = serviceRecords(result.services);
-      await this.#finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
+      await this.finish(id, entry, { services, ...outcomes.success(services), outcome: 'Succeeded' });
       this.log.info({ deploymentId: id, stack: plan.stackName, operation: plan.operation, version: plan.version }, 'operation succeeded');
       return { deployment: await this.records.require(id), failure: null, untouched: false };
     } finally {
@@ -287,7 +288,7 @@ export class OperationRunner {
     const failure = unknown && 'error' in found ? stateUnknown(cause, found.error, previous) : cause;
     const described = outcomes.failureMessage?.(failure) ?? failure.message;
     const keep = previous !== null && (untouched || unknown || outcomes.keepStatusOnFailure === true);
-    await this.#finish(id, entry, {
+    await this.finish(id, entry, {
       status: keep ? previous.status : 'Failed',
       outcome: 'Failed',
       message: untouched && !outcomes.keepStatusOnFailure ? `${described} Nothing was changed: version ${previous.stackVersion} keeps running.` : described,
@@ -308,7 +309,7 @@ export class OperationRunner {
    * Writes how an operation ended, retrying a failing write. When the store still refuses, the
    * record is left to recovery, which reconciles it from what runs once the store takes writes.
    */
-  async #finish(id: string, entry: number, end: OperationEnd): Promise<void> {
+  async finish(id: string, entry: number, end: OperationEnd): Promise<void> {
     try {
       await retryWrite(() => this.records.finishOperation(id, entry, end));
     } catch (err) {
@@ -323,7 +324,7 @@ export class OperationRunner {
    * id where the runtime reports it; `{ error }` when the runtime cannot tell.
    */
   inspect(environment: PlanEnvironment, target: DeploymentRef): Promise<FoundContainers | { error: string }> {
-    return inspectDeployment(this.#runtimes, environment, target, this.log);
+    return inspectDeployment(this.runtimes, environment, target, this.log);
   }
 
   /**
@@ -339,14 +340,11 @@ export class OperationRunner {
     return this.records.requireProduct(productDeploymentId);
   }
 
-  /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
-  async #pipeline(
-    plan: DeployPlan,
-    caller: Caller,
-    report: (event: DeployProgress) => void,
-    secrets: SecretRedactor,
-    previousVersion: string | null,
-  ): Promise<DeployResult> {
+  /**
+   * Runs `work` under the operation's one deadline: its signal aborts when the deadline passes,
+   * when the host stops, or when a lock the operation runs under is lost.
+   */
+  async bounded<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     // A plan that starts while the host stops gives up before it changes anything.
     if (this.#closing) controller.abort(this.#closing);
@@ -360,32 +358,39 @@ export class OperationRunner {
     this.#running.add(controller);
     const reason = `the host's deploy timeout of ${Math.round(this.#timeoutMs / 1000)}s passed`;
     const timer = setTimeout(() => controller.abort(new Error(reason)), this.#timeoutMs);
-    const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
-    const pulls = new ImagePullTiming(plan, this.#metrics);
-    // What runtimes report, log and throw passes the redactor before anyone sees it.
-    const context: DeployContext = withRedactor(
-      {
-        signal: controller.signal,
-        principal: caller.principal,
-        requestId: caller.requestId,
-        intent: caller.intent ?? NO_INTENT,
-        operationId: caller.operationId ?? null,
-        log,
-        progress: (event) => {
-          const shown = { ...event, message: secrets.text(event.message) };
-          log.debug({ service: shown.service, step: shown.step }, shown.message);
-          pulls.observe(event);
-          report(shown);
-        },
-      },
-      secrets,
-    );
     try {
-      return (await runDeployPipeline(this.#hooks, plan, context, previousVersion)).result;
+      return await work(controller.signal);
     } finally {
       clearTimeout(timer);
       this.#running.delete(controller);
       for (const lost of leases) lost.removeEventListener('abort', onLost);
     }
+  }
+
+  /** beforeDeploy, deploy and afterDeploy for `plan`, bounded by the operation's one deadline. */
+  #pipeline(plan: DeployPlan, caller: Caller, report: (event: DeployProgress) => void, secrets: SecretRedactor, previousVersion: string | null): Promise<DeployResult> {
+    return this.bounded(async (signal) => {
+      const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
+      const pulls = new ImagePullTiming(plan, this.#metrics);
+      // What runtimes report, log and throw passes the redactor before anyone sees it.
+      const context: DeployContext = withRedactor(
+        {
+          signal,
+          principal: caller.principal,
+          requestId: caller.requestId,
+          intent: caller.intent ?? NO_INTENT,
+          operationId: caller.operationId ?? null,
+          log,
+          progress: (event) => {
+            const shown = { ...event, message: secrets.text(event.message) };
+            log.debug({ service: shown.service, step: shown.step }, shown.message);
+            pulls.observe(event);
+            report(shown);
+          },
+        },
+        secrets,
+      );
+      return (await runDeployPipeline(this.#hooks, plan, context, previousVersion)).result;
+    });
   }
 }

@@ -382,6 +382,26 @@ export class DockerEngine {
     }
   }
 
+  /** Restarts a container (stopping it as {@link stopContainer} does first, when it runs). */
+  async restartContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.#call(`restart container '${id}'`, () => this.#docker.getContainer(id).restart({ t: timeoutSeconds, ...this.#abortable() }));
+  }
+
+  /**
+   * The container's log as the engine sends it (stdout and stderr framed, each line timestamped):
+   * its last `tail` lines, then with `follow` new ones as they come until `signal` aborts. A
+   * whole buffer without `follow`, a stream with it.
+   */
+  async containerLog(id: string, options: { tail: number; follow: boolean; signal: AbortSignal }): Promise<Buffer | NodeJS.ReadableStream> {
+    const read = this.#docker.getContainer(id);
+    const request = { stdout: true, stderr: true, timestamps: true, tail: options.tail, abortSignal: options.signal } as const;
+    return this.#call<Buffer | NodeJS.ReadableStream>(
+      `read the logs of container '${id}'`,
+      () => (options.follow ? read.logs({ ...request, follow: true }) : read.logs({ ...request, follow: false })),
+      options.signal,
+    );
+  }
+
   /** Removes a container and its anonymous volumes (never named ones); a missing one is fine. */
   async removeContainer(id: string): Promise<void> {
     await this.#orNull(`remove container '${id}'`, () => this.#docker.getContainer(id).remove({ v: true, force: true, ...this.#abortable() }));

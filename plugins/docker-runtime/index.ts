@@ -1,9 +1,11 @@
 import { definePlugin } from '../../core/plugin-api.js';
 import { carryOutPlan } from './carry-out-plan.js';
+import { controlStack } from './control-stack.js';
 import { DockerEngine } from './docker-engine.js';
 import { dockerEnvironmentSettings } from './docker-environment-settings.js';
 import { dockerRuntimeOptions } from './docker-runtime-options.js';
 import { inspectStack } from './inspect-stack.js';
+import { stackLogs } from './stack-logs.js';
 
 /** The environment type this runtime serves. */
 const DOCKER = 'docker';
@@ -15,7 +17,7 @@ const DOCKER = 'docker';
  */
 export default definePlugin({
   id: 'docker-runtime',
-  apiVersion: '1.3',
+  apiVersion: '1.5',
   version: '0.1.0',
   options: dockerRuntimeOptions,
   setup(ctx) {
@@ -28,6 +30,18 @@ export default definePlugin({
         const engine = DockerEngine.connect(environment, ctx.options);
         await engine.ping();
         return inspectStack(engine, deploymentId, []);
+      },
+      async control(action, { environment, deploymentId }, { signal }) {
+        // Every engine request ends with the operation's deadline, as in a deploy.
+        const engine = DockerEngine.connect(environment, ctx.options, signal);
+        await engine.ping();
+        return controlStack(engine, action, deploymentId, signal, {
+          stopTimeoutSeconds: ctx.options.stopTimeoutSeconds,
+          settleMs: ctx.options.settleSeconds * 1000,
+        });
+      },
+      async *logs({ environment, deploymentId, service, tail, follow }, { signal }) {
+        yield* stackLogs(DockerEngine.connect(environment, ctx.options), { deploymentId, service, tail, follow }, signal);
       },
     });
     ctx.hooks.deploy.tap(async (plan, context) => {

@@ -25,6 +25,8 @@ export async function inspectStack(engine: DockerEngine, deploymentId: string, s
             status: state.status,
             lifecycle: state.labels[deploymentLabels.lifecycle] === 'init' ? 'init' : 'service',
             health: healthOf(state.health),
+            restartCount: state.restartCount,
+            startedAt: state.startedAt?.toISOString() ?? null,
           },
         ],
   );

@@ -27,7 +27,7 @@ export interface ReadinessOptions {
  */
 export async function waitUntilReady(
   engine: DockerEngine,
-  service: PlannedService,
+  service: Pick<PlannedService, 'name'>,
   container: LaunchedContainer,
   deadline: DeployDeadline,
   options: ReadinessOptions,

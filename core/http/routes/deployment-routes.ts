@@ -11,10 +11,11 @@ import { deployProduct } from '../../operations/deploy-product.js';
 import { deployStack } from '../../operations/deploy-stack.js';
 import type { OperationRunner } from '../../operations/operation-runner.js';
 import { removeDeployment } from '../../operations/remove.js';
-import { deploymentView, productDeploymentView } from '../../deployments/deployment-view.js';
+import { deploymentView, liveServicesView, productDeploymentView } from '../../deployments/deployment-view.js';
+import { liveStates } from '../../operations/live-states.js';
 
 /** The signed-in user and the request, for the operation's record and progress. */
-const callerOf = (ctx: AppContext, intent?: Intent): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId, ...(intent && { intent }) });
+export const callerOf = (ctx: AppContext, intent?: Intent): Caller => ({ principal: ctx.state.principal ?? null, requestId: ctx.state.requestId, ...(intent && { intent }) });
 
 /** What the audit row of a deploying request notes as soon as the body is understood. */
 interface AuditNote {
@@ -27,7 +28,7 @@ interface AuditNote {
  * Runs a mutating request and records it in the audit trail with its outcome, success or not.
  * `target` names what was acted on as soon as the body is understood.
  */
-async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: AuditNote) => Promise<void>): Promise<void> {
+export async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: AuditNote) => Promise<void>): Promise<void> {
   const started = performance.now();
   const note: AuditNote = { target: null, environmentId: null, intent: null };
   const record = (status: number, outcome: 'success' | 'failure', code: string | null, message: string | null) =>
@@ -98,12 +99,14 @@ export function deploymentRoutes(operations: OperationRunner, audit: AuditRecord
     }),
     defineRoute({
       method: 'get', path: '/api/deployments/:id', tag, auth: { kind: 'user' },
-      summary: 'One deployment with its history (reason, commit and pipeline URL of each operation).',
+      summary: "One deployment with its services as the engine shows them now and its history (reason, commit and pipeline URL of each operation).",
       answers: { 200: '`{deployment}` with `history`', 404: notFound },
       async handle(ctx) {
         const id = ctx.params['id'] ?? '';
         const deployment = await operations.records.require(id);
-        ctx.body = { deployment: deploymentView(deployment, await operations.records.history(id)) };
+        // The services as the engine shows them now: state, health, restarts, start time.
+        const live = liveServicesView(deployment.services, await liveStates(operations, deployment));
+        ctx.body = { deployment: { ...deploymentView(deployment, await operations.records.history(id)), ...live } };
       },
     }),
     // The runtime's steps of the latest operation, for clients waiting on it; `after` skips what they saw.

@@ -90,6 +90,15 @@ test('an interrupted removal is Removed when nothing is left, else Failed', (t) 
   t.is(reconcileDeployment(removing, { services: [container('web', 'old-web')] }).status, 'Failed');
 });
 
+test('an interrupted stop is Stopped when no container runs; one still running leaves the usual judgement', (t) => {
+  const recorded = [container('web', 'old-web'), container('api', 'old-api')];
+  const stopping = deployment({ status: 'Running', services: recorded, pending: pending('stop', '1.0.0') });
+  const stopped = reconcileDeployment(stopping, { services: recorded.map((c) => ({ ...c, status: 'exited' })) });
+  t.is(stopped.status, 'Stopped');
+  t.regex(stopped.message, /during the stop; none of its containers was running, so it is Stopped\.$/);
+  t.is(reconcileDeployment(stopping, { services: [container('web', 'old-web', 'exited'), container('api', 'old-api')] }).status, 'Failed');
+});
+
 test('an engine that cannot be asked leaves the deployment Failed with the reason', (t) => {
   const outcome = reconcileDeployment(deployment({}), { error: "Docker engine of environment 'local' is unreachable: ECONNREFUSED" });
   t.is(outcome.status, 'Failed');

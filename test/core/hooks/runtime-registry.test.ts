@@ -81,3 +81,43 @@ test('the host stops waiting for an inspect that does not honour the abort', asy
   t.is(error?.message, "Plugin 'lab-one' failed in hook 'inspect': did not answer before the host stopped waiting");
   t.is(error?.code, 'PLUGIN_TIMEOUT');
 });
+
+test('control and logs reach the runtime with typed settings; a runtime without them is a 400, a defect names the plugin and the call', async (t) => {
+  const context = { signal: new AbortController().signal, log };
+  const bare = new RuntimeRegistry();
+  bare.register('lab-one', lab(async () => []), log);
+  t.false(labRuntime(bare).controls);
+  t.throws(() => labRuntime(bare).control('stop', environment, deployment, context), { code: 'RUNTIME_UNSUPPORTED', message: "The runtime of 'lab' environments cannot stop containers." });
+  t.throws(() => labRuntime(bare).logs(environment, { ...deployment, service: null, tail: 10, follow: false }, context), { code: 'RUNTIME_UNSUPPORTED' });
+
+  const seen: string[] = [];
+  const registry = new RuntimeRegistry();
+  registry.register(
+    'lab-one',
+    {
+      ...lab(async () => []),
+      control: async (action, target) => {
+        seen.push(`${action} ${target.environment.settings.secret} ${target.deploymentId}`);
+        if (action === 'restart') throw new TypeError('boom');
+        return [];
+      },
+      async *logs(request) {
+        yield { service: request.service ?? 'all', stream: 'stdout', at: '2026-12-01T00:00:00.000Z', line: `tail ${request.tail}` };
+        throw new RangeError('stream broke');
+      },
+    },
+    log,
+  );
+  const runtime = labRuntime(registry);
+  t.true(runtime.controls);
+  t.deepEqual(await runtime.control('stop', environment, deployment, context), []);
+  t.deepEqual(seen, ['stop hush dep-1']);
+  const defect = await t.throwsAsync(runtime.control('restart', environment, deployment, context), { instanceOf: PluginError });
+  t.is(defect?.message, "Plugin 'lab-one' failed in hook 'restart': it threw TypeError; the host's log has the details");
+  const lines: string[] = [];
+  const reading = (async () => {
+    for await (const line of runtime.logs(environment, { ...deployment, service: 'web', tail: 3, follow: false }, context)) lines.push(`${line.service}: ${line.line}`);
+  })();
+  await t.throwsAsync(reading, { instanceOf: PluginError, message: "Plugin 'lab-one' failed in hook 'logs': it threw RangeError; the host's log has the details" });
+  t.deepEqual(lines, ['web: tail 3']);
+});

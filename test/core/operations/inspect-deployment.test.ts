@@ -27,7 +27,12 @@ function labRuntimes(): RuntimeRegistry {
 
 test("inspect asks the runtime of the environment's type and answers the containers as a deployment records them", async (t) => {
   const { imageId: _, ...recorded } = running;
-  t.deepEqual(await inspectDeployment(labRuntimes(), environment, deployment, log), { services: [recorded], health: {} });
+  t.deepEqual(await inspectDeployment(labRuntimes(), environment, deployment, log), {
+    services: [recorded],
+    health: {},
+    // A runtime that reports no health, restarts or start time: none, 0 and unknown.
+    states: { c1: { status: 'running', health: 'none', restartCount: 0, startedAt: null } },
+  });
 });
 
 test('inspect answers an error when no runtime serves the type or the caller stops waiting', async (t) => {

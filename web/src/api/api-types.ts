@@ -47,7 +47,14 @@ export interface DeploymentService {
   readonly containerName: string;
   readonly image: string;
   readonly status: string;
+  /** From the engine when the deployment was read; `null` when it could not be asked. */
+  readonly health?: 'healthy' | 'unhealthy' | 'starting' | 'none' | null;
+  readonly restartCount?: number | null;
+  readonly startedAt?: string | null;
 }
+
+/** One line of a deployment's container logs, Password values already hidden by the host. */
+export type { RuntimeLogLine as LogLine } from '../../../core/hooks/runtime.js';
 
 /** One operation on a deployment and who or what started it. */
 export interface DeploymentHistoryEntry {

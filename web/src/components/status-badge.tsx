@@ -2,6 +2,9 @@
 const tones: Readonly<Record<string, 'good' | 'bad' | 'busy' | 'muted'>> = {
   active: 'good',
   running: 'good',
+  healthy: 'good',
+  unhealthy: 'bad',
+  starting: 'busy',
   succeeded: 'good',
   delivered: 'good',
   success: 'good',

@@ -1,11 +1,17 @@
+import { useEffect } from 'preact/hooks';
 import type { Deployment, DeploymentHistoryEntry, Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { DeploymentActions } from '../deployments/deployment-actions.js';
+import { DeploymentLogs } from '../deployments/deployment-logs.js';
 import { formatDateTime } from '../format/format-date-time.js';
 import { triggerLabel } from '../format/trigger-label.js';
 import { Link } from '../routing/link.js';
+
+/** How often the page reads the containers' state and health again while it is open. */
+const REFRESH_MS = 5_000;
 
 const versionChange = (entry: DeploymentHistoryEntry) => {
   const from = entry.fromVersion ?? null;
@@ -107,13 +113,16 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
             <th scope="col">Container</th>
             <th scope="col">Image</th>
             <th scope="col">Status</th>
+            <th scope="col">Health</th>
+            <th scope="col">Restarts</th>
+            <th scope="col">Started</th>
             <th scope="col">Container id</th>
           </tr>
         </thead>
         <tbody>
           {services.length === 0 && (
             <tr>
-              <td colSpan={5}>No containers.</td>
+              <td colSpan={8}>No containers.</td>
             </tr>
           )}
           {services.map((service) => (
@@ -128,6 +137,10 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
               <td data-label="Status">
                 <StatusBadge status={service.status} />
               </td>
+              {/* A dash without a health check, or when the engine could not be asked. */}
+              <td data-label="Health">{service.health && service.health !== 'none' ? <StatusBadge status={service.health} /> : '—'}</td>
+              <td data-label="Restarts">{service.restartCount ?? '—'}</td>
+              <td data-label="Started">{service.startedAt ? formatDateTime(service.startedAt) : '—'}</td>
               <td data-label="Container id">
                 <code>{service.containerId ? service.containerId.slice(0, 12) : '—'}</code>
               </td>
@@ -160,16 +173,26 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
         </table>
       )}
 
+      {services.length > 0 && <DeploymentLogs deploymentId={deployment.id} services={[...new Set(services.map((service) => service.serviceName))]} />}
+
       {history.length > 0 && <HistoryTable history={history} />}
     </>
   );
 }
 
-/** One deployment: status, version, containers, variables (secrets masked by the host) and its history. */
+/**
+ * One deployment: status, version, its containers' live state and health (read again every few
+ * seconds), stop/start/restart, its logs, variables (secrets masked by the host) and its history.
+ */
 export function DeploymentPage({ id }: { readonly id: string }) {
   const deployment = useApiData<{ deployment: Deployment }>(`/api/deployments/${encodeURIComponent(id)}`);
   const environments = useApiData<{ environments: Environment[] }>('/api/environments');
   const found = deployment.data?.deployment ?? null;
+  const { reload } = deployment;
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   return (
     <Page
       title={found ? found.stackName : 'Deployment'}
@@ -179,9 +202,12 @@ export function DeploymentPage({ id }: { readonly id: string }) {
         </p>
       }
       actions={
-        <button type="button" class="button-secondary" onClick={() => void deployment.reload()} disabled={deployment.loading}>
-          Refresh
-        </button>
+        <>
+          {found && <DeploymentActions deployment={found} done={reload} />}
+          <button type="button" class="button-secondary" onClick={() => void reload()} disabled={deployment.loading}>
+            Refresh
+          </button>
+        </>
       }
     >
       <LoadState loading={deployment.loading && found === null} error={deployment.error} onRetry={() => void deployment.reload()} what="the deployment" />

@@ -1,0 +1,14 @@
+import test from 'ava';
+import { eventReader } from '../../../core/http/read-event-stream.js';
+
+test('events are handed over whole, however the text arrives; comments and non-JSON data are skipped', (t) => {
+  const seen: [string, unknown][] = [];
+  const reader = eventReader((event, data) => seen.push([event, data]));
+  reader.push(': open\n\nevent: log\nda');
+  t.deepEqual(seen, []);
+  reader.push('ta: {"line":"a"}\n\n: keep-alive\n\nevent: log\r\ndata: not json\r\n\r\nevent: error\ndata: {"message":"gone"}\n\n');
+  t.deepEqual(seen, [
+    ['log', { line: 'a' }],
+    ['error', { message: 'gone' }],
+  ]);
+});
