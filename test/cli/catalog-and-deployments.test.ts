@@ -254,7 +254,7 @@ test.serial('a failed first deploy exits 1 with the reason and points at the rec
   const shown = await runCli(['deployments', 'show', id], { env });
   t.is(shown.code, 0, shown.stderr);
   t.regex(shown.stdout, /\nStatus: +Failed\nError: +Service 'api' exited with code 3\. Last log lines:\n +fatal: no config\nEnvironment: +local\n/);
-  t.regex(shown.stdout, /\nHistory:\n.*\n.* +deploy +Failed +1\.0\.0 +user:admin +Service 'api' exited with code 3\./);
+  t.regex(shown.stdout, /\nHistory:\n.*\n.* +deploy +Failed +1\.0\.0 +user:admin +- +Service 'api' exited with code 3\./);
 
   const retried = await runCli(['deploy', 'com.acme.crashy', '--name', name, '--json'], { env });
   t.is(retried.code, 1);

@@ -27,7 +27,8 @@ const suffixes: Readonly<Record<string, readonly string[]>> = {
 function parseValue(text: string, line: number): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's ParseFloat, which ignores case; prom-client writes `Nan`.
+  if (text.toLowerCase() === 'nan') return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw new Error(`line ${line}: '${text}' is not a value`);
   return Number(text);
 }
