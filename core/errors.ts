@@ -213,3 +213,9 @@ export class DeploymentFailedError extends ClientError {
     super(reason, 'DEPLOY_FAILED', options);
   }
 }
+
+/**
+ * 400: the runtime could not carry out the change and put back what ran before by itself (an
+ * orchestrator's own rollback), so the recorded containers still run.
+ */
+export class RolledBackError extends DeploymentFailedError {}

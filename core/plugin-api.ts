@@ -35,7 +35,7 @@ export { HostError, errorMessage } from './errors.js';
 export type { ErrorCode } from './error-codes.js';
 export {
   AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, InputError, InternalError, NotFoundError,
-  TooManyRequestsError, UnavailableError, UpstreamError,
+  RolledBackError, TooManyRequestsError, UnavailableError, UpstreamError,
 } from './plugin-errors.js';
 export type { HostErrorOptions, PluginErrorCode } from './plugin-errors.js';
 /**

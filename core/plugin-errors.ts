@@ -25,7 +25,7 @@ const forPlugins = host as { readonly [Name in keyof typeof host]: TakingPluginC
 
 export const {
   AuthenticationError, ConflictError, DeploymentFailedError, ForbiddenError, InputError, InternalError, NotFoundError,
-  TooManyRequestsError, UnavailableError, UpstreamError,
+  RolledBackError, TooManyRequestsError, UnavailableError, UpstreamError,
 } = forPlugins;
 // Each class is a type as well, as it was when exported from errors.ts directly.
 export type AuthenticationError = host.AuthenticationError;
@@ -35,6 +35,7 @@ export type ForbiddenError = host.ForbiddenError;
 export type InputError = host.InputError;
 export type InternalError = host.InternalError;
 export type NotFoundError = host.NotFoundError;
+export type RolledBackError = host.RolledBackError;
 export type TooManyRequestsError = host.TooManyRequestsError;
 export type UnavailableError = host.UnavailableError;
 export type UpstreamError = host.UpstreamError;

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import { availableVersions, findStack } from '../deployments/catalog-stack.js';
 import type { Deployment } from '../deployments/deployment.js';
-import { InputError, UnavailableError } from '../errors.js';
+import { InputError, RolledBackError, UnavailableError } from '../errors.js';
 import { compareVersions } from '../manifests/product-version.js';
 import { requireValidVariables } from '../manifests/validate-variables.js';
 import { failureAnswer, noDeployment } from './operation-failure.js';
@@ -79,6 +79,10 @@ export async function upgrade(runner: OperationRunner, input: UpgradeInput, call
     const upgraded = await replaceContainers(runner, current, 'upgrade', target, merged, caller);
     const fields = { deploymentId: current.id };
     if (!upgraded.failure) return { deployment: upgraded.deployment, previousVersion: current.stackVersion };
+    // The runtime put the old version back itself (an orchestrator's rollback): say so, as a rollback of ours would.
+    if (upgraded.untouched && upgraded.failure instanceof RolledBackError) {
+      throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status }, ` Rolled back to ${current.stackVersion}.`);
+    }
     // Nothing to roll back from (untouched), or no engine to roll back on (unreachable).
     if (upgraded.untouched || upgraded.failure instanceof UnavailableError) {
       throw failureAnswer(upgraded.failure, { ...fields, status: upgraded.deployment.status });

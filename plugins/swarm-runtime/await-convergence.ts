@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeploymentFailedError, type DeployContext, type DeployProgress } from '../../core/plugin-api.js';
+import { DeploymentFailedError, RolledBackError, type DeployContext, type DeployProgress } from '../../core/plugin-api.js';
 import { containerFailure } from '../docker-runtime/container-failure.js';
 import type { SwarmService, SwarmServices, SwarmTask } from './swarm-services.js';
 
@@ -50,9 +50,9 @@ function stepOf(state: string): DeployProgress['step'] {
 
 const rollbackStates = new Set(['rollback_started', 'rollback_paused', 'rollback_completed']);
 
-/** Why Swarm rolled the service back, as the deploy's failure. */
-function rolledBack(service: SwarmService, reason: string): DeploymentFailedError {
-  return new DeploymentFailedError(`Swarm rolled back the update of service '${service.name}'${reason ? `: ${reason}` : ''}. It runs its previous version.`);
+/** Why Swarm rolled the service back, as the deploy's failure: what ran before runs again. */
+function rolledBack(service: SwarmService, reason: string): RolledBackError {
+  return new RolledBackError(`Swarm rolled back the update of service '${service.name}'${reason ? `: ${reason}` : ''}.`);
 }
 
 /**

@@ -48,7 +48,7 @@ for (const engine of databaseEngines) {
     const principal = { kind: 'apiKey', id: key.id, name: 'pipeline', permissions: ['Hooks.SyncSources', 'Hooks.Upgrade'], environmentId };
     t.deepEqual(seen.map(({ principal, requestId }) => ({ principal, requestId })), [{ principal, requestId: res.headers.get('x-request-id') }]);
     t.regex(String(res.body['operationId']), /^[0-9a-f-]{36}$/);
-    t.is(seen[0]?.operationId, res.body['operationId'], 'the handler learns which operation the call became');
+    t.is(seen[0]?.operationId, String(res.body['operationId']), 'the handler learns which operation the call became');
   });
 
   test(`authentication is one indexed lookup by hash, never a scan (${engine})`, async (t) => {
