@@ -165,6 +165,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     });
   try {
     await journal.open();
+    await deliveries.open();
     await users.ensureFirstAdmin(options.env ?? process.env, log);
     tokens = new SessionTokens(await loadTokenSecret(config.auth.tokenSecret, dataDir), config.auth.tokenTtlMinutes, store, clock);
     first = await loadPlugins(config);

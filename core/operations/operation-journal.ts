@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
+import { Retention } from '../store/retention.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { IdempotencyKeyReusedError } from '../errors.js';
 import { doneData, isFinished, type HookOperationKind, type OperationAnswer, type OperationEvent, type OperationRecord } from './operation-record.js';
@@ -19,7 +20,6 @@ const MAX_EVENTS = 5_000;
 const FLUSH_MS = 250;
 /** How often a reader of an operation another host runs looks for news. */
 const POLL_MS = 500;
-const PRUNE_EVERY_MS = 3600_000;
 
 /** A call's Idempotency-Key, hashed with its owner, and the hash of what was sent with it. */
 export interface IdempotencyClaim {
@@ -70,12 +70,13 @@ export class OperationJournal {
   readonly #hostId: string;
   readonly #live = new Map<string, LiveOperation>();
   readonly #running = new Set<Promise<unknown>>();
-  #pruneTimer: NodeJS.Timeout | null = null;
+  readonly #retention: Retention;
 
   constructor(store: Store, log: Logger, hostId: string) {
     this.#store = new OperationStore(store);
     this.#log = log.child({ area: 'operations' });
     this.#hostId = hostId;
+    this.#retention = new Retention('operations', OPERATION_RETENTION_MS, (before) => this.#store.prune(before.toISOString()), this.#log);
   }
 
   /**
@@ -87,17 +88,7 @@ export class OperationJournal {
       const ended = { ...record, status: 'Failed' as const, finishedAt: now(), httpStatus: ABANDONED.status, result: ABANDONED.body };
       await this.#store.finish(record.id, { status: 'Failed', finishedAt: ended.finishedAt, answer: ABANDONED }, { seq: lastSeq + 1, type: 'done', data: doneData(ended) });
     }
-    await this.#prune();
-    this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_EVERY_MS);
-    this.#pruneTimer.unref();
-  }
-
-  async #prune(): Promise<void> {
-    try {
-      await this.#store.prune(new Date(Date.now() - OPERATION_RETENTION_MS).toISOString());
-    } catch (err) {
-      this.#log.warn({ err: errorMessage(err) }, 'could not delete old operations');
-    }
+    await this.#retention.start();
   }
 
   /**
@@ -233,7 +224,7 @@ export class OperationJournal {
 
   /** Waits for the operations this host runs to record their answers (the caller bounds the wait). */
   async close(): Promise<void> {
-    if (this.#pruneTimer !== null) clearInterval(this.#pruneTimer);
+    this.#retention.stop();
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 }

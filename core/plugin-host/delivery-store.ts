@@ -170,6 +170,13 @@ export class DeliveryStore {
     return next === null || next === undefined ? null : Number(next);
   }
 
+  /** Deletes the deliveries (and their attempts) that were finished before `before`; pending ones stay. */
+  async prune(before: string): Promise<number> {
+    const finished = () => this.#db('event_deliveries').whereNot({ status: 'Pending' }).where('finished_at', '<', before);
+    await this.#db('event_delivery_attempts').whereIn('delivery_id', finished().select('id')).delete();
+    return finished().delete();
+  }
+
   /** One page (1-based) of deliveries, newest first, with their attempts; only those of `status` when given. */
   async list(page: number, pageSize: number, status: DeliveryStatus | null): Promise<DeliveryPage> {
     const filtered = () => {

@@ -1,9 +1,13 @@
 import { ConflictError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
+import { Retention } from '../store/retention.js';
 import { DeliveryStore, type DeliveryPage, type DeliveryStatus } from './delivery-store.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import type { DeliveryChannel, EventDeliveryQueue, NewDelivery } from './event-delivery.js';
+
+/** Finished deliveries (delivered, or out of retries) are kept this long for operators to read. */
+export const DELIVERY_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** A test event queued by `POST /api/event-deliveries/test`. */
 export interface QueuedTest {
@@ -22,11 +26,18 @@ export class EventDeliveries {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #channels = new Map<string, { readonly channel: DeliveryChannel; readonly worker: DeliveryWorker }>();
+  readonly #retention: Retention;
 
   constructor(store: Store, log: Logger, now: () => number) {
     this.#store = new DeliveryStore(store);
     this.#log = log;
     this.#now = now;
+    this.#retention = new Retention('event deliveries', DELIVERY_RETENTION_MS, (before) => this.#store.prune(before.toISOString()), log.child({ area: 'event-deliveries' }), now);
+  }
+
+  /** Deletes the finished deliveries past their keeping time, now and every hour. */
+  open(): Promise<void> {
+    return this.#retention.start();
   }
 
   /**
@@ -73,6 +84,7 @@ export class EventDeliveries {
 
   /** Stops every worker; what is still pending is attempted after the next start. */
   async close(): Promise<void> {
+    this.#retention.stop();
     await Promise.all([...this.#channels.values()].map(({ worker }) => worker.close()));
   }
 

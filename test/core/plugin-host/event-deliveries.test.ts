@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createLogger } from '../../../core/logger.js';
 import { DeliveryStore } from '../../../core/plugin-host/delivery-store.js';
-import { EventDeliveries } from '../../../core/plugin-host/event-deliveries.js';
+import { DELIVERY_RETENTION_MS, EventDeliveries } from '../../../core/plugin-host/event-deliveries.js';
 import type { DeliveryAttempt, DeliveryChannel, NewDelivery } from '../../../core/plugin-host/event-delivery.js';
 import { databaseEngines } from '../../support/databases.js';
 import { eventually } from '../../support/host-process.js';
@@ -51,6 +51,38 @@ for (const engine of databaseEngines) {
     t.is(failed.total, 1);
     t.like(failed.deliveries[0], { eventId: 'msg_1', status: 'Failed', attemptCount: 1, nextAttemptAt: null, event: { hello: 'msg_1' } });
     t.deepEqual(failed.deliveries[0]?.attempts, [{ at: new Date(3_000).toISOString(), statusCode: null, error: 'refused', durationMs: 2 }]);
+  });
+
+  test(`${engine}: finished deliveries are deleted with their attempts once past their keeping time; pending ones and recent ones stay`, async (t) => {
+    const { store } = await useTestStore(t, engine);
+    const deliveries = new DeliveryStore(store);
+    await deliveries.add('notifier', ['old_delivered', 'old_failed', 'old_pending'].map((id) => delivery(id)), 1_000);
+    const delivered = { delivered: true, statusCode: 204 };
+    const refused = { delivered: false, error: 'gone' };
+    const ends: Record<string, { readonly result: typeof delivered | typeof refused; readonly nextAttemptAt: number | null }> = {
+      old_delivered: { result: delivered, nextAttemptAt: null },
+      old_failed: { result: refused, nextAttemptAt: null },
+      old_pending: { result: refused, nextAttemptAt: 9_000_000_000_000 },
+    };
+    const claimed = await deliveries.claimDue('notifier', 2_000, 1_000, 10);
+    t.is(claimed.length, 3);
+    for (const due of claimed) {
+      const end = ends[due.eventId];
+      if (end === undefined) throw new Error(`unexpected delivery ${due.eventId}`);
+      await deliveries.recordAttempt(due, { attemptedAt: 2_000, durationMs: 1, ...end });
+    }
+    const later = 2_000 + DELIVERY_RETENTION_MS;
+    await deliveries.add('notifier', [delivery('recent')], later);
+    await deliveries.recordAttempt(only(await deliveries.claimDue('notifier', later, 1_000, 10)), { result: delivered, attemptedAt: later, durationMs: 1, nextAttemptAt: null });
+
+    const host = new EventDeliveries(store, silent, () => later + 10);
+    t.teardown(() => host.close());
+    await host.open();
+
+    const kept = await deliveries.list(1, 10, null);
+    t.deepEqual(kept.deliveries.map((row) => row.eventId).sort(), ['old_pending', 'recent']);
+    const attempts = await store('event_delivery_attempts').count({ n: '*' }).first();
+    t.is(Number(attempts?.['n']), 2, 'the deleted deliveries took their attempts along');
   });
 }
 
