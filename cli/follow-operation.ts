@@ -13,6 +13,12 @@ export interface OperationStep {
   readonly message: string;
 }
 
+/** A line a container wrote while it started, as the host's `log` events carry it. */
+export interface OperationOutput {
+  readonly service: string;
+  readonly line: string;
+}
+
 export interface FollowOperationOptions {
   /** The operation's `eventsUrl` (a path on the host). */
   readonly eventsPath: string;
@@ -21,6 +27,7 @@ export interface FollowOperationOptions {
   /** How often a dropped stream is opened again before giving up. */
   readonly policy: RetryPolicy;
   readonly onStep: (step: OperationStep) => void;
+  readonly onOutput: (output: OperationOutput) => void;
   /** Told before the stream is opened again. */
   readonly onReconnect?: (reason: string, delayMs: number) => void;
 }
@@ -94,6 +101,7 @@ export async function followOperation(client: HostClient, options: FollowOperati
     const ended = await readStream(client, options, lastId, (id, type, data) => {
       lastId = id;
       if (type === 'progress') options.onStep(data as OperationStep);
+      else if (type === 'log') options.onOutput(data as OperationOutput);
     });
     if ('done' in ended) return ended.done;
     failures = lastId > before ? 1 : failures + 1;

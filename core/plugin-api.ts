@@ -11,7 +11,7 @@ export type { PluginHooks, TapOnly, TapOptions } from './hooks/host-hooks.js';
 export type { AuthRequest, HostPrincipal, PluginPrincipal, Principal } from './hooks/principal.js';
 export type { Intent } from './hooks/intent.js';
 export type {
-  ContainerHealth, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
+  ContainerHealth, ContainerOutput, DeployContext, DeployedService, DeployOperation, DeployOutcome, DeployPlan, DeployProgress, DeployResult,
   HealthCheck, Mount, PlanEnvironment, PlannedResource, PlannedService, PortBinding, ResourceLimits, ServiceReplicas, SwarmFields,
   UpdatePolicy,
 } from './hooks/deploy-plan.js';

@@ -100,6 +100,7 @@ async function callHook(input: CommandInput, path: string, body: object | undefi
       headers: { 'x-api-key': apiKey },
       policy,
       onStep: (step) => progress.line(`  ${step.service ?? subject}: ${step.message}`),
+      onOutput: (output) => progress.line(`  ${output.service} | ${output.line}`),
       onReconnect: (reason, delayMs) => progress.line(`rsgo: lost the event stream (${reason}); reconnecting in ${formatDuration(delayMs)}`),
     });
     return { ...sent, answer };

@@ -1,4 +1,4 @@
-import type { DeployProgress } from '../hooks/deploy-plan.js';
+import type { ContainerOutput, DeployProgress } from '../hooks/deploy-plan.js';
 import type { Intent } from '../hooks/intent.js';
 import type { Principal } from '../hooks/principal.js';
 
@@ -17,6 +17,8 @@ export interface Caller {
   readonly requestId: string | null;
   /** Where the operation's steps go as they happen (redacted), for whoever follows it. */
   readonly progress?: (event: CallerProgress) => void;
+  /** Where new containers' output lines go as they are written (redacted), for whoever follows it. */
+  readonly output?: (event: ContainerOutput) => void;
   /** Why the caller asked (reason, commit, pipeline URL); absent when it said nothing. */
   readonly intent?: Intent;
   /** The operation this call became (`GET /api/operations/:id`), for hook calls. */

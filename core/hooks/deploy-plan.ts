@@ -171,6 +171,17 @@ export interface DeployProgress {
   readonly message: string;
 }
 
+/**
+ * A line a service's container wrote (stdout or stderr) while it started, for the followers of
+ * the operation. Since plugin API 1.5.
+ */
+export interface ContainerOutput {
+  /** The manifest's service name. */
+  readonly service: string;
+  /** One line, without its line break. */
+  readonly line: string;
+}
+
 /** Passed to every deploy-phase tap with the plan. */
 export interface DeployContext {
   /** Aborted when the deploy's deadline passes; runtimes must honour it. */
@@ -195,6 +206,12 @@ export interface DeployContext {
   readonly log: Logger;
   /** Reports a step; the host logs it and shows it to clients waiting for the operation. */
   progress(event: DeployProgress): void;
+  /**
+   * Relays a line of a new container's output, from its start until it is judged ready or
+   * failed, to the operation's followers (redacted and bounded by the host). Absent when nobody
+   * can follow the operation: a runtime then need not read the output at all. Since plugin API 1.5.
+   */
+  readonly output?: (event: ContainerOutput) => void;
 }
 
 /** What `afterDeploy` taps receive: the plan and how it ended. */

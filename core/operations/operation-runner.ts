@@ -12,7 +12,7 @@ import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
-import type { DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { ContainerOutput, DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
@@ -372,6 +372,7 @@ export class OperationRunner {
     return this.bounded(async (signal) => {
       const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
       const pulls = new ImagePullTiming(plan, this.#metrics);
+      const relay = caller.output;
       // What runtimes report, log and throw passes the redactor before anyone sees it.
       const context: DeployContext = withRedactor(
         {
@@ -387,6 +388,8 @@ export class OperationRunner {
             pulls.observe(event);
             report(shown);
           },
+          // Only when someone follows the operation: a runtime then reads no output at all.
+          ...(relay === undefined ? {} : { output: (event: ContainerOutput) => relay({ service: event.service, line: secrets.text(event.line) }) }),
         },
         secrets,
       );

@@ -57,6 +57,8 @@ const eventOf = (row: EventRow): OperationEvent => ({ seq: row.seq, type: row.ty
 
 const eventRow = (operationId: string, event: OperationEvent): EventRow => ({ operation_id: operationId, seq: event.seq, type: event.type, data: JSON.stringify(event.data) });
 
+const EVENT_ROWS_PER_INSERT = 200;
+
 /** The `operations` and `operation_events` tables. */
 export class OperationStore {
   readonly #store: Store;
@@ -107,7 +109,9 @@ export class OperationStore {
   }
 
   async appendEvents(operationId: string, events: readonly OperationEvent[]): Promise<void> {
-    if (events.length > 0) await this.#store('operation_events').insert(events.map((event) => eventRow(operationId, event)));
+    // In chunks: SQLite takes at most 500 rows in one insert (knex makes it one compound SELECT),
+    // and a batch of container output lines holds more.
+    if (events.length > 0) await this.#store.batchInsert('operation_events', events.map((event) => eventRow(operationId, event)), EVENT_ROWS_PER_INSERT);
   }
 
   /** Events of an operation after `afterSeq`, in order. */

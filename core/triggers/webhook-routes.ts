@@ -7,6 +7,7 @@ import { DeploymentFailedError, errorMessage, type HostError } from '../errors.j
 import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
 import { answerError, errorAnswer } from '../http/error-mapper.js';
+import { boundedOutput } from '../operations/bounded-output.js';
 import type { OperationJournal } from '../operations/operation-journal.js';
 import { operationOwner } from '../operations/operation-owner.js';
 import { isFinished, type HookOperationKind, type OperationAnswer, type OperationRecord } from '../operations/operation-record.js';
@@ -180,7 +181,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           let workFailed = false;
           const running = journal.run(operationId, async (report) => {
             const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
-            const answer = await answerOf(work, { ...caller, progress, operationId }, operationId);
+            const answer = await answerOf(work, { ...caller, progress, output: boundedOutput(report), operationId }, operationId);
             headers = answer.headers;
             workFailed = answer.workFailed;
             return answer;

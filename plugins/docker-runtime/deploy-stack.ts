@@ -8,6 +8,7 @@ import { deploymentLabels } from './deployment-labels.js';
 import { ensureStackResources } from './ensure-stack-resources.js';
 import { launchContainer, type LaunchedContainer } from './launch-container.js';
 import { pullImages, type PullPolicy } from './pull-images.js';
+import { relayContainerOutput } from './relay-container-output.js';
 import { removeUnusedNetworks } from './remove-unused-networks.js';
 import { settleStackVolumes } from './stack-volumes.js';
 import { runInitService } from './run-init-service.js';
@@ -114,7 +115,7 @@ async function startServices(
   const { progress } = context;
   const launching = { progress, bindRoots: settings.allowedBindRoots };
   for (const init of startOrder(plan.services.filter((s) => s.lifecycle === 'init'))) {
-    await runInitService(engine, plan, init, deadline, launching);
+    await runInitService(engine, plan, init, deadline, launching, context);
   }
 
   const services = startOrder(plan.services.filter((s) => s.lifecycle === 'service'));
@@ -159,9 +160,11 @@ async function startServices(
         const container = await launch(service);
         if (container === null || failed.signal.aborted) return;
         progress({ service: service.name, step: 'wait', message: `Waiting for ${service.containerName} to run${service.healthCheck ? ' and be healthy' : ''}` });
+        // What the container writes until it is judged ready or failed goes to the followers.
+        const relay = relayContainerOutput(engine, container.id, service.name, context);
         const state = await reportingFailure(service, progress, () =>
           waitUntilReady(engine, service, container, deadline, { settleMs: settings.settleMs, cancel: failed.signal }),
-        );
+        ).finally(relay.stop);
         if (state) progress({ service: service.name, step: 'healthy', message: `${service.containerName} is ${state.health ? 'healthy' : 'running'}` });
       } catch (err) {
         failures.push(err);

@@ -389,12 +389,12 @@ export class DockerEngine {
 
   /**
    * The container's log as the engine sends it (stdout and stderr framed, each line timestamped):
-   * its last `tail` lines, then with `follow` new ones as they come until `signal` aborts. A
-   * whole buffer without `follow`, a stream with it.
+   * its last `tail` lines (all without `tail`), then with `follow` new ones as they come until
+   * `signal` aborts. A whole buffer without `follow`, a stream with it.
    */
-  async containerLog(id: string, options: { tail: number; follow: boolean; signal: AbortSignal }): Promise<Buffer | NodeJS.ReadableStream> {
+  async containerLog(id: string, options: { tail?: number; follow: boolean; signal: AbortSignal }): Promise<Buffer | AsyncIterable<string | Buffer>> {
     const read = this.#docker.getContainer(id);
-    const request = { stdout: true, stderr: true, timestamps: true, tail: options.tail, abortSignal: options.signal } as const;
+    const request = { stdout: true, stderr: true, timestamps: true, ...(options.tail === undefined ? {} : { tail: options.tail }), abortSignal: options.signal } as const;
     return this.#call<Buffer | NodeJS.ReadableStream>(
       `read the logs of container '${id}'`,
       () => (options.follow ? read.logs({ ...request, follow: true }) : read.logs({ ...request, follow: false })),

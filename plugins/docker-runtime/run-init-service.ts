@@ -1,13 +1,18 @@
-import { type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
+import { type DeployContext, type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
 import { containerFailure } from './container-failure.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { DockerEngine } from './docker-engine.js';
 import { launchContainer, type LaunchOptions } from './launch-container.js';
+import { relayContainerOutput } from './relay-container-output.js';
+
+/** How long the engine may take to deliver the rest of an exited init container's output. */
+const OUTPUT_GRACE_MS = 2_000;
 
 /**
  * Runs one `lifecycle: init` service to completion: it must exit 0 within its
  * `initTimeoutSeconds` (and the deploy's deadline). The exited container is kept, labelled with
- * the deployment, so its logs stay readable until the next deploy replaces it.
+ * the deployment, so its logs stay readable until the next deploy replaces it. Its output goes
+ * to the operation's followers: all of it when it exits, until then when it is given up on.
  */
 export async function runInitService(
   engine: DockerEngine,
@@ -15,15 +20,18 @@ export async function runInitService(
   service: PlannedService,
   deadline: DeployDeadline,
   launching: LaunchOptions,
+  context: DeployContext,
 ): Promise<void> {
   const { progress } = launching;
   progress({ service: service.name, step: 'init', message: `Running init container ${service.containerName}` });
   const { id } = await launchContainer(engine, plan, service, launching);
   const limit = deadline.within(service.initTimeoutSeconds * 1000);
+  const relay = relayContainerOutput(engine, id, service.name, context);
   let exitCode: number;
   try {
     exitCode = await engine.waitContainer(id, limit.signal);
   } catch (err) {
+    relay.stop();
     if (!limit.signal.aborted) throw err;
     // It is still running: kill it so it cannot finish its work after the deploy gave up on it.
     await engine.stopContainer(id, 0);
@@ -34,6 +42,7 @@ export async function runInitService(
   } finally {
     limit.release();
   }
+  await relay.finish(OUTPUT_GRACE_MS);
   if (exitCode !== 0) {
     throw await containerFailure(engine, id, `Init service '${service.name}' exited with code ${exitCode}`);
   }

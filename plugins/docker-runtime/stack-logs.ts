@@ -23,7 +23,7 @@ export async function* stackLogs(engine: DockerEngine, request: StackLogsRequest
     .filter((container) => request.service === null || container.service === request.service);
   const opened = containers.map(async (container) => {
     const log = await engine.containerLog(container.id, { tail: request.tail, follow: request.follow, signal });
-    return containerLogLines(Buffer.isBuffer(log) ? log : (log as AsyncIterable<unknown> & NodeJS.ReadableStream), container.service);
+    return containerLogLines(log, container.service);
   });
   const sources = await Promise.all(opened);
   if (request.follow) {

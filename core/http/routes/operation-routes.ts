@@ -50,8 +50,14 @@ export function operationRoutes(journal: OperationJournal, streams: EventStreams
     }),
     defineRoute({
       method: 'get', path: '/api/operations/:id/events', tag, auth: { kind: 'caller' }, query: eventsQuery,
-      summary: "The operation's events as Server-Sent Events (progress, then done); resumable with Last-Event-ID.",
-      answers: { 200: { description: '`progress` and `done` events, each with an `id:`.', contentType: 'text/event-stream' }, ...refusals },
+      summary: "The operation's events as Server-Sent Events (progress and log, then done); resumable with Last-Event-ID.",
+      answers: {
+        200: {
+          description: '`progress` (`{service, step, message, at}`) and `log` (`{service, line}`: a starting container\'s output, redacted) events, then `done` (`{status, httpStatus, result}`), each with an `id:`.',
+          contentType: 'text/event-stream',
+        },
+        ...refusals,
+      },
       async handle(ctx, input) {
         const { id } = await readableOperation(ctx, journal);
         const header = ctx.get('Last-Event-ID');
