@@ -21,7 +21,12 @@ async function compose(project: ComposeProject, ...args: string[]): Promise<void
 /** What people run to redeploy with compose: `pull && up -d --force-recreate`. */
 export async function composeRedeploy(project: ComposeProject): Promise<void> {
   await compose(project, 'pull');
-  await compose(project, 'up', '-d', '--force-recreate');
+  await composeRecreate(project);
+}
+
+/** `up -d --force-recreate` alone: new containers from the images already there. */
+export function composeRecreate(project: ComposeProject): Promise<void> {
+  return compose(project, 'up', '-d', '--force-recreate');
 }
 
 /** First start of the project. */

@@ -17,6 +17,21 @@ export interface NotMeasured {
   readonly notMeasured: string;
 }
 
+async function defaultEnvironmentId(api: ApiClient): Promise<string> {
+  const environments = await api.call('GET', '/api/environments');
+  const list = environments.body['environments'] as Array<{ id: string; isDefault: boolean }> | undefined;
+  const environmentId = list?.find((environment) => environment.isDefault)?.id;
+  if (environmentId === undefined) throw new Error(`no default environment: ${JSON.stringify(environments.body)}`);
+  return environmentId;
+}
+
+async function createSwarmEnvironment(api: ApiClient): Promise<string> {
+  const created = await api.call('POST', '/api/environments', { body: { name: 'swarm', type: 'swarm' } });
+  const environmentId = (created.body['environment'] as { id?: string } | undefined)?.id;
+  if (created.status !== 201 || environmentId === undefined) throw new Error(`swarm environment answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return environmentId;
+}
+
 /** How long the first deploy may wait for the catalog's first sync to list the product. */
 const CATALOG_WAIT_MS = 30_000;
 
@@ -24,13 +39,20 @@ const CATALOG_WAIT_MS = 30_000;
  * Starts a host whose catalog folder holds the stack's manifest, deploys the stack through
  * `POST /api/deployments` and creates an API key with `Hooks.Redeploy`, as an operator would.
  * `settleSeconds`: the Docker runtime's option of that name; its default when left out.
+ * `swarm`: deploy to an environment of type `swarm` on the local engine instead of the default one.
  */
 export async function startHookRedeploySide(
-  stack: BenchStack,
+  stack: Pick<BenchStack, 'name'>,
   catalogFolder: string,
   settleSeconds?: number,
+  swarm = false,
 ): Promise<HookRedeploySide | NotMeasured> {
-  const args = ['--catalog', catalogFolder, ...(settleSeconds === undefined ? [] : ['--settle-seconds', String(settleSeconds)])];
+  const args = [
+    '--catalog',
+    catalogFolder,
+    ...(settleSeconds === undefined ? [] : ['--settle-seconds', String(settleSeconds)]),
+    ...(swarm ? ['--swarm'] : []),
+  ];
   const child: BenchChild<RedeployHostReport> = await startBenchChild<RedeployHostReport>('redeploy-host.ts', { args });
   const api = new ApiClient(child.report.url);
   let deploymentId: string | null = null;
@@ -40,10 +62,7 @@ export async function startHookRedeploySide(
   };
   try {
     await api.signIn(child.report.admin.username, child.report.admin.password);
-    const environments = await api.call('GET', '/api/environments');
-    const list = environments.body['environments'] as Array<{ id: string; isDefault: boolean }> | undefined;
-    const environmentId = list?.find((environment) => environment.isDefault)?.id;
-    if (environmentId === undefined) throw new Error(`no default environment: ${JSON.stringify(environments.body)}`);
+    const environmentId = swarm ? await createSwarmEnvironment(api) : await defaultEnvironmentId(api);
 
     const request = { environmentId, stackName: stack.name, productId: `com.example.${stack.name}` };
     let deployed = await api.call('POST', '/api/deployments', { body: request });

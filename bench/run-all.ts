@@ -18,6 +18,7 @@ import { machineFacts } from './machine-facts.js';
 import { redeployBench } from './redeploy-bench.js';
 import { resultsTable, type BenchRun } from './results-table.js';
 import { webhookBench } from './webhook-bench.js';
+import { zeroDowntimeBench } from './zero-downtime-bench.js';
 import { writeCatalogManifests, type GeneratedCatalog } from './write-catalog-manifests.js';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -89,6 +90,11 @@ try {
     const locks = await lockBench(options.quick ? 20 : 100, log);
     figures.push(...bruteForce.figures, ...locks.figures);
     details['trust'] = { bruteForce, locks };
+  }
+  if (options.only.includes('zero-downtime')) {
+    const result = await zeroDowntimeBench({ rounds: options.redeployRounds }, log);
+    figures.push(...result.figures);
+    details['zeroDowntime'] = result;
   }
 } finally {
   await rm(workDir, { recursive: true, force: true });

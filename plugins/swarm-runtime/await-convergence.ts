@@ -19,7 +19,8 @@ export interface Rollout {
 export interface ConvergenceBounds {
   /**
    * How long the converged state must hold (the same tasks running) to count: a task that
-   * crashes at once is seen running for a moment first.
+   * crashes at once is seen running for a moment first. Not for an update Swarm completed: it
+   * watched the new tasks for its own monitor period before saying so.
    */
   readonly settleMs: number;
   readonly signal: AbortSignal;
@@ -99,7 +100,9 @@ export async function awaitConvergence(swarm: SwarmServices, rollout: Rollout, p
       const converged = settled && current.length === (service.replicas ?? 0) && wanted.every((task) => task.state === 'running' && task.specKey === service.specKey);
       const running = converged ? current.map((task) => task.id).sort().join() : null;
       if (running !== steady.tasks) Object.assign(steady, { tasks: running, since: Date.now() });
-      if (running !== null && Date.now() - steady.since >= bounds.settleMs) return service;
+      // Swarm declares an update completed only after watching its last new task for the
+      // update's monitor period (5 s by default): that watch is the settle period already.
+      if (running !== null && (update?.state === 'completed' || Date.now() - steady.since >= bounds.settleMs)) return service;
       const unplaceable = current.find((task) => task.state === 'pending' && task.error !== '');
       if (unplaceable) throw new DeploymentFailedError(`Service '${service.name}' cannot be placed: ${unplaceable.error}.`);
       if (rollout.created) {

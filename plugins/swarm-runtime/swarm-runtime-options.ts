@@ -19,7 +19,8 @@ export const swarmRuntimeOptions = z.strictObject({
   /**
    * How long a converged service must be seen so, the same tasks running, to count as
    * converged: a task that crashes at once is seen running for a moment first. As
-   * docker-runtime's option of the same name.
+   * docker-runtime's option of the same name; not waited for once Swarm reports an update
+   * completed (its monitor period watched the new tasks).
    */
   settleSeconds: z.number().min(0).max(600).default(2),
   /** Grace period between SIGTERM and SIGKILL when Swarm stops a task. */

@@ -1,9 +1,10 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type { DeployPlan, PlannedService, SwarmFields } from '../../../core/plugin-api.js';
 import { docker } from '../../support/docker-cli.js';
 import { registryDigest } from '../../support/registry-digest.js';
 import { inspectService, runningContainers, serviceTasks } from '../../support/swarm-cleanup.js';
 import { testImages } from '../../support/test-images.js';
+import type { RuntimeFixture } from '../../support/runtime-fixture.js';
 import { idle, type TestPlanInput } from '../../support/test-plan.js';
 import { startSwarmRuntime, swarmPlan } from './swarm-runtime-fixture.js';
 
@@ -56,21 +57,42 @@ test('redeploy runs the new image pushed under the same tag, pinned to its new d
   t.true(runtime.progress.some((p) => p.service === 'app' && p.step === 'healthy'));
 });
 
-test('a redeploy replaces the tasks even when the digest did not change; a deploy of the same plan leaves them alone', async (t) => {
-  const runtime = await startSwarmRuntime(t);
-  const image = await images.push('unchanged');
+/** The app deployed from a freshly pushed image: its plan, its service's name and the containers it runs. */
+async function deployedApp(runtime: RuntimeFixture, imageName: string): Promise<{ plan: DeployPlan; name: string; first: string[] }> {
+  const image = await images.push(imageName);
   const plan = appPlan({}, image.ref);
   await runtime.carryOut(plan);
   const name = `${plan.stackName}_app`;
-  const first = await runningContainers(name);
+  return { plan, name, first: await runningContainers(name) };
+}
+
+/** Both tasks of the service were replaced: none of `first` runs any more. */
+async function assertReplaced(t: ExecutionContext, name: string, first: readonly string[]): Promise<void> {
+  const fresh = await runningContainers(name);
+  t.is(fresh.length, 2);
+  t.deepEqual(fresh.filter((id) => first.includes(id)), []);
+}
+
+test('a redeploy replaces the tasks even when the digest did not change; a deploy of the same plan leaves them alone', async (t) => {
+  const runtime = await startSwarmRuntime(t);
+  const { plan, name, first } = await deployedApp(runtime, 'unchanged');
 
   await runtime.carryOut(plan);
   t.deepEqual((await runningContainers(name)).sort(), [...first].sort());
 
   await runtime.carryOut({ ...plan, operation: 'redeploy' });
-  const fresh = await runningContainers(name);
-  t.is(fresh.length, 2);
-  t.deepEqual(fresh.filter((id) => first.includes(id)), []);
+  await assertReplaced(t, name, first);
+});
+
+test('an update Swarm completed counts as settled: its monitor period watched the new tasks, so no settle period is added on top', async (t) => {
+  const { plan, name, first } = await deployedApp(await startSwarmRuntime(t), 'monitored');
+
+  // A settle period far beyond the convergence limit: only Swarm's completed update can end the wait.
+  const patient = await startSwarmRuntime(t, { settleSeconds: 600, convergeTimeoutSeconds: 60 });
+  const result = await patient.carryOut({ ...plan, operation: 'redeploy' });
+  t.like(result.services[0], { replicas: { running: 2, desired: 2 }, status: 'running' });
+  t.like((await inspectService(name)).UpdateStatus, { State: 'completed' });
+  await assertReplaced(t, name, first);
 });
 
 test('an update whose tasks never get healthy is rolled back by Swarm: the deploy fails saying so and the old version keeps running', async (t) => {
