@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** The benchmark groups, by issue item. */
-export const benchGroups = ['webhook', 'redeploy', 'catalog', 'footprint', 'trust', 'zero-downtime'] as const;
+export const benchGroups = ['webhook', 'redeploy', 'catalog', 'footprint', 'trust', 'zero-downtime', 'async'] as const;
 export type BenchGroup = (typeof benchGroups)[number];
 
 /** Sizes and repetitions of one `npm run bench`. */

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from './api-client.js';
 import type { BenchStack } from './bench-stack.js';
+import { deployBenchStack, type NotMeasured } from './deploy-bench-stack.js';
 import type { RedeployHostReport } from './redeploy-host.js';
 import { startBenchChild, type BenchChild } from './start-bench-child.js';
 
@@ -12,28 +12,7 @@ export interface HookRedeploySide {
   close(): Promise<void>;
 }
 
-/** Why the hook side could not be measured, e.g. a build without the deployments API. */
-export interface NotMeasured {
-  readonly notMeasured: string;
-}
-
-async function defaultEnvironmentId(api: ApiClient): Promise<string> {
-  const environments = await api.call('GET', '/api/environments');
-  const list = environments.body['environments'] as Array<{ id: string; isDefault: boolean }> | undefined;
-  const environmentId = list?.find((environment) => environment.isDefault)?.id;
-  if (environmentId === undefined) throw new Error(`no default environment: ${JSON.stringify(environments.body)}`);
-  return environmentId;
-}
-
-async function createSwarmEnvironment(api: ApiClient): Promise<string> {
-  const created = await api.call('POST', '/api/environments', { body: { name: 'swarm', type: 'swarm' } });
-  const environmentId = (created.body['environment'] as { id?: string } | undefined)?.id;
-  if (created.status !== 201 || environmentId === undefined) throw new Error(`swarm environment answered ${created.status}: ${JSON.stringify(created.body)}`);
-  return environmentId;
-}
-
-/** How long the first deploy may wait for the catalog's first sync to list the product. */
-const CATALOG_WAIT_MS = 30_000;
+export type { NotMeasured };
 
 /**
  * Starts a host whose catalog folder holds the stack's manifest, deploys the stack through
@@ -62,27 +41,13 @@ export async function startHookRedeploySide(
   };
   try {
     await api.signIn(child.report.admin.username, child.report.admin.password);
-    const environmentId = swarm ? await createSwarmEnvironment(api) : await defaultEnvironmentId(api);
-
-    const request = { environmentId, stackName: stack.name, productId: `com.example.${stack.name}` };
-    let deployed = await api.call('POST', '/api/deployments', { body: request });
-    // The catalog's first sync runs in the background of the start: wait for it to list the product.
-    for (const started = Date.now(); deployed.status === 400 && Date.now() - started < CATALOG_WAIT_MS; ) {
-      await sleep(250);
-      deployed = await api.call('POST', '/api/deployments', { body: request });
-    }
-    if (deployed.status === 404 && deployed.body['code'] === 'NOT_FOUND') {
+    const deployed = await deployBenchStack(api, stack, swarm);
+    if ('notMeasured' in deployed) {
       await close();
-      return { notMeasured: 'this build has no deployments API (POST /api/deployments answers 404)' };
+      return deployed;
     }
-    if (deployed.status !== 201 || typeof deployed.body['deploymentId'] !== 'string') {
-      throw new Error(`first deploy answered ${deployed.status}: ${JSON.stringify(deployed.body)}`);
-    }
-    deploymentId = deployed.body['deploymentId'];
-
-    const created = await api.call('POST', '/api/api-keys', { body: { name: 'bench-redeploy', permissions: ['Hooks.Redeploy'], environmentId } });
-    const apiKey = (created.body['apiKey'] as { fullKey?: string } | undefined)?.fullKey;
-    if (apiKey === undefined) throw new Error(`key creation answered ${created.status}: ${JSON.stringify(created.body)}`);
+    deploymentId = deployed.deploymentId;
+    const { apiKey } = deployed;
 
     return {
       async redeploy() {

@@ -17,6 +17,7 @@ export interface BenchRun {
 
 function formatValue(value: number, unit: string): string {
   if (unit === 'ratio') return value.toFixed(2);
+  if (unit === 'cores') return `${value.toFixed(2)} cores`;
   if (unit === 'ms' && value < 100) return `${value.toFixed(2)} ms`;
   const rounded = Math.round(value).toLocaleString('en-US');
   return unit === 'count' ? rounded : `${rounded} ${unit}`;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { validateConfig } from '../core/config/load-config.js';
 import { createHost, type Host } from '../core/host.js';
 import { createLogger } from '../core/logger.js';
+import type { PluginDefinition } from '../core/plugin-api.js';
 import { builtinPlugins } from '../plugins/builtin-plugins.js';
 
 /** A host as production runs it, on a free loopback port with a temp data folder. */
@@ -19,9 +20,13 @@ export interface BenchHost {
 /**
  * Starts a real host the way `core/main.ts` does: built-in plugins, SQLite, production password
  * cost and an `info` JSON log on stdout. Unlike the test kit's host, whose debug log is kept in
- * memory, nothing here would distort a long measurement.
+ * memory, nothing here would distort a long measurement. `extraPlugins` are offered beside the
+ * built-in ones (a benchmark's own runtime).
  */
-export async function startBenchHost(plugins: readonly Record<string, unknown>[]): Promise<BenchHost> {
+export async function startBenchHost(
+  plugins: readonly Record<string, unknown>[],
+  extraPlugins: Readonly<Record<string, PluginDefinition>> = {},
+): Promise<BenchHost> {
   const tempDir = await mkdtemp(join(tmpdir(), 'rsgo-bench-'));
   const admin = { username: 'admin', password: randomBytes(18).toString('base64url') };
   try {
@@ -29,7 +34,7 @@ export async function startBenchHost(plugins: readonly Record<string, unknown>[]
     const host = await createHost({
       config,
       configDir: tempDir,
-      builtins: builtinPlugins,
+      builtins: { ...builtinPlugins, ...extraPlugins },
       log: createLogger({ level: config.log.level }),
       env: { RSGO_ADMIN_USER: admin.username, RSGO_ADMIN_PASSWORD: admin.password },
     });

@@ -135,6 +135,10 @@ export class OperationJournal {
     const live = this.#live.get(id);
     if (live === undefined) throw new Error(`operation ${id} is not one this host created`);
     const ran = (async () => {
+      // The work starts on the next turn of the event loop, once the caller's answer (an
+      // asynchronous hook's 202) is written: on SQLite the store's writes run synchronously
+      // and would otherwise hold that answer back.
+      await new Promise<void>((next) => setImmediate(next));
       const startedAt = now();
       live.record = { ...live.record, status: 'Running', startedAt };
       await this.#store.markRunning(id, startedAt).catch((err: unknown) => this.#log.warn({ operationId: id, err: errorMessage(err) }, 'could not record the start of an operation'));
