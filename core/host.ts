@@ -14,6 +14,7 @@ import { SessionTokens } from './auth/session-tokens.js';
 import { loadTokenSecret } from './auth/token-secret.js';
 import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
+import { CatalogGeneration } from './catalog/catalog-generation.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
@@ -21,6 +22,7 @@ import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
 import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
 import { deploymentsByStatus } from './deployments/deployments-by-status.js';
+import { StackLocks } from './deployments/stack-locks.js';
 import { loadHostId } from './operations/host-id.js';
 import { OperationJournal } from './operations/operation-journal.js';
 import { OperationRunner } from './operations/operation-runner.js';
@@ -121,6 +123,9 @@ export interface Host {
   close(): Promise<void>;
 }
 
+/** Environment ids are UUIDs: the catalog's sync lease can never be taken for a stack's. */
+const CATALOG_LOCK_ENVIRONMENT = '(catalog)';
+
 /** Assembles the host: store and migrations, hooks, plugins, domain services and routes. */
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config, configDir } = options;
@@ -180,6 +185,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     throw err;
   }
 
+  const { deployments } = config;
+  const locks = new StackLocks(store, log, { leaseMs: deployments.leaseSeconds * 1000, maxWaiters: deployments.maxLockWaiters });
   const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), {
     // Read at each sync: a reload may change it.
     get sourceTimeoutMs() {
@@ -187,12 +194,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     metrics,
     onOnePluginSet: current.use,
+    shared: {
+      generation: new CatalogGeneration(store),
+      // The stacks' lease, under a name no environment has: a host that dies mid-sync frees it.
+      takeTurn: () => locks.acquire(CATALOG_LOCK_ENVIRONMENT, 'sync', deployments.lockWaitSeconds * 1000, 'the catalog'),
+    },
   });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: deployments, locks, metrics, onOnePluginSet: current.use });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);
