@@ -14,7 +14,6 @@ import { SessionTokens } from './auth/session-tokens.js';
 import { loadTokenSecret } from './auth/token-secret.js';
 import type { ScryptCost } from './auth/password-hash.js';
 import { UserService } from './auth/user-service.js';
-import { CatalogGeneration } from './catalog/catalog-generation.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { syncSourcesResult } from './catalog/sync-sources-result.js';
@@ -22,6 +21,7 @@ import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
 import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
 import { deploymentsByStatus } from './deployments/deployments-by-status.js';
+import { sharedCatalog } from './deployments/shared-catalog.js';
 import { StackLocks } from './deployments/stack-locks.js';
 import { loadHostId } from './operations/host-id.js';
 import { OperationJournal } from './operations/operation-journal.js';
@@ -123,9 +123,6 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** Environment ids are UUIDs: the catalog's sync lease can never be taken for a stack's. */
-const CATALOG_LOCK_ENVIRONMENT = '(catalog)';
-
 /** Assembles the host: store and migrations, hooks, plugins, domain services and routes. */
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config, configDir } = options;
@@ -194,11 +191,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     metrics,
     onOnePluginSet: current.use,
-    shared: {
-      generation: new CatalogGeneration(store),
-      // The stacks' lease, under a name no environment has: a host that dies mid-sync frees it.
-      takeTurn: () => locks.acquire(CATALOG_LOCK_ENVIRONMENT, 'sync', deployments.lockWaitSeconds * 1000, 'the catalog'),
-    },
+    shared: sharedCatalog(store, locks, deployments.lockWaitSeconds * 1000),
   });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
