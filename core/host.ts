@@ -21,6 +21,8 @@ import type { HostConfig } from './config/config-schema.js';
 import { deploymentRoutes } from './http/routes/deployment-routes.js';
 import { deploymentOperationRoutes } from './http/routes/deployment-operation-routes.js';
 import { deploymentsByStatus } from './deployments/deployments-by-status.js';
+import { sharedCatalog } from './deployments/shared-catalog.js';
+import { StackLocks } from './deployments/stack-locks.js';
 import { loadHostId } from './operations/host-id.js';
 import { OperationJournal } from './operations/operation-journal.js';
 import { OperationRunner } from './operations/operation-runner.js';
@@ -181,6 +183,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     throw err;
   }
 
+  const { deployments } = config;
+  const locks = new StackLocks(store, log, { leaseMs: deployments.leaseSeconds * 1000, maxWaiters: deployments.maxLockWaiters });
   const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), {
     // Read at each sync: a reload may change it.
     get sourceTimeoutMs() {
@@ -188,12 +192,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     metrics,
     onOnePluginSet: current.use,
+    shared: sharedCatalog(store, locks, deployments.lockWaitSeconds * 1000),
   });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: deployments, locks, metrics, onOnePluginSet: current.use });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { CatalogMetrics } from '../metrics/host-metrics.js';
 import type { ProductManifest } from '../manifests/manifest-model.js';
 import { compareVersions, normaliseVersion } from '../manifests/product-version.js';
+import type { CatalogGeneration } from './catalog-generation.js';
 import { ParsedFileStore } from './parsed-file-store.js';
 import { ParsedManifestCache } from './parsed-manifest-cache.js';
 import { readSourceManifests, type ManifestWarning } from './read-source-manifests.js';
@@ -46,6 +47,23 @@ export interface SyncReport {
   readonly warnings: readonly SyncWarning[];
 }
 
+/** A turn to sync, held until released. */
+export interface SyncTurn {
+  release(): Promise<void>;
+}
+
+/** How hosts sharing one database keep their catalogs in step. */
+export interface SharedCatalog {
+  /** How many syncs the hosts completed: one behind it reads its sources again. */
+  readonly generation: CatalogGeneration;
+  /**
+   * Waits until no other host syncs and holds the turn until released, so that the hosts'
+   * syncs run one after the other.
+   * @throws when the turn did not come in time (the sync then runs beside the other one).
+   */
+  takeTurn(): Promise<SyncTurn>;
+}
+
 export interface CatalogServiceOptions {
   /** How long one source may take; its request signal aborts then (the hook timeout cuts it off too). */
   readonly sourceTimeoutMs: number;
@@ -53,6 +71,20 @@ export interface CatalogServiceOptions {
   readonly metrics?: CatalogMetrics;
   /** Runs each sync on one plugin set, to its end (a reload may replace the set meanwhile). */
   readonly onOnePluginSet?: OnOnePluginSet;
+  /** Other hosts sharing the database; without it this host's catalog is its own. */
+  readonly shared?: SharedCatalog;
+}
+
+/**
+ * One run of the sources. A `sync` is asked for (a start, a reload, a sync call): it is
+ * recorded as the installation's next generation and reported to `afterCatalogSync`. A
+ * `catch-up` reads the sources again because another host's sync is newer than this catalog;
+ * that sync was reported by its host.
+ */
+interface SyncRun {
+  readonly kind: 'sync' | 'catch-up';
+  readonly requestId: string | null;
+  readonly principal: Principal | null;
 }
 
 /** What the catalog keeps of one source: its last good answer. */
@@ -121,7 +153,9 @@ export class CatalogService {
   #snapshot: Snapshot = emptySnapshot;
   #running: Promise<SyncReport> | null = null;
   /** Callers waiting for the run after the current one, and the request that queued it first. */
-  #next: (Deferred<SyncReport> & { readonly requestId: string | null; readonly principal: Principal | null }) | null = null;
+  #next: (Deferred<SyncReport> & { readonly run: SyncRun }) | null = null;
+  /** The shared generation this catalog holds the sources of (at least). */
+  #generation = 0;
 
   constructor(hooks: HostHooks, log: Logger, options: CatalogServiceOptions) {
     this.#hooks = hooks;
@@ -136,9 +170,31 @@ export class CatalogService {
    * `afterCatalogSync` taps learn who started it (`principal`).
    */
   sync(requestId: string | null = null, principal: Principal | null = null): Promise<SyncReport> {
+    return this.#request({ kind: 'sync', requestId, principal });
+  }
+
+  /**
+   * Brings the catalog up to the last sync of any host sharing the database: when one synced
+   * since this host last read its sources, they are read again before this resolves. Otherwise
+   * it costs one read of the store. It never fails: when the store cannot say, or the catalog
+   * closes, the catalog stays as it is.
+   */
+  async upToDate(): Promise<void> {
+    const shared = this.#options.shared;
+    if (shared === undefined) return;
+    const latest = await this.#generationStep(() => shared.generation.read());
+    if (latest === null || latest <= this.#generation) return;
+    await this.#request({ kind: 'catch-up', requestId: null, principal: null }).catch((err: unknown) =>
+      this.#log.warn({ err: errorMessage(err) }, "could not catch up with another host's catalog sync"),
+    );
+  }
+
+  #request(run: SyncRun): Promise<SyncReport> {
     if (this.#closing.signal.aborted) return Promise.reject(new Error('the catalog is closed'));
-    if (this.#running === null) return this.#launch(requestId, principal);
-    this.#next ??= { ...deferred<SyncReport>(), requestId, principal };
+    if (this.#running === null) return this.#launch(run);
+    if (this.#next === null) this.#next = { ...deferred<SyncReport>(), run };
+    // The queued run serves every caller: a sync asked for makes a queued catch-up a sync.
+    else if (run.kind === 'sync' && this.#next.run.kind === 'catch-up') this.#next = { ...this.#next, run };
     return this.#next.promise;
   }
 
@@ -157,8 +213,8 @@ export class CatalogService {
     this.#firstSync.resolve();
   }
 
-  #launch(requestId: string | null, principal: Principal | null): Promise<SyncReport> {
-    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#syncOnce(requestId, principal)) : this.#syncOnce(requestId, principal);
+  #launch(request: SyncRun): Promise<SyncReport> {
+    const run = this.#options.onOnePluginSet ? this.#options.onOnePluginSet(() => this.#runOnce(request)) : this.#runOnce(request);
     this.#running = run;
     // Starting the queued run in the same step that ends this one leaves no gap for a third caller.
     const finish = () => {
@@ -166,7 +222,7 @@ export class CatalogService {
       this.#running = null;
       const next = this.#next;
       this.#next = null;
-      if (next && !this.#closing.signal.aborted) this.#launch(next.requestId, next.principal).then(next.resolve, next.reject);
+      if (next && !this.#closing.signal.aborted) this.#launch(next.run).then(next.resolve, next.reject);
       else next?.reject(new Error('the catalog is closed'));
     };
     run.then(finish, finish);
@@ -182,7 +238,48 @@ export class CatalogService {
     return parsed;
   }
 
-  async #syncOnce(requestId: string | null, principal: Principal | null): Promise<SyncReport> {
+  /**
+   * Runs the sources once; with other hosts, a sync waits for its turn and records the next
+   * generation, and the catalog learns which generation it now holds.
+   */
+  async #runOnce(run: SyncRun): Promise<SyncReport> {
+    const shared = this.#options.shared;
+    if (shared === undefined) return this.#syncOnce(run);
+    const turn = run.kind === 'sync' ? await this.#turn(shared) : null;
+    try {
+      const before = await this.#generationStep(() => shared.generation.read());
+      const report = await this.#syncOnce(run);
+      const after = run.kind === 'sync' ? await this.#generationStep(() => shared.generation.advance()) : null;
+      // Within the turn no other host completed a sync: the one recorded is this catalog's.
+      const held = turn !== null && after !== null ? after : before;
+      if (held !== null) this.#generation = Math.max(this.#generation, held);
+      return report;
+    } finally {
+      await turn?.release();
+    }
+  }
+
+  async #turn(shared: SharedCatalog): Promise<SyncTurn | null> {
+    try {
+      return await shared.takeTurn();
+    } catch (err) {
+      // Reading beside another host costs time, never correctness: each host reads its own sources.
+      this.#log.warn({ err: errorMessage(err) }, 'no turn to sync the catalog in time; syncing beside the other host');
+      return null;
+    }
+  }
+
+  /** A store failure never fails a sync or a caller: the catalog is read all the same and caught up later. */
+  async #generationStep(step: () => Promise<number>): Promise<number | null> {
+    try {
+      return await step();
+    } catch (err) {
+      this.#log.warn({ err: errorMessage(err) }, 'could not read or record the catalog generation');
+      return null;
+    }
+  }
+
+  async #syncOnce({ kind, requestId, principal }: SyncRun): Promise<SyncReport> {
     const started = performance.now();
     const previous = new Map<string, string>();
     for (const [sourceId, state] of this.#sources) if (state.revision !== null) previous.set(sourceId, state.revision);
@@ -220,7 +317,12 @@ export class CatalogService {
     let stacksLoaded = 0;
     for (const product of snapshot.byId.values()) if (succeeded.has(product.sourceId)) stacksLoaded += 1;
     const report = { success: errors.length === 0, sourcesSynced: succeeded.size, stacksLoaded, errors, warnings };
-    this.#log.info({ sourcesSynced: report.sourcesSynced, stacksLoaded, errors: errors.length, warnings: warnings.length }, 'catalog synced');
+    const counts = { sourcesSynced: report.sourcesSynced, stacksLoaded, errors: errors.length, warnings: warnings.length };
+    if (kind === 'catch-up') {
+      this.#log.info(counts, "catalog read again after another host's sync");
+      return report;
+    }
+    this.#log.info(counts, 'catalog synced');
     const outcome = { ...report, durationMs: Math.round(performance.now() - started), principal, requestId };
     // Plugin taps run in the background (notifiers): a failure here never changes the report.
     await this.#hooks.afterCatalogSync.promise(outcome).catch((err: unknown) => this.#log.warn({ err: errorMessage(err) }, 'afterCatalogSync failed; the sync stands'));

@@ -4,8 +4,8 @@ import { servicesVariableNames } from '../manifests/substitute-variables.js';
 import { mergeVariableDefinitions, type StackVariables } from '../manifests/validate-variables.js';
 import { InputError } from '../errors.js';
 
-/** The catalog as deployments read it. */
-export type CatalogLookup = Pick<CatalogService, 'find' | 'versions'>;
+/** The catalog as deployments read it; `upToDate()` before a lookup, so that another host's sync counts at once. */
+export type CatalogLookup = Pick<CatalogService, 'find' | 'versions' | 'upToDate'>;
 
 /** One stack of one product version, with what a deploy needs from the catalog. */
 export interface CatalogStack extends StackVariables {

@@ -112,6 +112,7 @@ export async function deployProduct(runner: OperationRunner, request: DeployProd
   const environment = await runner.environment(request.environmentId);
   const deploymentName = request.deploymentName.trim();
   if (productStackName(deploymentName, 'x') === 'x') throw new InputError('deploymentName must contain a letter or digit.');
+  await runner.catalog.upToDate();
   const product = findProductVersion(runner.catalog, request.productId, request.version);
   const stacks = productStacks(request, deploymentName, productStackOrder(product.manifest.stacks).map((stack) => catalogStack(product, stack)), product.name);
 

@@ -28,6 +28,7 @@ export interface DeployStackRequest {
 export async function deployStack(runner: OperationRunner, request: DeployStackRequest, caller: Caller): Promise<Deployment> {
   const environment = await runner.environment(request.environmentId);
   const stackName = checkStackName(request.stackName, 'stackName');
+  await runner.catalog.upToDate();
   const target = findStack(findProductVersion(runner.catalog, request.productId, request.version), request.stackDefinitionName);
   const variables = requireValidVariables(target, request.variables);
   const deployed = await runner.locked(environment.id, stackName, `stack '${stackName}'`, async () => {

@@ -10,7 +10,7 @@ import { deploymentSecrets } from '../deployments/deployment-secrets.js';
 import { DeploymentStore, type CommittedChange, type OperationEnd, type ProductDeploymentState } from '../deployments/deployment-store.js';
 import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
-import { StackLocks } from '../deployments/stack-locks.js';
+import type { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
 import type { ContainerOutput, DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { OnOnePluginSet } from '../hooks/current-plugins.js';
@@ -54,6 +54,8 @@ export interface OperationRunnerOptions {
   /** Relative bind mounts of a stack resolve below `<dataDir>/stacks/<stackName>`. */
   readonly dataDir: string;
   readonly settings: DeploymentSettings;
+  /** The stack locks, shared with the catalog's syncs (leases of `settings.leaseSeconds`). */
+  readonly locks: StackLocks;
   /** Where each operation's duration and each image pull's go. */
   readonly metrics: OperationMetrics;
   /** Runs each operation on one plugin set, to its end (a reload may replace the set meanwhile). */
@@ -149,7 +151,7 @@ export class OperationRunner {
     const { settings } = options;
     this.records = new DeploymentStore(options.store);
     this.leaseMs = settings.leaseSeconds * 1000;
-    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs, maxWaiters: settings.maxLockWaiters });
+    this.locks = options.locks;
     this.catalog = options.catalog;
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });

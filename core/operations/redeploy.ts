@@ -138,6 +138,7 @@ async function redeployProduct(
 
 /** `POST /api/hooks/redeploy`: a stack or a product deployment, with the seed's success messages. */
 export async function redeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput, caller: Caller): Promise<RedeployResult> {
+  await runner.catalog.upToDate();
   if (target.kind === 'stack') {
     const { deployment, failure } = await runner.lockedDeployment(environmentId, target.stackName, () => noDeployment(target.stackName, environmentId), (current) =>
       redeployLocked(runner, current, variables, caller, 'stack'),
@@ -165,6 +166,7 @@ export async function redeploy(runner: OperationRunner, { environmentId, target,
  * at once; the redeploy checks them again under its lock.
  */
 export async function checkRedeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput): Promise<void> {
+  await runner.catalog.upToDate();
   if (target.kind === 'stack') {
     const current = await runner.records.findActive(environmentId, target.stackName);
     if (!current) throw noDeployment(target.stackName, environmentId);

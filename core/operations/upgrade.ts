@@ -59,6 +59,7 @@ function upgradeTarget(runner: OperationRunner, current: Deployment, { targetVer
  * the same version, a downgrade, a bad variable.
  */
 export async function checkUpgradeCall(runner: OperationRunner, input: UpgradeInput): Promise<void> {
+  await runner.catalog.upToDate();
   const current = await runner.records.findActive(input.environmentId, input.stackName);
   if (!current) throw noDeployment(input.stackName, input.environmentId);
   upgradeTarget(runner, judgedWhenSettled(current), input);
@@ -73,6 +74,7 @@ export async function checkUpgradeCall(runner: OperationRunner, input: UpgradeIn
  */
 export async function upgrade(runner: OperationRunner, input: UpgradeInput, caller: Caller): Promise<UpgradeResult> {
   const { environmentId, stackName } = input;
+  await runner.catalog.upToDate();
   const { deployment, previousVersion } = await runner.lockedDeployment(environmentId, stackName, () => noDeployment(stackName, environmentId), async (current) => {
     const { product, target, merged } = upgradeTarget(runner, current, input);
 

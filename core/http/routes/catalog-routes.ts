@@ -7,7 +7,8 @@ import type { CatalogService } from '../../catalog/catalog-service.js';
 import { syncSourcesResult } from '../../catalog/sync-sources-result.js';
 
 /**
- * `GET /api/catalog` (the current catalog; it answers at once, also while a sync runs) and
+ * `GET /api/catalog` (the current catalog; it answers at once, also while a sync runs, unless
+ * another host synced since this one last read its sources) and
  * `POST /api/catalog/sync` (the administrators' twin of the sync-sources hook): signed-in users only.
  */
 export function catalogRoutes(catalog: CatalogService, audit: AuditRecorder): RouteDefinition[] {
@@ -17,7 +18,9 @@ export function catalogRoutes(catalog: CatalogService, audit: AuditRecorder): Ro
       method: 'get', path: '/api/catalog', tag, auth: { kind: 'user' },
       summary: 'The products and stacks of the catalog.',
       answers: { 200: '`{products}`' },
-      handle(ctx) {
+      async handle(ctx) {
+        // Another host's sync counts at once, here as for a deploy.
+        await catalog.upToDate();
         const products = catalog.groups().map(productView).filter((view): view is ProductView => view !== null);
         ctx.body = { products };
       },
