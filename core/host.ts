@@ -78,7 +78,10 @@ export interface HostOptions {
   readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
-  /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
+  /**
+   * The host's own time (ms since the epoch): sessions, the sign-in brake and how long an
+   * operation waits for its stack go by it; the system clock by default.
+   */
   readonly clock?: () => number;
   /** Reads the config file anew, for a reload (see {@link Host.reload}); without it the host cannot reload. */
   readonly readConfig?: () => Promise<HostConfig>;
@@ -193,7 +196,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // reports its own failures; anything thrown beyond that is logged here.
   catalog.sync().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'catalog sync at start failed'));
 
-  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use });
+  const operations = new OperationRunner({ store, hooks, runtimes, log, catalog, environments, dataDir, settings: config.deployments, metrics, onOnePluginSet: current.use, clock });
   // Operations a stopped host left unfinished are reconciled in the background: the host
   // answers meanwhile, and a stack being reconciled is locked like any other operation.
   const recovery = new DeploymentRecovery(operations);

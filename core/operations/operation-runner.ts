@@ -58,6 +58,8 @@ export interface OperationRunnerOptions {
   readonly metrics: OperationMetrics;
   /** Runs each operation on one plugin set, to its end (a reload may replace the set meanwhile). */
   readonly onOnePluginSet?: OnOnePluginSet;
+  /** This host's clock, for how long an operation waits for its stack; leases go by the database's. */
+  readonly clock?: () => number;
 }
 
 /** How one operation on a deployment ended: the record afterwards, and the failure if any. */
@@ -149,7 +151,11 @@ export class OperationRunner {
     const { settings } = options;
     this.records = new DeploymentStore(options.store);
     this.leaseMs = settings.leaseSeconds * 1000;
-    this.locks = new StackLocks(options.store, options.log, { leaseMs: this.leaseMs, maxWaiters: settings.maxLockWaiters });
+    this.locks = new StackLocks(options.store, options.log, {
+      leaseMs: this.leaseMs,
+      maxWaiters: settings.maxLockWaiters,
+      ...(options.clock ? { now: options.clock } : {}),
+    });
     this.catalog = options.catalog;
     this.environments = options.environments;
     this.log = options.log.child({ area: 'deployments' });
