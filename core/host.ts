@@ -80,7 +80,10 @@ export interface HostOptions {
   readonly passwordCost?: ScryptCost;
   /** Folder of the built web UI; `dist/web` of this package by default. */
   readonly webRoot?: string;
-  /** The time sessions and the sign-in brake go by (ms since the epoch); the system clock by default. */
+  /**
+   * The host's own time (ms since the epoch): sessions, the sign-in brake and how long an
+   * operation waits for its stack go by it; the system clock by default.
+   */
   readonly clock?: () => number;
   /** Reads the config file anew, for a reload (see {@link Host.reload}); without it the host cannot reload. */
   readonly readConfig?: () => Promise<HostConfig>;
@@ -184,7 +187,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
 
   const { deployments } = config;
-  const locks = new StackLocks(store, log, { leaseMs: deployments.leaseSeconds * 1000, maxWaiters: deployments.maxLockWaiters });
+  // This host's clock only times how long an operation waits for its stack; leases go by the database's.
+  const locks = new StackLocks(store, log, { leaseMs: deployments.leaseSeconds * 1000, maxWaiters: deployments.maxLockWaiters, now: clock });
   const catalog = new CatalogService(hooks, log.child({ area: 'catalog' }), {
     // Read at each sync: a reload may change it.
     get sourceTimeoutMs() {

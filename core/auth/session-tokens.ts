@@ -9,6 +9,9 @@ const ISSUER = 'rsgo';
 const AUDIENCE = 'rsgo-api';
 const ALGORITHM = 'HS256';
 
+
+/** How long after its end a session's record is deleted. */
+const PRUNE_LATE_MS = 24 * 3600_000;
 /** A signed session token and when it stops being accepted. */
 export interface IssuedToken {
   readonly token: string;
@@ -54,9 +57,10 @@ export class SessionTokens {
     const sessionId = randomUUID();
     const expiresAt = new Date(expires * 1000).toISOString();
     const now = new Date(issuedAt * 1000).toISOString();
-    // Sessions that ran out are forgotten as new ones begin: the table stays as small as the
-    // number of live sessions.
-    await this.#store('sessions').where('expires_at', '<', now).delete();
+    // Sessions that ran out are forgotten as new ones begin, so the table stays small; a day
+    // late, since this host's clock decides: one running ahead of the others sharing the
+    // database must not end their live sessions.
+    await this.#store('sessions').where('expires_at', '<', new Date(issuedAt * 1000 - PRUNE_LATE_MS).toISOString()).delete();
     await this.#store('sessions').insert({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt } satisfies SessionRow);
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })

@@ -38,7 +38,7 @@ export interface TestHostOptions {
   readonly webhookHandlers?: WebhookHandlers;
   /** Folder of the built web UI to serve (e.g. a fresh build of `web/`); `dist/web` by default. */
   readonly webRoot?: string;
-  /** The time sessions and the sign-in brake go by, so a test can move it instead of waiting. */
+  /** The host's own time (see `HostOptions.clock`), so a test can move or skew it instead of waiting. */
   readonly clock?: () => number;
 }
 

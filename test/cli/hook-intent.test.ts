@@ -1,8 +1,10 @@
 import test from 'ava';
 import { ciIntent } from '../../cli/intent-options.js';
-import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
-import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
+import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runCli } from '../support/run-cli.js';
+import { testImages } from '../support/test-images.js';
+
+const pipelineHost = pipelineHostFor(testImages('hook-intent'));
 
 /** Every CI variable `rsgo hook` reads, blank: the runs below must not see the machine's own. */
 const noCi = Object.fromEntries(
@@ -29,19 +31,20 @@ test('the commit and pipeline run come from GitHub Actions, GitLab CI and Azure 
   t.deepEqual(ciIntent({ ...noCi, PATH: '/usr/bin' }), {});
 });
 
-test.serial('rsgo hook sends --reason, --commit and --pipeline-url, else the CI system\'s commit and run', async (t) => {
-  const host = await usePipelineHost(t, succeedingHandlers);
+test.serial('rsgo hook sends --reason, --commit and --pipeline-url, else the CI system\'s commit and run; the deployment\'s history keeps them', async (t) => {
+  const host = await pipelineHost(t);
+  const { stackName } = host;
   const github = { GITHUB_SHA: 'a1b2c3', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '9001' };
-  const inGithub = await runCli(['hook', 'redeploy', '--stack', 'shop', '--reason', 'Nightly refresh'], { env: { ...host.env, ...noCi, ...github } });
+  const inGithub = await runCli(['hook', 'redeploy', '--stack', stackName, '--reason', 'Nightly refresh'], { env: { ...host.env, ...noCi, ...github } });
   t.is(inGithub.code, 0, inGithub.stderr);
   const given = await runCli(
-    ['hook', 'upgrade', '--stack', 'shop', '--version', '2.0.0', '--commit', 'v2.0.0', '--pipeline-url', 'https://ci.example.com/runs/5'],
+    ['hook', 'upgrade', '--stack', stackName, '--version', '2.0.0', '--commit', 'v2.0.0', '--pipeline-url', 'https://ci.example.com/runs/5'],
     { env: { ...host.env, ...noCi, CI_COMMIT_SHA: 'd4e5f6', CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/77' } },
   );
   t.is(given.code, 0, given.stderr);
-  const outside = await runCli(['hook', 'redeploy', '--stack', 'shop'], { env: { ...host.env, ...noCi } });
+  const outside = await runCli(['hook', 'redeploy', '--stack', stackName], { env: { ...host.env, ...noCi } });
   t.is(outside.code, 0, outside.stderr);
-  const rejected = await runCli(['hook', 'redeploy', '--stack', 'shop', '--pipeline-url', 'ci/runs/5'], { env: { ...host.env, ...noCi } });
+  const rejected = await runCli(['hook', 'redeploy', '--stack', stackName, '--pipeline-url', 'ci/runs/5'], { env: { ...host.env, ...noCi } });
   t.is(rejected.code, 1);
   t.regex(rejected.stderr, /Field 'pipelineUrl' must be an http or https URL\./);
 
@@ -49,4 +52,10 @@ test.serial('rsgo hook sends --reason, --commit and --pipeline-url, else the CI 
   t.like(first, { outcome: 'success', reason: 'Nightly refresh', commit: 'a1b2c3', pipelineUrl: 'https://github.com/acme/shop/actions/runs/9001' });
   t.like(second, { outcome: 'success', reason: null, commit: 'v2.0.0', pipelineUrl: 'https://ci.example.com/runs/5' });
   t.like(third, { outcome: 'success', reason: null, commit: null, pipelineUrl: null });
+  const deployment = (await host.host.admin('GET', `/api/deployments/${host.deploymentId}`)).body['deployment'] as { history: Array<Record<string, unknown>> };
+  t.like(deployment.history.slice(-3), [
+    { operation: 'redeploy', outcome: 'Succeeded', reason: 'Nightly refresh', commit: 'a1b2c3' },
+    { operation: 'upgrade', outcome: 'Succeeded', commit: 'v2.0.0', pipelineUrl: 'https://ci.example.com/runs/5' },
+    { operation: 'redeploy', outcome: 'Succeeded', commit: null },
+  ]);
 });

@@ -1,9 +1,11 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
-import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
+import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runShell, type ShellRun } from '../support/run-shell.js';
+import { testImages } from '../support/test-images.js';
+
+const pipelineHost = pipelineHostFor(testImages('azure-devops-templates'));
 
 interface Template {
   parameters: { name: string; type: string }[];
@@ -37,45 +39,58 @@ async function runTemplate(
   return runs;
 }
 
-test('rsgo-redeploy.yml redeploys the stack named by its parameter', async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
-  const [step, ...more] = await runTemplate('rsgo-redeploy.yml', { stackName: 'ams-project' }, host.env);
+// Serial: each test deploys on the shared engine (see useDeployHost).
+
+test.serial('rsgo-redeploy.yml redeploys the stack named by its parameter: a new container, the answer in the log', async (t) => {
+  const host = await pipelineHost(t);
+  const before = await host.containerId();
+  const [step, ...more] = await runTemplate('rsgo-redeploy.yml', { stackName: host.stackName }, host.env);
   t.is(more.length, 0);
-  t.is(step?.displayName, 'Redeploy ams-project');
+  t.is(step?.displayName, `Redeploy ${host.stackName}`);
   t.is(step?.run.code, 0, step?.run.stderr);
-  t.like(JSON.parse(step?.run.stdout ?? ''), { success: true, message: "Successfully triggered redeploy of 'ams-project'." });
-  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: 'ams-project' }, variables: {} }]);
+  t.like(JSON.parse(step?.run.stdout ?? ''), { success: true, message: `Successfully triggered redeploy of '${host.stackName}'.`, deploymentId: host.deploymentId });
+  t.regex(step?.run.stderr ?? '', / {2}www: Creating container /);
+  t.not(await host.containerId(), before);
 });
 
-test('rsgo-sync-upgrade.yml syncs the catalog, then upgrades to the target version', async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
-  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: 'ams-project', targetVersion: '6.5.0' }, host.env);
+test.serial('rsgo-sync-upgrade.yml syncs the catalog, then upgrades to the target version', async (t) => {
+  const host = await pipelineHost(t);
+  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: host.stackName, targetVersion: '2.0.0' }, host.env);
   t.deepEqual(steps.map((step) => [step.displayName, step.run.code]), [
     ['Sync Catalog Sources', 0],
-    ['Upgrade ams-project to 6.5.0', 0],
+    [`Upgrade ${host.stackName} to 2.0.0`, 0],
   ]);
-  t.deepEqual(host.calls, [{ environmentId: host.environmentId, stackName: 'ams-project', targetVersion: '6.5.0', variables: {} }]);
+  t.like(JSON.parse(steps[1]?.run.stdout ?? ''), { success: true, message: `Successfully upgraded '${host.stackName}' from 1.0.0 to 2.0.0.` });
+  t.is(await host.inContainer('cat /variant'), 'two');
 });
 
-test('the templates fail their step on a 401 and on a 400, so the pipeline stops', async (t) => {
-  const host = await usePipelineHost(t);
-  const [refused] = await runTemplate('rsgo-sync-upgrade.yml', { stackName: 'ams-project', targetVersion: '6.5.0' }, { ...host.env, RSGO_API_KEY: 'rsgo_wrong' });
+test.serial('the templates fail their step on a 401, on a 400 and on a failed upgrade, so the pipeline stops', async (t) => {
+  const host = await pipelineHost(t);
+  const before = await host.containerId();
+  const [refused] = await runTemplate('rsgo-sync-upgrade.yml', { stackName: host.stackName, targetVersion: '2.0.0' }, { ...host.env, RSGO_API_KEY: 'rsgo_wrong' });
   t.not(refused?.run.code, 0);
-  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: 'unknown', targetVersion: '6.5.0' }, host.env);
+  t.regex(refused?.run.stdout ?? '', /Invalid or missing API key\./);
+  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: 'unknown', targetVersion: '2.0.0' }, host.env);
   t.deepEqual(steps.map((step) => step.run.code === 0), [true, false]);
   const [redeploy] = await runTemplate('rsgo-redeploy.yml', { stackName: 'unknown' }, host.env);
   t.not(redeploy?.run.code, 0);
+  t.regex(redeploy?.run.stdout ?? '', /No deployment found for stack 'unknown'/);
+  t.is(await host.containerId(), before);
+  const failed = await runTemplate('rsgo-sync-upgrade.yml', { stackName: host.stackName, targetVersion: '3.0.0' }, host.env);
+  t.deepEqual(failed.map((step) => step.run.code === 0), [true, false]);
+  t.regex(failed[1]?.run.stdout ?? '', /Rolled back to 1\.0\.0\./);
+  t.is(await host.inContainer('cat /variant'), 'one');
 });
 
-test("the templates send the reason parameter, and the build's commit and address", async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+test.serial("the templates send the reason parameter, and the build's commit and address", async (t) => {
+  const host = await pipelineHost(t);
   const agent = { BUILD_SOURCEVERSION: '0a9b8c7d', SYSTEM_COLLECTIONURI: 'https://dev.azure.com/acme/', SYSTEM_TEAMPROJECT: 'Web Shop', BUILD_BUILDID: '314' };
-  const [redeploy] = await runTemplate('rsgo-redeploy.yml', { stackName: 'ams-project', reason: `It's "nightly"` }, host.env, agent);
+  const [redeploy] = await runTemplate('rsgo-redeploy.yml', { stackName: host.stackName, reason: `It's "nightly"` }, host.env, agent);
   t.is(redeploy?.run.code, 0, redeploy?.run.stderr);
-  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: 'ams-project', targetVersion: '6.5.0' }, host.env, agent);
+  const steps = await runTemplate('rsgo-sync-upgrade.yml', { stackName: host.stackName, targetVersion: '2.0.0' }, host.env, agent);
   t.deepEqual(steps.map((step) => step.run.code), [0, 0]);
   const [first, second] = (await hookCallEvents(host)).filter((e) => e['endpoint'] !== 'POST /api/hooks/sync-sources');
   const pipelineUrl = 'https://dev.azure.com/acme/Web%20Shop/_build/results?buildId=314';
-  t.like(first, { endpoint: 'POST /api/hooks/redeploy', reason: `It's "nightly"`, commit: '0a9b8c7d', pipelineUrl });
-  t.like(second, { endpoint: 'POST /api/hooks/upgrade', reason: null, commit: '0a9b8c7d', pipelineUrl });
+  t.like(first, { endpoint: 'POST /api/hooks/redeploy', outcome: 'success', reason: `It's "nightly"`, commit: '0a9b8c7d', pipelineUrl });
+  t.like(second, { endpoint: 'POST /api/hooks/upgrade', outcome: 'success', reason: null, commit: '0a9b8c7d', pipelineUrl });
 });

@@ -3,9 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { hookCallEvents, usePipelineHost } from '../support/pipeline-host.js';
-import { succeedingHandlers } from '../support/recording-webhook-handlers.js';
+import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runShell } from '../support/run-shell.js';
+import { testImages } from '../support/test-images.js';
+
+const pipelineHost = pipelineHostFor(testImages('github-action'));
 
 const ACTION = new URL('../../integrations/github-actions/rsgo-deploy/action.yml', import.meta.url);
 
@@ -40,28 +42,33 @@ async function runAction(t: ExecutionContext, inputs: Record<string, string>, ru
   return { ...run, outputs };
 }
 
-test('the GitHub action redeploys a stack, prints the message and sets it as the step output', async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
-  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'ams-project' });
+// Serial: each test deploys on the shared engine (see useDeployHost).
+
+test.serial('the GitHub action redeploys a stack: a new container, the message printed and set as the step output', async (t) => {
+  const host = await pipelineHost(t);
+  const before = await host.containerId();
+  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': host.stackName });
   t.is(run.code, 0, run.stdout + run.stderr);
-  t.is(run.stdout, "Successfully triggered redeploy of 'ams-project'.\n");
-  t.is(run.outputs, "message=Successfully triggered redeploy of 'ams-project'.\n");
-  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: 'ams-project' }, variables: {} }]);
+  t.is(run.stdout, `Successfully triggered redeploy of '${host.stackName}'.\n`);
+  t.is(run.outputs, `message=Successfully triggered redeploy of '${host.stackName}'.\n`);
+  t.not(await host.containerId(), before);
 });
 
-test('the GitHub action upgrades and syncs', async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
+test.serial('the GitHub action upgrades and syncs', async (t) => {
+  const host = await pipelineHost(t);
   const common = { url: `${host.env.RSGO_URL}/`, 'api-key': host.env.RSGO_API_KEY };
-  const upgrade = await runAction(t, { ...common, operation: 'upgrade', 'stack-name': 'ams-project', 'target-version': '6.5.0', 'environment-id': host.environmentId });
+  const upgrade = await runAction(t, { ...common, operation: 'upgrade', 'stack-name': host.stackName, 'target-version': '2.0.0', 'environment-id': host.environmentId });
   t.is(upgrade.code, 0, upgrade.stdout + upgrade.stderr);
-  t.is(upgrade.stdout, "Successfully upgraded 'ams-project' from 6.4.0 to 6.5.0.\n");
+  t.is(upgrade.stdout, `Successfully upgraded '${host.stackName}' from 1.0.0 to 2.0.0.\n`);
+  t.is(await host.inContainer('cat /variant'), 'two');
   const sync = await runAction(t, { ...common, operation: 'sync' });
   t.is(sync.code, 0, sync.stdout + sync.stderr);
-  t.is(sync.stdout, 'Synced 0 source(s), loaded 0 stack(s).\n');
+  t.is(sync.stdout, 'Synced 1 source(s), loaded 3 stack(s).\n');
 });
 
-test('the GitHub action fails the job on a 400 and on a 401, with the host message as the error', async (t) => {
-  const host = await usePipelineHost(t);
+test.serial('the GitHub action fails the job on a 400, on a 401 and on a failed upgrade, with the host message as the error', async (t) => {
+  const host = await pipelineHost(t);
+  const before = await host.containerId();
   const missing = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'nope' });
   t.is(missing.code, 1);
   t.is(missing.stdout, `::error::rsgo answered HTTP 400: No deployment found for stack 'nope' in environment '${host.environmentId}'.\n`);
@@ -70,6 +77,11 @@ test('the GitHub action fails the job on a 400 and on a 401, with the host messa
   t.is(refused.stdout, '::error::rsgo answered HTTP 401: Invalid or missing API key.\n');
   const unknownOperation = await runAction(t, { operation: 'deploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY });
   t.is(unknownOperation.code, 2);
+  t.is(await host.containerId(), before);
+  const failed = await runAction(t, { operation: 'upgrade', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': host.stackName, 'target-version': '3.0.0' });
+  t.is(failed.code, 1);
+  t.regex(failed.stdout, /^::error::rsgo answered HTTP 400: Deployment failed: .*Rolled back to 1\.0\.0\.\n$/s);
+  t.is(await host.inContainer('cat /variant'), 'one');
 });
 
 test('the GitHub action fails when the host cannot be reached', async (t) => {
@@ -78,24 +90,25 @@ test('the GitHub action fails when the host cannot be reached', async (t) => {
   t.regex(run.stdout, /::error::cannot reach the rsgo host/);
 });
 
-test('an input with quotes and $(...) reaches the host as a plain value', async (t) => {
-  const host = await usePipelineHost(t);
+test.serial('an input with quotes and $(...) reaches the host as a plain value', async (t) => {
+  const host = await pipelineHost(t);
   const name = `x"; echo injected; $(echo injected) '`;
-  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': name });
+  const run = await runAction(t, { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': name, reason: name });
   t.is(run.code, 1);
   t.notRegex(run.stdout, /^injected/m);
-  t.deepEqual(host.calls, [{ environmentId: host.environmentId, target: { kind: 'stack', stackName: name }, variables: {} }]);
+  const [call] = await hookCallEvents(host);
+  t.like(call, { endpoint: 'POST /api/hooks/redeploy', reason: name });
 });
 
-test("the GitHub action sends the reason, and the workflow's commit and run address unless given", async (t) => {
-  const host = await usePipelineHost(t, (calls) => succeedingHandlers(calls, ['ams-project']));
-  const common = { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': 'ams-project' };
+test.serial("the GitHub action sends the reason, and the workflow's commit and run address unless given", async (t) => {
+  const host = await pipelineHost(t);
+  const common = { operation: 'redeploy', url: host.env.RSGO_URL, 'api-key': host.env.RSGO_API_KEY, 'stack-name': host.stackName };
   const runner = { GITHUB_SHA: 'a1b2c3d4', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '4242' };
   const fromRun = await runAction(t, { ...common, reason: "Ship it: 'fast' $(whoami)" }, runner);
   t.is(fromRun.code, 0, fromRun.stdout + fromRun.stderr);
   const given = await runAction(t, { ...common, commit: 'v1.2.3', 'pipeline-url': 'https://ci.example.com/runs/7' }, runner);
   t.is(given.code, 0, given.stdout + given.stderr);
   const [first, second] = await hookCallEvents(host);
-  t.like(first, { reason: "Ship it: 'fast' $(whoami)", commit: 'a1b2c3d4', pipelineUrl: 'https://github.com/acme/shop/actions/runs/4242' });
-  t.like(second, { reason: null, commit: 'v1.2.3', pipelineUrl: 'https://ci.example.com/runs/7' });
+  t.like(first, { outcome: 'success', reason: "Ship it: 'fast' $(whoami)", commit: 'a1b2c3d4', pipelineUrl: 'https://github.com/acme/shop/actions/runs/4242' });
+  t.like(second, { outcome: 'success', reason: null, commit: 'v1.2.3', pipelineUrl: 'https://ci.example.com/runs/7' });
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { validateConfig } from '../../core/config/load-config.js';
 import { openStore } from '../../core/store/open-store.js';
+import { databaseEngines, type DatabaseEngine } from '../support/databases.js';
 import { docker } from '../support/docker-cli.js';
 import { removeEnvironmentResources } from '../support/deploy-host.js';
 import { healthWaitProduct } from '../support/health-wait-product.js';
@@ -40,13 +41,14 @@ async function healthIs(name: string, status: string): Promise<void> {
 }
 
 /**
- * A host process with `App` 1.0.0 deployed as a new stack and a key for the redeploy and upgrade
- * hooks; then `hook` is called with `body` (READY_SECONDS far beyond the test) and this returns
- * once the hook's new container runs, while the operation waits for it to turn healthy.
+ * A host process on `engine` with `App` 1.0.0 deployed as a new stack and a key for the redeploy
+ * and upgrade hooks; then `hook` is called with `body` (READY_SECONDS far beyond the test) and
+ * this returns once the hook's new container runs, while the operation waits for it to turn
+ * healthy.
  */
-async function inHealthWait(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>) {
+async function inHealthWait(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>, engine: DatabaseEngine = 'sqlite') {
   const image = await images.push('app');
-  const installation = await install(t, { 'app-1.0.0.yaml': healthWaitProduct('App', '1.0.0', image.ref), 'app-2.0.0.yaml': healthWaitProduct('App', '2.0.0', image.ref) });
+  const installation = await install(t, { 'app-1.0.0.yaml': healthWaitProduct('App', '1.0.0', image.ref), 'app-2.0.0.yaml': healthWaitProduct('App', '2.0.0', image.ref) }, engine);
   const stackName = `killed-${randomBytes(4).toString('hex')}`;
   const first = await startHostProcess(t, installation.configPath, installation.env);
   const client = await signIn(first, installation.env);
@@ -84,8 +86,14 @@ async function inHealthWait(t: ExecutionContext, hook: string, body: (stackName:
  * the new container is then made healthy by hand; else it is still `starting`. A second host
  * process is started on the same installation.
  */
-async function killedDuring(t: ExecutionContext, hook: string, body: (stackName: string) => Record<string, unknown>, healthyBeforeRestart: boolean) {
-  const { installation, first, apiKey, stackName, deploymentId, call } = await inHealthWait(t, hook, body);
+async function killedDuring(
+  t: ExecutionContext,
+  engine: DatabaseEngine,
+  hook: string,
+  body: (stackName: string) => Record<string, unknown>,
+  healthyBeforeRestart: boolean,
+) {
+  const { installation, first, apiKey, stackName, deploymentId, call } = await inHealthWait(t, hook, body, engine);
   first.child.kill('SIGKILL');
   await first.exited;
   t.true((await call) instanceof Error, 'the call was cut off with the host');
@@ -124,42 +132,47 @@ async function assertUsable(t: ExecutionContext, client: ProcessClient, apiKey: 
   t.like((record['history'] as HistoryEntry[]).at(-1), { operation: 'redeploy', outcome: 'Succeeded' });
 }
 
-test.serial('a host killed with SIGKILL during a redeploy reconciles the deployment after the restart and redeploys again', async (t) => {
-  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
-    t,
-    '/api/hooks/redeploy',
-    (stackName) => ({ stackName, variables: { READY_SECONDS: '3600' } }),
-    true,
-  );
-  await assertReconciled(t, deployment, 'redeploy');
-  // The new container runs and is healthy after the restart: the redeploy is taken as done.
-  t.like(deployment, { status: 'Running', stackVersion: '1.0.0', errorMessage: null });
-  await assertUsable(t, client, apiKey, stackName, deploymentId);
-});
+for (const engine of databaseEngines) {
+  test.serial(`a host killed with SIGKILL during a redeploy reconciles the deployment after the restart and redeploys again (${engine})`, async (t) => {
+    const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
+      t,
+      engine,
+      '/api/hooks/redeploy',
+      (stackName) => ({ stackName, variables: { READY_SECONDS: '3600' } }),
+      true,
+    );
+    await assertReconciled(t, deployment, 'redeploy');
+    // The new container runs and is healthy after the restart: the redeploy is taken as done.
+    t.like(deployment, { status: 'Running', stackVersion: '1.0.0', errorMessage: null });
+    await assertUsable(t, client, apiKey, stackName, deploymentId);
+  });
 
-test.serial('a host killed with SIGKILL during an upgrade is never left Upgrading: the new version found running and healthy is taken over', async (t) => {
-  const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
-    t,
-    '/api/hooks/upgrade',
-    (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
-    true,
-  );
-  await assertReconciled(t, deployment, 'upgrade');
-  t.like(deployment, { status: 'Running', stackVersion: '2.0.0', errorMessage: null });
-  await assertUsable(t, client, apiKey, stackName, deploymentId);
-});
+  test.serial(`a host killed with SIGKILL during an upgrade is never left Upgrading: the new version found running and healthy is taken over (${engine})`, async (t) => {
+    const { client, apiKey, stackName, deploymentId, deployment } = await killedDuring(
+      t,
+      engine,
+      '/api/hooks/upgrade',
+      (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
+      true,
+    );
+    await assertReconciled(t, deployment, 'upgrade');
+    t.like(deployment, { status: 'Running', stackVersion: '2.0.0', errorMessage: null });
+    await assertUsable(t, client, apiKey, stackName, deploymentId);
+  });
 
-test.serial('a host killed with SIGKILL during the health wait of an upgrade ends Failed after the restart, never Running on the unverified version', async (t) => {
-  const { deployment } = await killedDuring(
-    t,
-    '/api/hooks/upgrade',
-    (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
-    false,
-  );
-  await assertReconciled(t, deployment, 'upgrade');
-  t.like(deployment, { status: 'Failed', stackVersion: '1.0.0' });
-  t.regex(String(deployment['errorMessage']), /running but not healthy: app \((starting|unhealthy)\)/);
-});
+  test.serial(`a host killed with SIGKILL during the health wait of an upgrade ends Failed after the restart, never Running on the unverified version (${engine})`, async (t) => {
+    const { deployment } = await killedDuring(
+      t,
+      engine,
+      '/api/hooks/upgrade',
+      (stackName) => ({ stackName, targetVersion: '2.0.0', variables: { READY_SECONDS: '3600' } }),
+      false,
+    );
+    await assertReconciled(t, deployment, 'upgrade');
+    t.like(deployment, { status: 'Failed', stackVersion: '1.0.0' });
+    t.regex(String(deployment['errorMessage']), /running but not healthy: app \((starting|unhealthy)\)/);
+  });
+}
 
 test.serial('a host stopped with SIGTERM during a redeploy answers the caller, records why, frees the stack and creates nothing afterwards', async (t) => {
   const { installation, first, deploymentId, call } = await inHealthWait(t, '/api/hooks/redeploy', (stackName) => ({

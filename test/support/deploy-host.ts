@@ -35,6 +35,8 @@ export interface DeployHostOptions {
   readonly database?: Record<string, unknown>;
   /** The host's environment variables (a fixed admin password for a second host). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The host's own clock (a skewed one for a second host). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function useDeployHost(t: ExecutionContext, options: DeployHostOpti
     ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     config: {
       // Generous bounds: the engine is slow on a loaded machine.
       deployments: { timeoutSeconds: 300, lockWaitSeconds: 300, leaseSeconds: 5 },

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMysqlDatabase, type DatabaseEngine } from './databases.js';
 import { eventually, type HostProcess } from './host-process.js';
 
 /** A host installation on disk: config, catalog and data folder, and the admin's credentials. */
@@ -13,20 +14,22 @@ export interface Installation {
 
 /**
  * Writes a config with `api-key-auth`, `docker-runtime` and a catalog folder `stacks` holding
- * `manifests` (file name → YAML), for `startHostProcess`. Leases are short, so a host started
- * after a crash takes over the interrupted operations within seconds.
+ * `manifests` (file name → YAML), for `startHostProcess`, on a SQLite file in the data folder or
+ * a fresh MariaDB database. Leases are short, so a host started after a crash takes over the
+ * interrupted operations within seconds.
  */
-export async function install(t: ExecutionContext, manifests: Readonly<Record<string, string>>): Promise<Installation> {
+export async function install(t: ExecutionContext, manifests: Readonly<Record<string, string>>, engine: DatabaseEngine = 'sqlite'): Promise<Installation> {
   const dir = await mkdtemp(join(tmpdir(), 'rsgo-crash-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'stacks'));
   for (const [file, text] of Object.entries(manifests)) await writeFile(join(dir, 'stacks', file), text);
   const configPath = join(dir, 'rsgo.yaml');
+  const database = engine === 'mysql' ? `database: { client: mysql, url: "${await createMysqlDatabase(t)}" }\n` : '';
   await writeFile(
     configPath,
     `server: { host: 127.0.0.1, port: 0 }
 dataDir: ./data
-deployments: { timeoutSeconds: 300, lockWaitSeconds: 60, leaseSeconds: 2 }
+${database}deployments: { timeoutSeconds: 300, lockWaitSeconds: 60, leaseSeconds: 2 }
 plugins:
   - use: api-key-auth
   - use: docker-runtime

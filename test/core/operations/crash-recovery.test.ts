@@ -1,6 +1,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { databaseEngines } from '../../support/databases.js';
 import { docker } from '../../support/docker-cli.js';
 import { idleCommand, removeEnvironmentResources } from '../../support/deploy-host.js';
 import { eventually, startHostProcess, type HostProcess } from '../../support/host-process.js';
@@ -29,10 +30,11 @@ async function crashDuringDeploy(proc: HostProcess, client: ProcessClient, stack
 
 const running = async (container: string) => (await docker('container', 'ls', '--quiet', '--filter', `name=^${container}$`)) !== '';
 
-test.serial('a deploy cut off by a crash during its init container ends Failed after the restart, and can be deployed again', async (t) => {
-  const image = await images.push('app');
-  const installation = await install(t, {
-    'app.yaml': `metadata: { name: App, productVersion: "1.0.0" }
+for (const engine of databaseEngines) {
+  test.serial(`a deploy cut off by a crash during its init container ends Failed after the restart, and can be deployed again (${engine})`, async (t) => {
+    const image = await images.push('app');
+    const installation = await install(t, {
+      'app.yaml': `metadata: { name: App, productVersion: "1.0.0" }
 variables:
   INIT_SECONDS: { default: "30" }
 services:
@@ -44,39 +46,39 @@ services:
     image: ${image.ref}
     command: ${idleCommand()}
 `,
+    }, engine);
+    const stackName = `crash-${randomBytes(4).toString('hex')}`;
+    const first = await startHostProcess(t, installation.configPath, installation.env);
+    const client = await signIn(first, installation.env);
+    t.teardown(() => removeEnvironmentResources(client.environmentId));
+    await crashDuringDeploy(first, client, stackName, () => running(`${stackName}_migrate`));
+
+    const second = await startHostProcess(t, installation.configPath, installation.env);
+    const again = await signIn(second, installation.env);
+    const deployment = await recovered(again, stackName);
+
+    const message = 'The host stopped during the deploy; after the restart 0 of 1 service(s) were running (not running: app).';
+    t.like(deployment, { status: 'Failed', errorMessage: message });
+    t.like(deployment['history'], [
+      { operation: 'deploy', outcome: 'Failed', message: 'Interrupted: the host stopped before the deploy finished.' },
+      { operation: 'recover', outcome: 'Succeeded', triggeredBy: 'host', message },
+    ]);
+
+    const retried = await again.call('POST', '/api/deployments', {
+      environmentId: again.environmentId,
+      stackName,
+      productId: 'stacks:App',
+      variables: { INIT_SECONDS: '0' },
+    });
+    t.is(retried.status, 201, JSON.stringify(retried.body));
+    t.is(retried.body['deploymentId'], deployment['id']);
+    t.true(await running(`${stackName}_app`));
   });
-  const stackName = `crash-${randomBytes(4).toString('hex')}`;
-  const first = await startHostProcess(t, installation.configPath, installation.env);
-  const client = await signIn(first, installation.env);
-  t.teardown(() => removeEnvironmentResources(client.environmentId));
-  await crashDuringDeploy(first, client, stackName, () => running(`${stackName}_migrate`));
 
-  const second = await startHostProcess(t, installation.configPath, installation.env);
-  const again = await signIn(second, installation.env);
-  const deployment = await recovered(again, stackName);
-
-  const message = 'The host stopped during the deploy; after the restart 0 of 1 service(s) were running (not running: app).';
-  t.like(deployment, { status: 'Failed', errorMessage: message });
-  t.like(deployment['history'], [
-    { operation: 'deploy', outcome: 'Failed', message: 'Interrupted: the host stopped before the deploy finished.' },
-    { operation: 'recover', outcome: 'Succeeded', triggeredBy: 'host', message },
-  ]);
-
-  const retried = await again.call('POST', '/api/deployments', {
-    environmentId: again.environmentId,
-    stackName,
-    productId: 'stacks:App',
-    variables: { INIT_SECONDS: '0' },
-  });
-  t.is(retried.status, 201, JSON.stringify(retried.body));
-  t.is(retried.body['deploymentId'], deployment['id']);
-  t.true(await running(`${stackName}_app`));
-});
-
-test.serial('a deploy cut off by a crash while its service became healthy ends Running after the restart', async (t) => {
-  const image = await images.push('app');
-  const installation = await install(t, {
-    'app.yaml': `metadata: { name: App, productVersion: "1.0.0" }
+  test.serial(`a deploy cut off by a crash while its service became healthy ends Running after the restart (${engine})`, async (t) => {
+    const image = await images.push('app');
+    const installation = await install(t, {
+      'app.yaml': `metadata: { name: App, productVersion: "1.0.0" }
 services:
   app:
     image: ${image.ref}
@@ -87,21 +89,22 @@ services:
       timeout: 5s
       retries: 60
 `,
-  });
-  const stackName = `crash-${randomBytes(4).toString('hex')}`;
-  const first = await startHostProcess(t, installation.configPath, installation.env);
-  const client = await signIn(first, installation.env);
-  t.teardown(() => removeEnvironmentResources(client.environmentId));
-  await crashDuringDeploy(first, client, stackName, () => running(`${stackName}_app`));
-  const containerId = await docker('container', 'inspect', '--format', '{{.Id}}', `${stackName}_app`);
+    }, engine);
+    const stackName = `crash-${randomBytes(4).toString('hex')}`;
+    const first = await startHostProcess(t, installation.configPath, installation.env);
+    const client = await signIn(first, installation.env);
+    t.teardown(() => removeEnvironmentResources(client.environmentId));
+    await crashDuringDeploy(first, client, stackName, () => running(`${stackName}_app`));
+    const containerId = await docker('container', 'inspect', '--format', '{{.Id}}', `${stackName}_app`);
 
-  const second = await startHostProcess(t, installation.configPath, installation.env);
-  const deployment = await recovered(await signIn(second, installation.env), stackName);
+    const second = await startHostProcess(t, installation.configPath, installation.env);
+    const deployment = await recovered(await signIn(second, installation.env), stackName);
 
-  t.like(deployment, { status: 'Running', errorMessage: null, stackVersion: '1.0.0' });
-  t.like((deployment['services'] as unknown[])[0], { serviceName: 'app', containerId, status: 'running' });
-  t.like((deployment['history'] as unknown[])[1], {
-    operation: 'recover',
-    message: 'The host stopped during the deploy; every service of version 1.0.0 was found running, so the deploy is taken as done.',
+    t.like(deployment, { status: 'Running', errorMessage: null, stackVersion: '1.0.0' });
+    t.like((deployment['services'] as unknown[])[0], { serviceName: 'app', containerId, status: 'running' });
+    t.like((deployment['history'] as unknown[])[1], {
+      operation: 'recover',
+      message: 'The host stopped during the deploy; every service of version 1.0.0 was found running, so the deploy is taken as done.',
+    });
   });
-});
+}

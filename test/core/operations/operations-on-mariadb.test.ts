@@ -8,8 +8,8 @@ import { testImages } from '../../support/test-images.js';
 /**
  * One representative run of each operation on deployments (deploy, redeploy, upgrade, rollback,
  * product deploy, remove) on MariaDB: the other files run them on SQLite, and the two databases
- * differ in what they refuse (column widths, text sizes, `INSERT IGNORE`). Recovery on MariaDB is
- * in `store-failures.test.ts`.
+ * differ in what they refuse (column widths, text sizes, `INSERT IGNORE`). Recovery runs on both
+ * databases in `store-failures.test.ts`, `crash-recovery.test.ts` and `host-killed.test.ts`.
  */
 const images = testImages('operations-on-mariadb');
 
