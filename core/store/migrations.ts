@@ -7,6 +7,7 @@ import { sessions } from './migrations/005-sessions.js';
 import { operations } from './migrations/006-operations.js';
 import { intent } from './migrations/007-intent.js';
 import { eventDeliveries } from './migrations/008-event-deliveries.js';
+import { historyOperation } from './migrations/009-history-operation.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
 export interface Migration {
@@ -16,7 +17,7 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries];
+export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries, historyOperation];
 
 /** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -73,6 +73,8 @@ export interface DeploymentHistoryEntry {
   readonly commit?: string | null;
   /** The http(s) address of the pipeline run that asked for it. */
   readonly pipelineUrl?: string | null;
+  /** The operation it ran as (`GET /api/operations/:id`), when it was one. */
+  readonly operationId?: string | null;
 }
 
 export interface Deployment {
@@ -82,12 +84,38 @@ export interface Deployment {
   readonly stackVersion: string;
   readonly productId: string;
   readonly productName?: string;
+  /** The product deployment the stack belongs to, when it was deployed as part of one. */
+  readonly productDeploymentId?: string | null;
   readonly status: string;
   readonly errorMessage?: string | null;
   readonly updatedAt?: string;
   readonly variables?: Readonly<Record<string, string>>;
   readonly services?: readonly DeploymentService[];
   readonly history?: readonly DeploymentHistoryEntry[];
+}
+
+/** One stack of a product deployment, as `GET /api/product-deployments/:id` summarises it. */
+export interface ProductStack {
+  /** The stack's name in the product manifest. */
+  readonly stackName: string;
+  readonly deploymentId: string;
+  readonly deploymentStackName: string;
+  readonly stackVersion: string;
+  readonly status: string;
+  readonly errorMessage: string | null;
+}
+
+/** `GET /api/product-deployments/:id`: every stack of a product deployed together. */
+export interface ProductDeployment {
+  readonly id: string;
+  readonly environmentId: string;
+  readonly productId: string;
+  readonly productName: string;
+  readonly version: string;
+  readonly deploymentName: string;
+  readonly status: string;
+  readonly errorMessage: string | null;
+  readonly stacks: readonly ProductStack[];
 }
 
 export interface AuditEvent {
