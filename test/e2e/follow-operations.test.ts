@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import type { Page } from 'playwright-core';
-import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
+import { idleCommand } from '../support/deploy-host.js';
 import { docker } from '../support/docker-cli.js';
 import { testImages } from '../support/test-images.js';
-import { browserTest, openUi, type BrowserTestContext } from './browser-test.js';
+import { browserTest, openDeployUi, type BrowserTestContext } from './browser-test.js';
 import { cell, signIn } from './ui-steps.js';
 
 const test = browserTest();
@@ -29,17 +29,7 @@ async function duoHost(t: ExecutionContext<BrowserTestContext>, viewport?: { wid
     join(catalog, 'duo.yaml'),
     `metadata: { name: Duo, productId: com.example.duo, productVersion: "1.0.0" }\nstacks:\n  front:\n    metadata: { name: Front }\n${service('web')}  back:\n    metadata: { name: Back }\n${service('db')}`,
   );
-  const { host, page } = await openUi(t, {
-    plugins: [
-      { use: 'api-key-auth' },
-      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2, settleSeconds: 6 } },
-      { use: 'local-directory-source', name: 'stacks', options: { path: catalog } },
-    ],
-    ...(viewport ? { viewport } : {}),
-  });
-  const environmentId = (await host.host.environments.list()).find((environment) => environment.isDefault)?.id ?? '';
-  t.teardown(() => removeEnvironmentResources(environmentId));
-  await host.host.catalog.sync();
+  const { host, page, environmentId } = await openDeployUi(t, catalog, { stopTimeoutSeconds: 2, settleSeconds: 6 }, viewport);
   const token = await host.signIn();
   const name = `duo${randomBytes(3).toString('hex')}`;
   const deployed = await host.request('POST', '/api/product-deployments', { token, body: { environmentId, productId: 'com.example.duo', deploymentName: name } });

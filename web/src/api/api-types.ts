@@ -9,6 +9,7 @@ export interface LoginResponse {
 
 /** The host's own declarations, where it has them: no copy to drift from what it sends. */
 export type { Environment } from '../../../core/environments/environment.js';
+import type { ProductDeployment as ProductDeploymentRecord } from '../../../core/deployments/deployment.js';
 export type { ApiKeySummary, CreatedApiKey } from '../../../core/api-keys/api-key.js';
 
 /** A catalog entry's parts may be names or objects carrying one. */
@@ -106,15 +107,7 @@ export interface ProductStack {
 }
 
 /** `GET /api/product-deployments/:id`: every stack of a product deployed together. */
-export interface ProductDeployment {
-  readonly id: string;
-  readonly environmentId: string;
-  readonly productId: string;
-  readonly productName: string;
-  readonly version: string;
-  readonly deploymentName: string;
-  readonly status: string;
-  readonly errorMessage: string | null;
+export interface ProductDeployment extends ProductDeploymentRecord {
   readonly stacks: readonly ProductStack[];
 }
 
