@@ -64,14 +64,14 @@ test.serial("the deployment page follows a pipeline's redeploy as it runs and it
   // `done` made the page read the record again: it shows the new container.
   const container = page.getByRole('table', { name: 'Containers' }).getByRole('row', { name: /web/ });
   await cell(container, 'Container id').getByText(newId.slice(0, 12)).waitFor();
-  await page.getByRole('table', { name: 'History' }).locator('tbody tr').first().getByText('redeploy').waitFor();
+  await cell(page.getByRole('table', { name: 'History' }).locator('tbody tr').first(), 'Operation').getByText('redeploy').waitFor();
 
   // Its own stop: confirmed, then each step as it happens, then the record read again.
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await page.getByRole('dialog', { name: `Stop ${front}?` }).getByRole('button', { name: 'Stop' }).click();
   await stepsOf(page, 'web').getByText(`Stopping web`).waitFor();
   await stepsOf(page, 'web').getByText('web is exited').waitFor();
-  await panel.getByRole('status').getByText(/Stopped the stack's containers/).waitFor();
+  await panel.getByRole('status').getByText('The operation succeeded.').waitFor();
   t.is(await stateOf(`${front}_web`), 'exited');
   await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
   t.is(await page.locator('.facts dd').first().innerText(), 'Stopped');
@@ -108,7 +108,7 @@ test.serial('the product deployment page shows every stack live and stops and st
   await stepsOf(page, 'db').getByText('db is exited').waitFor();
   await stepsOf(page, 'web').getByText('web is exited').waitFor();
   t.deepEqual(await page.getByRole('list', { name: 'Operation steps' }).getByRole('heading').allInnerTexts(), ['db', 'web']);
-  await page.getByRole('region', { name: 'Operation' }).getByRole('status').getByText(/stopped/i).waitFor();
+  await page.getByRole('region', { name: 'Operation' }).getByRole('status').getByText('The operation succeeded.').waitFor();
   t.is(await stateOf(`${front}_web`), 'exited');
   t.is(await stateOf(`${back}_db`), 'exited');
   await cell(web, 'Status').getByText('exited').waitFor();
