@@ -1,6 +1,7 @@
 import type { Deployment, DeploymentHistoryEntry, Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
 import { LIVE_STATE_REFRESH_MS, useReloadEvery } from '../api/use-reload-every.js';
+import { Breadcrumb } from '../components/breadcrumb.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -161,11 +162,7 @@ export function DeploymentPage({ id }: { readonly id: string }) {
   return (
     <Page
       title={found ? found.stackName : 'Deployment'}
-      before={
-        <p class="breadcrumb">
-          <Link href="/deployments">Deployments</Link> <span aria-hidden="true">›</span>
-        </p>
-      }
+      before={<Breadcrumb href="/deployments" label="Deployments" />}
       actions={
         <>
           {found && <OperationActions subject={{ name: found.stackName, status: found.status, path: `/api/deployments/${encodeURIComponent(found.id)}` }} onStarted={operation.follow} />}

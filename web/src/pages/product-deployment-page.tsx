@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Deployment, Environment, ProductDeployment, ProductStack } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
 import { LIVE_STATE_REFRESH_MS, useReloadEvery } from '../api/use-reload-every.js';
+import { Breadcrumb } from '../components/breadcrumb.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -71,11 +72,7 @@ export function ProductDeploymentPage({ id }: { readonly id: string }) {
   return (
     <Page
       title={found ? found.deploymentName : 'Product deployment'}
-      before={
-        <p class="breadcrumb">
-          <Link href="/deployments">Deployments</Link> <span aria-hidden="true">›</span>
-        </p>
-      }
+      before={<Breadcrumb href="/deployments" label="Deployments" />}
       actions={
         <>
           {found && <OperationActions subject={{ name: found.deploymentName, status: found.status, path: `/api/product-deployments/${encodeURIComponent(found.id)}` }} onStarted={operation.follow} />}
