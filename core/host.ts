@@ -238,7 +238,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...apiKeyRoutes({ apiKeys, audit, permissions: webhookPermissions }),
     ...environmentRoutes(environments, audit),
     ...deploymentRoutes(operations, audit),
-    ...deploymentOperationRoutes(operations, audit, eventStreams),
+    ...deploymentOperationRoutes(operations, audit, eventStreams, journal, log),
     ...auditRoutes(audit),
     ...pluginRoutes(() => current.generation.plugins.plugins),
     ...adminRoutes({ reload: () => reloads.reload(), audit }),

@@ -47,6 +47,7 @@ interface HistoryRow {
   reason: string | null;
   commit_ref: string | null;
   pipeline_url: string | null;
+  operation_id: string | null;
 }
 
 interface ProductRow {
@@ -83,6 +84,8 @@ export interface OperationStart {
   readonly pending: PendingChange | null;
   /** Why it runs, as its caller said; none for what the host does on its own. */
   readonly intent?: Intent;
+  /** The operation the caller's request became, when it is one. */
+  readonly operationId?: string | undefined;
 }
 
 /** What the deployment becomes when the target of a successful operation is taken over. */
@@ -158,6 +161,7 @@ function toHistoryEntry(row: HistoryRow): HistoryEntry {
     reason: row.reason,
     commit: row.commit_ref,
     pipelineUrl: row.pipeline_url,
+    operationId: row.operation_id,
   };
 }
 
@@ -334,6 +338,7 @@ export class DeploymentStore {
       reason: start.intent?.reason ?? null,
       commit_ref: start.intent?.commit ?? null,
       pipeline_url: start.intent?.pipelineUrl ?? null,
+      operation_id: start.operationId ?? null,
     });
     return Number(inserted);
   }

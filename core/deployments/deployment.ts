@@ -48,6 +48,8 @@ export interface HistoryEntry {
   readonly reason: string | null;
   readonly commit: string | null;
   readonly pipelineUrl: string | null;
+  /** The operation (`GET /api/operations/:id`) this entry ran as; `null` when it was none. */
+  readonly operationId: string | null;
 }
 
 /** What an operation in flight is making the deployment into; committed when it succeeds. */

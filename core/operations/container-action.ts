@@ -14,7 +14,13 @@ export interface ContainerActionRule {
   readonly message: string;
   /** How a failure's message begins (`Stop failed`). */
   readonly failed: string;
+  /** The progress step each service reports when the action begins. */
+  readonly step: 'stop' | 'start';
+  /** The action under way, as a progress message begins (`Stopping`). */
+  readonly ongoing: string;
 }
+
+const ongoing: Readonly<Record<ContainerAction, string>> = { stop: 'Stopping', start: 'Starting', restart: 'Restarting' };
 
 /** What defines an action: the statuses it applies to (as a word for the refusal) and its outcome. */
 export interface ContainerActionSpec {
@@ -38,5 +44,7 @@ export function containerAction(spec: ContainerActionSpec): ContainerActionRule 
     status,
     message,
     failed: `${action.charAt(0).toUpperCase()}${action.slice(1)} failed`,
+    step: action === 'stop' ? 'stop' : 'start',
+    ongoing: ongoing[action],
   };
 }

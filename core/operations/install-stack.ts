@@ -38,6 +38,7 @@ export async function installStack(runner: OperationRunner, installation: Instal
     status: 'Installing' as const,
     triggeredBy: triggeredBy(caller.principal),
     intent: caller.intent,
+    operationId: caller.operationId,
     fromVersion: existing?.stackVersion ?? null,
     toVersion: target.product.version,
     pending: pendingChange('deploy', commit, plan),

@@ -47,6 +47,7 @@ async function operateLocked(runner: OperationRunner, id: string, rule: Containe
     operation: rule.action,
     status: current.status,
     triggeredBy: triggeredBy(caller.principal),
+    operationId: caller.operationId,
     fromVersion: current.stackVersion,
     toVersion: current.stackVersion,
     // What recovery goes by, should the host stop before the outcome is written.
@@ -62,6 +63,9 @@ async function operateLocked(runner: OperationRunner, id: string, rule: Containe
   });
   const ref = { deploymentId: id, stackName: current.stackName };
   const log = secrets.logger(runner.log.child({ deploymentId: id, stack: current.stackName, operation: rule.action, requestId: caller.requestId }));
+  const serviceNames = current.services.filter((s) => s.lifecycle === 'service').map((s) => s.serviceName);
+  // Runtimes report no steps of their own for these actions: followers see each service's start and end.
+  for (const service of serviceNames) caller.progress?.({ service, step: rule.step, message: `${rule.ongoing} ${service}` });
   let reported: readonly DeployedService[];
   try {
     reported = await runner.bounded((signal) => runtime.control(rule.action, environment, ref, { signal, log }));
@@ -83,6 +87,9 @@ async function operateLocked(runner: OperationRunner, id: string, rule: Containe
     throw new DeploymentFailedError(message, { code: cause.code, fields: { deploymentId: id, status } });
   }
   const services = inRecordedOrder(serviceRecords(reported), current.services);
+  for (const service of services.filter((s) => s.lifecycle === 'service')) {
+    caller.progress?.({ service: service.serviceName, step: rule.step === 'stop' ? 'stop' : 'healthy', message: `${service.serviceName} is ${service.status}` });
+  }
   await runner.finish(id, entry, { status: rule.status, outcome: 'Succeeded', message: rule.message, errorMessage: null, services });
   runner.log.info({ deploymentId: id, stack: current.stackName, operation: rule.action }, 'operation succeeded');
   return runner.records.require(id);

@@ -7,7 +7,7 @@ import type { Store } from '../store/open-store.js';
 import { Retention } from '../store/retention.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { IdempotencyKeyReusedError } from '../errors.js';
-import { doneData, isFinished, type HookOperationKind, type OperationAnswer, type OperationEvent, type OperationRecord } from './operation-record.js';
+import { doneData, isFinished, type OperationRecordKind, type OperationAnswer, type OperationEvent, type OperationRecord } from './operation-record.js';
 import { OperationStore } from './operation-store.js';
 
 /** Operations older than this are deleted. */
@@ -58,8 +58,9 @@ const ABANDONED: OperationAnswer = {
 const now = () => new Date().toISOString();
 
 /**
- * Every hook call that runs is an operation: created before its work starts, finished with the
- * answer the synchronous call gives, kept 7 days. Its events (`progress`, `log`, then `done`)
+ * Every hook call that runs, and every stop, start or restart an operator asks for, is an
+ * operation: created before its work starts, finished with the answer the synchronous call
+ * gives, kept 7 days. Its events (`progress`, `log`, then `done`)
  * go to followers in this process at once and to the store in batches, so that a follower on
  * another host, after the end or after a restart reads them back. An Idempotency-Key is claimed
  * by the operation's row (a unique column): of duplicates sent at once, one runs.
@@ -112,7 +113,7 @@ export class OperationJournal {
    * Creates an operation (Queued). With a claim, the key may have been taken meanwhile by a
    * duplicate sent at the same time: then that operation is returned instead.
    */
-  async create(kind: HookOperationKind, owner: string, claim: IdempotencyClaim | null, intent: Intent = NO_INTENT): Promise<{ created: OperationRecord } | { earlier: OperationRecord }> {
+  async create(kind: OperationRecordKind, owner: string, claim: IdempotencyClaim | null, intent: Intent = NO_INTENT): Promise<{ created: OperationRecord } | { earlier: OperationRecord }> {
     const record: OperationRecord = { id: randomUUID(), kind, status: 'Queued', owner, createdAt: now(), startedAt: null, finishedAt: null, httpStatus: null, result: null, intent };
     try {
       await this.#store.insert({ id: record.id, kind, owner, hostId: this.#hostId, createdAt: record.createdAt, intent, idempotency: claim });

@@ -1,14 +1,19 @@
+import type { CallerProgress } from '../auth/caller.js';
 import type { Intent } from '../hooks/intent.js';
+import type { ContainerAction } from '../hooks/runtime.js';
 
 /** What a hook call is, as `GET /api/operations/:id` shows it. */
 export type HookOperationKind = 'redeploy' | 'upgrade' | 'sync-sources';
 
+/** What an operation is: a hook call, or a stop, start or restart a signed-in operator asked for. */
+export type OperationRecordKind = HookOperationKind | ContainerAction;
+
 export type HookOperationStatus = 'Queued' | 'Running' | 'Succeeded' | 'Failed';
 
-/** One operation: a hook call that ran, with the answer the synchronous call gives. */
+/** One operation: a call that ran (see {@link OperationRecordKind}), with the answer the synchronous call gives. */
 export interface OperationRecord {
   readonly id: string;
-  readonly kind: HookOperationKind;
+  readonly kind: OperationRecordKind;
   readonly status: HookOperationStatus;
   /** Who started it: `apiKey:<id>`, `user:<id>` or `plugin:<instance>:<hash>`. */
   readonly owner: string;
@@ -44,3 +49,6 @@ export const isFinished = (record: Pick<OperationRecord, 'status'>): boolean => 
 
 /** The `done` event's data for a finished operation. */
 export const doneData = (record: OperationRecord): Record<string, unknown> => ({ status: record.status, httpStatus: record.httpStatus, result: record.result });
+
+/** A `progress` event's data for a step as it happens. */
+export const progressData = (event: CallerProgress): Record<string, unknown> => ({ service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });

@@ -1,7 +1,7 @@
 import type { Intent } from '../hooks/intent.js';
 import type { Store } from '../store/open-store.js';
 import { retryWrite } from './retry-write.js';
-import type { HookOperationKind, HookOperationStatus, OperationAnswer, OperationEvent, OperationEventType, OperationRecord } from './operation-record.js';
+import type { OperationRecordKind, HookOperationStatus, OperationAnswer, OperationEvent, OperationEventType, OperationRecord } from './operation-record.js';
 
 interface OperationRow {
   id: string;
@@ -31,7 +31,7 @@ interface EventRow {
 /** A new operation's row. */
 export interface NewOperation {
   readonly id: string;
-  readonly kind: HookOperationKind;
+  readonly kind: OperationRecordKind;
   readonly owner: string;
   readonly hostId: string;
   readonly createdAt: string;
@@ -42,7 +42,7 @@ export interface NewOperation {
 
 const recordOf = (row: OperationRow): OperationRecord => ({
   id: row.id,
-  kind: row.kind as HookOperationKind,
+  kind: row.kind as OperationRecordKind,
   status: row.status as HookOperationStatus,
   owner: row.owner,
   createdAt: row.created_at,

@@ -42,6 +42,7 @@ export async function replaceContainers(
     status: 'Upgrading',
     triggeredBy: triggeredBy(caller.principal),
     intent: caller.intent,
+    operationId: caller.operationId,
     fromVersion: rollback?.from ?? current.stackVersion,
     toVersion: commit.version,
     pending: pendingChange(operation, commit, plan),

@@ -8,6 +8,7 @@ import { operations } from './migrations/006-operations.js';
 import { intent } from './migrations/007-intent.js';
 import { eventDeliveries } from './migrations/008-event-deliveries.js';
 import { catalogGeneration } from './migrations/009-catalog-generation.js';
+import { historyOperation } from './migrations/010-history-operation.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
 export interface Migration {
@@ -17,7 +18,7 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries, catalogGeneration];
+export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries, catalogGeneration, historyOperation];
 
 /** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
 export const migrationSource: Knex.MigrationSource<Migration> = {

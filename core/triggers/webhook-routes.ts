@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestAuditFields } from '../http/request-audit-fields.js';
@@ -7,10 +6,11 @@ import { DeploymentFailedError, errorMessage, type HostError } from '../errors.j
 import { permittedPrincipal } from '../http/authorize.js';
 import { readBody } from '../http/body-limit.js';
 import { answerError, errorAnswer } from '../http/error-mapper.js';
+import { ACCEPTED_ANSWER, acceptOperation, asyncQuery, wantsAsync } from '../http/respond-async.js';
 import { boundedOutput } from '../operations/bounded-output.js';
 import type { OperationJournal } from '../operations/operation-journal.js';
 import { operationOwner } from '../operations/operation-owner.js';
-import { isFinished, type HookOperationKind, type OperationAnswer, type OperationRecord } from '../operations/operation-record.js';
+import { isFinished, progressData, type HookOperationKind, type OperationAnswer, type OperationRecord } from '../operations/operation-record.js';
 import { toHostError } from '../to-host-error.js';
 import type { AppContext } from '../http/request-state.js';
 import { defineRoute, type RouteDefinition } from '../http/route-table.js';
@@ -69,27 +69,6 @@ interface HookAnswer extends OperationAnswer {
   readonly workFailed: boolean;
 }
 
-/** A hook's query: `?wait=false` asks not to wait, as `Prefer: respond-async` does. */
-const asyncQuery = z.object({
-  wait: z.enum(['true', 'false'], { error: "wait must be 'true' or 'false'." }).optional().meta({ description: '`false`: answer 202 at once, as `Prefer: respond-async` asks.' }),
-});
-
-/** Whether the caller asked not to wait: `Prefer: respond-async` (RFC 7240) or `?wait=false`. */
-function wantsAsync(ctx: AppContext, wait: 'true' | 'false' | undefined): boolean {
-  if (wait === 'false') return true;
-  const prefer = ctx.get('Prefer');
-  return prefer !== '' && prefer.split(',').some((preference) => preference.split(';')[0]?.trim().toLowerCase() === 'respond-async');
-}
-
-/** 202: the operation runs on; the caller follows it at `statusUrl` and `eventsUrl`. */
-function accept(ctx: AppContext, kind: HookOperationKind, operationId: string): void {
-  const statusUrl = `/api/operations/${operationId}`;
-  ctx.status = 202;
-  ctx.set('Location', statusUrl);
-  ctx.set('Preference-Applied', 'respond-async');
-  ctx.body = { success: true, message: `Accepted ${kind} as operation ${operationId}.`, operationId, statusUrl, eventsUrl: `${statusUrl}/events` };
-}
-
 /**
  * `POST /api/hooks/*`: for each endpoint, the permission check on the principal the app's
  * authentication found (401 without one, 403 naming the missing permission), the
@@ -117,7 +96,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
   /** Answers a call that repeats `earlier` (same caller, key and request). */
   const replay = async (ctx: AppContext, kind: HookOperationKind, earlier: OperationRecord, async: boolean): Promise<void> => {
     ctx.set('Idempotent-Replayed', 'true');
-    if (async) return accept(ctx, kind, earlier.id);
+    if (async) return acceptOperation(ctx, kind, earlier.id);
     const record = isFinished(earlier) ? earlier : await journal.waitFinished(earlier.id);
     ctx.status = record.httpStatus ?? 500;
     ctx.body = record.result;
@@ -134,7 +113,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
       query: asyncQuery,
       answers: {
         200: '`{success:true, message, operationId, ...}`',
-        202: 'Accepted (`Prefer: respond-async` or `?wait=false`): `{success, message, operationId, statusUrl, eventsUrl}`; `Location` is `statusUrl`.',
+        202: ACCEPTED_ANSWER,
         400: 'Bad input, or the deployment failed.',
         401: 'Invalid or missing API key.',
         403: `The key lacks '${endpoint.permission}' or is scoped to another environment.`,
@@ -180,14 +159,14 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           let headers: HookAnswer['headers'] = {};
           let workFailed = false;
           const running = journal.run(operationId, async (report) => {
-            const progress = (event: CallerProgress) => report('progress', { service: event.service, step: event.step, message: event.message, at: new Date().toISOString() });
+            const progress = (event: CallerProgress) => report('progress', progressData(event));
             const answer = await answerOf(work, { ...caller, progress, output: boundedOutput(report), operationId }, operationId);
             headers = answer.headers;
             workFailed = answer.workFailed;
             return answer;
           });
           if (async) {
-            accept(ctx, endpoint.kind, operationId);
+            acceptOperation(ctx, endpoint.kind, operationId);
             running
               .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
               .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));

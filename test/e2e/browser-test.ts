@@ -2,6 +2,7 @@ import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestHost } from '../../core/testing.js';
 import { launchChromium, saveFailureScreenshot } from '../support/browser.js';
+import { removeEnvironmentResources } from '../support/deploy-host.js';
 import { useTestHost } from '../support/test-host.js';
 import { buildWebUi } from '../support/web-ui-build.js';
 
@@ -61,4 +62,25 @@ export async function openUi(t: ExecutionContext<BrowserTestContext>, options: U
   t.context.window = { context, page, cspViolations };
   await page.goto(host.url);
   return { host, page };
+}
+
+/**
+ * {@link openUi} on a host that deploys to the real Docker engine from the catalog folder
+ * `catalog` (synced), with `runtime` as the `docker-runtime` options. Resolves the default
+ * environment too; whatever deployments leave in it is removed after the test.
+ */
+export async function openDeployUi(
+  t: ExecutionContext<BrowserTestContext>,
+  catalog: string,
+  runtime: Readonly<Record<string, unknown>>,
+  viewport?: { width: number; height: number },
+): Promise<{ host: TestHost; page: Page; environmentId: string }> {
+  const { host, page } = await openUi(t, {
+    plugins: [{ use: 'api-key-auth' }, { use: 'docker-runtime', options: runtime }, { use: 'local-directory-source', name: 'stacks', options: { path: catalog } }],
+    ...(viewport ? { viewport } : {}),
+  });
+  const environmentId = (await host.host.environments.list()).find((environment) => environment.isDefault)?.id ?? '';
+  t.teardown(() => removeEnvironmentResources(environmentId));
+  await host.host.catalog.sync();
+  return { host, page, environmentId };
 }

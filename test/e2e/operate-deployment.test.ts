@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { removeEnvironmentResources } from '../support/deploy-host.js';
 import { docker } from '../support/docker-cli.js';
 import { testImages } from '../support/test-images.js';
-import { browserTest, openUi, type BrowserTestContext } from './browser-test.js';
+import { browserTest, openDeployUi, type BrowserTestContext } from './browser-test.js';
 import { cell, signIn } from './ui-steps.js';
 
 const test = browserTest();
@@ -25,17 +24,7 @@ async function openDeployment(t: ExecutionContext<BrowserTestContext>, viewport?
     join(catalog, 'ticker.yaml'),
     `metadata:\n  name: Ticker\n  productId: com.example.ticker\n  productVersion: "1.0.0"\nvariables:\n  APP_PASSWORD: { type: Password, required: true }\nservices:\n  app:\n    image: ${image.ref}\n    environment: { APP_PASSWORD: "\${APP_PASSWORD}" }\n    command: ${JSON.stringify(['sh', '-c', script])}\n`,
   );
-  const { host, page } = await openUi(t, {
-    plugins: [
-      { use: 'api-key-auth' },
-      { use: 'docker-runtime', options: { stopTimeoutSeconds: 2 } },
-      { use: 'local-directory-source', name: 'stacks', options: { path: catalog } },
-    ],
-    ...(viewport ? { viewport } : {}),
-  });
-  const environmentId = (await host.host.environments.list()).find((environment) => environment.isDefault)?.id ?? '';
-  t.teardown(() => removeEnvironmentResources(environmentId));
-  await host.host.catalog.sync();
+  const { host, page, environmentId } = await openDeployUi(t, catalog, { stopTimeoutSeconds: 2 }, viewport);
   const token = await host.signIn();
   const stackName = `ui-ticker-${randomBytes(3).toString('hex')}`;
   const password = `pw-${randomBytes(5).toString('hex')}`;

@@ -7,6 +7,7 @@ import { DeploymentsPage } from './pages/deployments-page.js';
 import { EnvironmentsPage } from './pages/environments-page.js';
 import { EventsPage } from './pages/events-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { ProductDeploymentPage } from './pages/product-deployment-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 
 const fixed: Readonly<Record<string, () => JSX.Element>> = {
@@ -26,5 +27,7 @@ export function routeFor(path: string): JSX.Element {
   if (page) return page();
   const deployment = /^\/deployments\/([^/]+)$/.exec(trimmed);
   if (deployment?.[1]) return <DeploymentPage id={decodeURIComponent(deployment[1])} />;
+  const product = /^\/product-deployments\/([^/]+)$/.exec(trimmed);
+  if (product?.[1]) return <ProductDeploymentPage id={decodeURIComponent(product[1])} />;
   return <NotFoundPage />;
 }

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import type { Caller } from '../../auth/caller.js';
+import type { Principal } from '../../hooks/principal.js';
+import type { ContainerAction } from '../../hooks/runtime.js';
+import type { Logger } from '../../logger.js';
+import type { OperationJournal } from '../../operations/operation-journal.js';
+import { operationOwner } from '../../operations/operation-owner.js';
+import { progressData } from '../../operations/operation-record.js';
+import { errorAnswer } from '../error-mapper.js';
+import { ACCEPTED_ANSWER, acceptOperation, asyncQuery, wantsAsync } from '../respond-async.js';
 import type { AuditRecorder } from '../../audit/audit-event.js';
 import { deploymentView, productDeploymentView } from '../../deployments/deployment-view.js';
 import type { RuntimeLogLine } from '../../hooks/runtime.js';
@@ -14,7 +23,7 @@ import { queryWholeNumber } from '../../request-schema.js';
 import type { AppContext } from '../request-state.js';
 import { defineRoute, type RouteDefinition } from '../route-table.js';
 import type { EventStreams } from '../event-stream.js';
-import { audited, callerOf } from './deployment-routes.js';
+import { audited, callerOf, type AnsweredEarly } from './deployment-routes.js';
 
 const tag = 'Deployments';
 
@@ -69,35 +78,71 @@ async function followLines(ctx: AppContext, streams: EventStreams, open: (signal
 
 /**
  * Operating deployments without a redeploy, for signed-in users: stop, start and restart a
- * deployment or a whole product deployment (audited, recorded in history), and its containers'
- * logs (redacted; followed as server-sent events).
+ * deployment or a whole product deployment (operations with progress events, audited, recorded
+ * in history), and its containers' logs (redacted; followed as server-sent events).
  */
-export function deploymentOperationRoutes(operations: OperationRunner, audit: AuditRecorder, streams: EventStreams): RouteDefinition[] {
+export function deploymentOperationRoutes(operations: OperationRunner, audit: AuditRecorder, streams: EventStreams, journal: OperationJournal, log: Logger): RouteDefinition[] {
+  /**
+   * Runs an action as an operation (`GET /api/operations/:id` and its events follow it) and
+   * answers its result with the `operationId`; with `Prefer: respond-async` (or `?wait=false`)
+   * it answers 202 at once and the audit row waits for the end.
+   */
+  const asOperation = async (ctx: AppContext, kind: ContainerAction, wait: 'true' | 'false' | undefined, work: (caller: Caller) => Promise<Record<string, unknown>>): Promise<void | AnsweredEarly> => {
+    // A signed-in user: the route's authentication ran before.
+    const owner = operationOwner(ctx.state.principal as Principal);
+    const made = await journal.create(kind, owner, null);
+    const operationId = 'created' in made ? made.created.id : made.earlier.id;
+    let failure: { readonly thrown: unknown } | null = null;
+    const ran = journal.run(operationId, async (report) => {
+      const caller: Caller = { ...callerOf(ctx), operationId, progress: (event) => report('progress', progressData(event)) };
+      try {
+        return { status: 200, body: { success: true, ...(await work(caller)), operationId } };
+      } catch (thrown) {
+        failure = { thrown };
+        const answer = errorAnswer(thrown, ctx.state.requestId, log);
+        return { status: answer.status, body: { ...answer.body, operationId } };
+      }
+    });
+    const settled = ran.then((record) => {
+      if (failure !== null) throw failure.thrown;
+      return record;
+    });
+    if (wantsAsync(ctx, wait)) {
+      acceptOperation(ctx, kind, operationId);
+      return { settled: settled.then(() => undefined) };
+    }
+    ctx.body = (await settled).result;
+  };
+
   const act = (rule: ContainerActionRule): RouteDefinition[] => [
     defineRoute({
-      method: 'post', path: `/api/deployments/:id/${rule.action}`, tag, auth: { kind: 'user' },
-      summary: `${capitalised(rule.action)}s the deployment's containers (under the stack lock, recorded in history and audit).`,
-      answers: { 200: '`{success, deployment}`', 400: 'Not allowed in the deployment\'s status.', 404: 'No such deployment.' },
-      handle: (ctx) =>
+      method: 'post', path: `/api/deployments/:id/${rule.action}`, tag, auth: { kind: 'user' }, query: asyncQuery,
+      summary: `${capitalised(rule.action)}s the deployment's containers as an operation (under the stack lock, recorded in history and audit).`,
+      answers: { 202: ACCEPTED_ANSWER, 200: '`{success, deployment, operationId}`', 400: 'Not allowed in the deployment\'s status.', 404: 'No such deployment.' },
+      handle: (ctx, input) =>
         audited(ctx, audit, `deployment.${rule.action}`, async (note) => {
           const found = await operations.records.require(ctx.params['id'] ?? '');
           note.target = found.stackName;
           note.environmentId = found.environmentId;
-          const deployment = await operateDeployment(operations, found.id, rule, callerOf(ctx));
-          ctx.body = { success: true, deployment: deploymentView(deployment, await operations.records.history(deployment.id)) };
+          return asOperation(ctx, rule.action, input.query().wait, async (caller) => {
+            const deployment = await operateDeployment(operations, found.id, rule, caller);
+            return { deployment: deploymentView(deployment, await operations.records.history(deployment.id)) };
+          });
         }),
     }),
     defineRoute({
-      method: 'post', path: `/api/product-deployments/:id/${rule.action}`, tag, auth: { kind: 'user' },
-      summary: `${capitalised(rule.action)}s the containers of every stack of the product deployment.`,
-      answers: { 200: '`{success, productDeployment}`', 400: 'Not allowed in the deployment\'s status.', 404: 'No such product deployment.' },
-      handle: (ctx) =>
+      method: 'post', path: `/api/product-deployments/:id/${rule.action}`, tag, auth: { kind: 'user' }, query: asyncQuery,
+      summary: `${capitalised(rule.action)}s the containers of every stack of the product deployment as one operation.`,
+      answers: { 202: ACCEPTED_ANSWER, 200: '`{success, productDeployment, operationId}`', 400: 'Not allowed in the deployment\'s status.', 404: 'No such product deployment.' },
+      handle: (ctx, input) =>
         audited(ctx, audit, `deployment.${rule.action}Product`, async (note) => {
           const { product: found } = await operations.records.requireProduct(ctx.params['id'] ?? '');
           note.target = found.productId;
           note.environmentId = found.environmentId;
-          const { product, stacks } = await operateProduct(operations, found.id, rule, callerOf(ctx));
-          ctx.body = { success: true, productDeployment: productDeploymentView(product, stacks) };
+          return asOperation(ctx, rule.action, input.query().wait, async (caller) => {
+            const { product, stacks } = await operateProduct(operations, found.id, rule, caller);
+            return { productDeployment: productDeploymentView(product, stacks) };
+          });
         }),
     }),
   ];

@@ -24,23 +24,33 @@ interface AuditNote {
   intent: Intent | null;
 }
 
+/** Work that was answered before it ended (a 202): its audit row waits for `settled`. */
+export interface AnsweredEarly {
+  readonly settled: Promise<void>;
+}
+
 /**
  * Runs a mutating request and records it in the audit trail with its outcome, success or not.
  * `target` names what was acted on as soon as the body is understood.
  */
-export async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: AuditNote) => Promise<void>): Promise<void> {
+export async function audited(ctx: AppContext, audit: AuditRecorder, action: string, work: (note: AuditNote) => Promise<void | AnsweredEarly>): Promise<void> {
   const started = performance.now();
   const note: AuditNote = { target: null, environmentId: null, intent: null };
   const record = (status: number, outcome: 'success' | 'failure', code: string | null, message: string | null) =>
     audit.record({ ...requestAuditFields(ctx), action, outcome, status, ...note, durationMs: performance.now() - started, code, message });
-  try {
-    await work(note);
-  } catch (thrown) {
+  const failed = async (thrown: unknown) => {
     const err = toHostError(thrown);
     await record(err.status, 'failure', err.code, err.expose ? err.message : null);
-    throw err;
+    return err;
+  };
+  let early: void | AnsweredEarly;
+  try {
+    early = await work(note);
+  } catch (thrown) {
+    throw await failed(thrown);
   }
-  await record(ctx.status, 'success', null, null);
+  if (early === undefined) return record(ctx.status, 'success', null, null);
+  void early.settled.then(() => record(200, 'success', null, null), failed);
 }
 
 /**

@@ -12,3 +12,13 @@ test('events are handed over whole, however the text arrives; comments and non-J
     ['error', { message: 'gone' }],
   ]);
 });
+
+test("each event's id is handed over with it, to resume after it; an event without one has none", (t) => {
+  const seen: [string, string | null][] = [];
+  const reader = eventReader((event, _data, id) => seen.push([event, id]));
+  reader.push('id: 7\nevent: progress\ndata: {"step":"pull"}\n\nevent: log\ndata: {"line":"x"}\n\n');
+  t.deepEqual(seen, [
+    ['progress', '7'],
+    ['log', null],
+  ]);
+});

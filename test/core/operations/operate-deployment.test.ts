@@ -2,6 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { dockerInspect, docker } from '../../support/docker-cli.js';
 import { idleCommand, useDeployHost, type DeployTestHost } from '../../support/deploy-host.js';
+import { readEventStream } from '../../support/event-stream-client.js';
 import { testImages } from '../../support/test-images.js';
 
 const images = testImages('deployments-operate');
@@ -149,6 +150,29 @@ test.serial('stop, start and restart change what runs, are recorded, and a stopp
   const audit = await host.admin('GET', '/api/audit?pageSize=50');
   const actions = (audit.body['events'] as { action: string; outcome: string; target: string }[]).filter((e) => e.target === stackName).map((e) => `${e.action}:${e.outcome}`);
   for (const action of ['deployment.stop:success', 'deployment.start:success', 'deployment.restart:success', 'deployment.restart:failure']) t.true(actions.includes(action), action);
+});
+
+test.serial('stop and start run as operations: the answer names it, its events show each service, and the history entry keeps its id', async (t) => {
+  const host = await useDeployHost(t, { manifests: await chattyManifest() });
+  const { id } = await deployChatty(host, 'pw-operate-ops');
+  const token = await host.host.signIn();
+
+  const accepted = await host.host.request('POST', `/api/deployments/${id}/stop`, { token, headers: { prefer: 'respond-async' } });
+  t.is(accepted.status, 202, accepted.text);
+  const operationId = String(accepted.body['operationId']);
+  t.is(accepted.headers.get('location'), `/api/operations/${operationId}`);
+  const stream = await readEventStream(`${host.host.url}${String(accepted.body['eventsUrl'])}`, { authorization: `Bearer ${token}` });
+  const steps = stream.events.filter((e) => e.event === 'progress').map((e) => `${String(e.data['service'])}:${String(e.data['step'])}`);
+  t.deepEqual(steps, ['talker:stop', 'quiet:stop', 'talker:stop', 'quiet:stop'], 'each service as the stop begins and as it ends');
+  t.like(stream.events.at(-1), { event: 'done', data: { status: 'Succeeded', httpStatus: 200 } });
+  const operation = await host.admin('GET', `/api/operations/${operationId}`);
+  t.like(operation.body['operation'], { kind: 'stop', status: 'Succeeded' });
+
+  const started = await host.admin('POST', `/api/deployments/${id}/start`);
+  t.is(started.status, 200, started.text);
+  t.regex(String(started.body['operationId']), /^[0-9a-f-]{36}$/, 'a synchronous answer names its operation too');
+  const history = (started.body['deployment'] as { history: { operation: string; operationId: string | null }[] }).history;
+  t.deepEqual(history.map((h) => [h.operation, h.operationId]), [['deploy', null], ['stop', operationId], ['start', started.body['operationId']]]);
 });
 
 test.serial('logs: the tail of one or all services, stdout and stderr, with Password values redacted; bad input is a 400', async (t) => {

@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import type { ApiKeySummary, CreatedApiKey, Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
 import { useConfirmedDelete } from '../api/use-confirmed-delete.js';
+import { Breadcrumb } from '../components/breadcrumb.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { LiveRegion } from '../components/live-region.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
-import { Link } from '../routing/link.js';
 import { ApiKeyForm } from './api-key-form.js';
 import { ApiKeyTable } from './api-key-table.js';
 import { CreatedKeyPanel } from './created-key-panel.js';
@@ -45,11 +45,7 @@ export function CicdIntegrationPage() {
   return (
     <Page
       title="CI/CD Integration"
-      before={
-        <p class="breadcrumb">
-          <Link href="/settings">Settings</Link> <span aria-hidden="true">›</span>
-        </p>
-      }
+      before={<Breadcrumb href="/settings" label="Settings" />}
       actions={showCreateButton && list.length > 0 ? createButton : null}
     >
       <p class="lead">

@@ -33,8 +33,9 @@ export class ApiClient {
     return this.#request<T>('GET', path);
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.#request<T>('POST', path, body);
+  /** `headers` adds to the defaults, e.g. `Prefer: respond-async` for an answer before the work ends. */
+  post<T>(path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<T> {
+    return this.#request<T>('POST', path, body, headers);
   }
 
   delete<T>(path: string): Promise<T> {
@@ -73,8 +74,8 @@ export class ApiClient {
     return headers;
   }
 
-  async #request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const headers = this.#headers('application/json');
+  async #request<T>(method: Method, path: string, body?: unknown, extra: Readonly<Record<string, string>> = {}): Promise<T> {
+    const headers = { ...this.#headers('application/json'), ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

@@ -9,6 +9,7 @@ export interface LoginResponse {
 
 /** The host's own declarations, where it has them: no copy to drift from what it sends. */
 export type { Environment } from '../../../core/environments/environment.js';
+import type { ProductDeployment as ProductDeploymentRecord } from '../../../core/deployments/deployment.js';
 export type { ApiKeySummary, CreatedApiKey } from '../../../core/api-keys/api-key.js';
 
 /** A catalog entry's parts may be names or objects carrying one. */
@@ -73,6 +74,8 @@ export interface DeploymentHistoryEntry {
   readonly commit?: string | null;
   /** The http(s) address of the pipeline run that asked for it. */
   readonly pipelineUrl?: string | null;
+  /** The operation it ran as (`GET /api/operations/:id`), when it was one. */
+  readonly operationId?: string | null;
 }
 
 export interface Deployment {
@@ -82,12 +85,30 @@ export interface Deployment {
   readonly stackVersion: string;
   readonly productId: string;
   readonly productName?: string;
+  /** The product deployment the stack belongs to, when it was deployed as part of one. */
+  readonly productDeploymentId?: string | null;
   readonly status: string;
   readonly errorMessage?: string | null;
   readonly updatedAt?: string;
   readonly variables?: Readonly<Record<string, string>>;
   readonly services?: readonly DeploymentService[];
   readonly history?: readonly DeploymentHistoryEntry[];
+}
+
+/** One stack of a product deployment, as `GET /api/product-deployments/:id` summarises it. */
+export interface ProductStack {
+  /** The stack's name in the product manifest. */
+  readonly stackName: string;
+  readonly deploymentId: string;
+  readonly deploymentStackName: string;
+  readonly stackVersion: string;
+  readonly status: string;
+  readonly errorMessage: string | null;
+}
+
+/** `GET /api/product-deployments/:id`: every stack of a product deployed together. */
+export interface ProductDeployment extends ProductDeploymentRecord {
+  readonly stacks: readonly ProductStack[];
 }
 
 export interface AuditEvent {

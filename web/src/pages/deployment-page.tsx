@@ -1,17 +1,19 @@
-import { useEffect } from 'preact/hooks';
 import type { Deployment, DeploymentHistoryEntry, Environment } from '../api/api-types.js';
 import { useApiData } from '../api/use-api-data.js';
+import { LIVE_STATE_REFRESH_MS, useReloadEvery } from '../api/use-reload-every.js';
+import { Breadcrumb } from '../components/breadcrumb.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { DeploymentActions } from '../deployments/deployment-actions.js';
 import { DeploymentLogs } from '../deployments/deployment-logs.js';
+import { ServicesTable } from '../deployments/services-table.js';
+import { OperationActions } from '../operations/operation-actions.js';
+import { OperationProgress } from '../operations/operation-progress.js';
+import { runningOperationId } from '../operations/running-operation-id.js';
+import { useFollowedOperation } from '../operations/use-followed-operation.js';
 import { formatDateTime } from '../format/format-date-time.js';
 import { triggerLabel } from '../format/trigger-label.js';
 import { Link } from '../routing/link.js';
-
-/** How often the page reads the containers' state and health again while it is open. */
-const REFRESH_MS = 5_000;
 
 const versionChange = (entry: DeploymentHistoryEntry) => {
   const from = entry.fromVersion ?? null;
@@ -94,6 +96,12 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
         <dt>Product</dt>
         <dd>
           {deployment.productName ?? deployment.productId} <code>{deployment.productId}</code>
+          {deployment.productDeploymentId && (
+            <>
+              {' '}
+              <Link href={`/product-deployments/${encodeURIComponent(deployment.productDeploymentId)}`}>Product deployment</Link>
+            </>
+          )}
         </dd>
         <dt>Environment</dt>
         <dd>{environments.find((environment) => environment.id === deployment.environmentId)?.name ?? deployment.environmentId}</dd>
@@ -105,49 +113,7 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
         )}
       </dl>
 
-      <table class="table table-stack">
-        <caption>Containers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            <th scope="col">Container</th>
-            <th scope="col">Image</th>
-            <th scope="col">Status</th>
-            <th scope="col">Health</th>
-            <th scope="col">Restarts</th>
-            <th scope="col">Started</th>
-            <th scope="col">Container id</th>
-          </tr>
-        </thead>
-        <tbody>
-          {services.length === 0 && (
-            <tr>
-              <td colSpan={8}>No containers.</td>
-            </tr>
-          )}
-          {services.map((service) => (
-            <tr key={service.containerName}>
-              <th scope="row" data-label="Service">
-                {service.serviceName}
-              </th>
-              <td data-label="Container">{service.containerName}</td>
-              <td data-label="Image">
-                <code>{service.image}</code>
-              </td>
-              <td data-label="Status">
-                <StatusBadge status={service.status} />
-              </td>
-              {/* A dash without a health check, or when the engine could not be asked. */}
-              <td data-label="Health">{service.health && service.health !== 'none' ? <StatusBadge status={service.health} /> : '—'}</td>
-              <td data-label="Restarts">{service.restartCount ?? '—'}</td>
-              <td data-label="Started">{service.startedAt ? formatDateTime(service.startedAt) : '—'}</td>
-              <td data-label="Container id">
-                <code>{service.containerId ? service.containerId.slice(0, 12) : '—'}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ServicesTable services={services} />
 
       {variables.length > 0 && (
         <table class="table table-stack">
@@ -182,28 +148,24 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
 
 /**
  * One deployment: status, version, its containers' live state and health (read again every few
- * seconds), stop/start/restart, its logs, variables (secrets masked by the host) and its history.
+ * seconds), stop/start/restart, the steps of the operation it runs (one started here, or one
+ * a pipeline started) as they happen, its logs, variables (secrets masked by the host) and its
+ * history.
  */
 export function DeploymentPage({ id }: { readonly id: string }) {
   const deployment = useApiData<{ deployment: Deployment }>(`/api/deployments/${encodeURIComponent(id)}`);
   const environments = useApiData<{ environments: Environment[] }>('/api/environments');
   const found = deployment.data?.deployment ?? null;
   const { reload } = deployment;
-  useEffect(() => {
-    const timer = setInterval(() => void reload(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  useReloadEvery(reload, LIVE_STATE_REFRESH_MS);
+  const operation = useFollowedOperation(runningOperationId(found?.history ?? []));
   return (
     <Page
       title={found ? found.stackName : 'Deployment'}
-      before={
-        <p class="breadcrumb">
-          <Link href="/deployments">Deployments</Link> <span aria-hidden="true">›</span>
-        </p>
-      }
+      before={<Breadcrumb href="/deployments" label="Deployments" />}
       actions={
         <>
-          {found && <DeploymentActions deployment={found} done={reload} />}
+          {found && <OperationActions subject={{ name: found.stackName, status: found.status, path: `/api/deployments/${encodeURIComponent(found.id)}` }} onStarted={operation.follow} />}
           <button type="button" class="button-secondary" onClick={() => void reload()} disabled={deployment.loading}>
             Refresh
           </button>
@@ -211,6 +173,7 @@ export function DeploymentPage({ id }: { readonly id: string }) {
       }
     >
       <LoadState loading={deployment.loading && found === null} error={deployment.error} onRetry={() => void deployment.reload()} what="the deployment" />
+      {operation.id !== null && <OperationProgress key={operation.id} id={operation.id} onDone={() => void reload()} />}
       {found && <DeploymentDetails deployment={found} environments={environments.data?.environments ?? []} />}
     </Page>
   );
