@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 
 /** The label every container of the redeploy benchmark carries, whichever side made it. */
 export const BENCH_LABEL = 'rsgo-bench.side';
@@ -31,7 +31,7 @@ export const networkName = (stack: BenchStack): string => `${stack.name}_default
 
 /** The product manifest the host deploys (single stack, one product version). */
 export function benchManifestYaml(stack: BenchStack): string {
-  return stringify({
+  return dump({
     metadata: { name: stack.name, productId: `com.example.${stack.name}`, productVersion: '1.0.0', description: 'Redeploy benchmark stack' },
     services: Object.fromEntries(
       stack.services.map((service) => [
@@ -44,7 +44,7 @@ export function benchManifestYaml(stack: BenchStack): string {
 
 /** The equivalent compose file: same images, names, command, restart policy and labels. */
 export function benchComposeYaml(stack: BenchStack): string {
-  return stringify({
+  return dump({
     version: '3.8',
     services: Object.fromEntries(
       stack.services.map((service) => [

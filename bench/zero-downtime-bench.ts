@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { docker } from '../test/support/docker-cli.js';
 import { testImages } from '../test/support/test-images.js';
 import { removeProbes, startAvailabilityProbe, type AvailabilityProbe, type ProbeWindow } from './availability-probe.js';
@@ -50,7 +50,7 @@ const WEB_COMMAND = ['httpd', '-f', '-p', '80', '-h', '/www'];
 
 function manifest(stackName: string, image: string, swarm: boolean): string {
   const swarmFields = swarm ? { replicas: 2, update: { order: 'start-first', parallelism: 1 }, endpointMode: 'dnsrr' } : {};
-  return stringify({
+  return dump({
     metadata: { name: stackName, productId: `com.example.${stackName}`, productVersion: '1.0.0', description: 'Zero-downtime benchmark stack' },
     services: { web: { image, command: WEB_COMMAND, restart: 'unless-stopped', ...swarmFields } },
   });
@@ -97,7 +97,7 @@ export async function zeroDowntimeBench(options: ZeroDowntimeBenchOptions, log: 
     await mkdir(catalog);
     await writeFile(join(catalog, 'swarm.yaml'), manifest(SWARM_STACK, web.ref, true));
     await writeFile(join(catalog, 'docker.yaml'), manifest(DOCKER_STACK, web.ref, false));
-    await writeFile(compose.file, stringify({ version: '3.8', services: { web: { image: web.ref, command: WEB_COMMAND, restart: 'unless-stopped' } } }));
+    await writeFile(compose.file, dump({ version: '3.8', services: { web: { image: web.ref, command: WEB_COMMAND, restart: 'unless-stopped' } } }));
 
     log('zero-downtime: first deploys (Swarm and Docker runtime through hosts, compose)');
     const swarm = await startHookRedeploySide({ name: SWARM_STACK }, catalog, undefined, true);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import type { SourceFiles } from '../hooks/catalog-source.js';
 
 /** A manifest as text (YAML) or as the parsed value (a plain object, as JSON would give). */
@@ -13,7 +13,7 @@ export type ManifestContent = string | Readonly<Record<string, unknown>>;
  */
 export function inMemorySourceFiles(contents: Readonly<Record<string, ManifestContent>>, revision?: string): SourceFiles {
   const texts = new Map<string, string>();
-  for (const [path, content] of Object.entries(contents)) texts.set(path, typeof content === 'string' ? content : stringify(content));
+  for (const [path, content] of Object.entries(contents)) texts.set(path, typeof content === 'string' ? content : dump(content));
   const digest = createHash('sha256');
   for (const [path, text] of [...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) digest.update(`${path}\0${text}\0`);
   return {

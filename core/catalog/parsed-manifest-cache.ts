@@ -58,7 +58,7 @@ export class ParsedManifestCache {
   /** The value `parse` makes of `text`, parsed only when no source's last or current sync had it. */
   parse(text: string, limits: ManifestLimits, parse: () => unknown): unknown {
     const key = createHash('sha256')
-      .update(`${limits.maxFileBytes}/${limits.maxDepth}/${limits.maxAliasCount}\0`)
+      .update(`${limits.maxFileBytes}/${limits.maxDepth}/${limits.maxAliasNodes}\0`)
       .update(text)
       .digest('base64');
     if (this.#current.has(key)) return this.#current.get(key);

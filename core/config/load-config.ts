@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { loadAll, YAMLException } from 'js-yaml';
 import { ConfigError, errorMessage } from '../errors.js';
 import { configSchema, type HostConfig } from './config-schema.js';
 import { formatIssues } from './format-issues.js';
@@ -43,11 +43,26 @@ export function validateConfig(raw: unknown): HostConfig {
   return parsed.data;
 }
 
+/**
+ * The one YAML document of a config file (undefined when empty). Duplicate keys are errors;
+ * aliases are few (the file is the operator's, but a value walked later must stay small).
+ */
+function parseConfigYaml(text: string): unknown {
+  let documents: unknown[];
+  try {
+    documents = loadAll(text, { maxAliases: 50 });
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const at = err.mark === undefined ? '' : `line ${err.mark.line + 1}, column ${err.mark.column + 1}: `;
+    throw new ConfigError([`YAML: ${at}${err.reason}`]);
+  }
+  if (documents.length > 1) throw new ConfigError(['YAML: a config file is one document']);
+  return documents[0];
+}
+
 /** Parses and validates config text; every problem is reported at once in one ConfigError. */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env): HostConfig {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) throw new ConfigError(document.errors.map((e) => `YAML: ${e.message}`));
-  const raw: unknown = document.toJS({ maxAliasCount: 50 }) ?? {};
+  const raw: unknown = parseConfigYaml(text) ?? {};
   const problems: string[] = [];
   const substituted = substituteEnv(raw, env, '', problems);
   if (problems.length > 0) throw new ConfigError(problems);

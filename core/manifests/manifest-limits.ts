@@ -5,10 +5,10 @@ export interface ManifestLimits {
   /** Deepest nesting of maps and lists in one file. */
   readonly maxDepth: number;
   /**
-   * How much alias expansion a file may cause (the `yaml` package's measure). Low, so a
-   * "billion laughs" file is rejected instead of expanded; ordinary anchors stay well below it.
+   * How many nodes expanding a file's aliases may add. Far above what shared settings
+   * (`<<: *defaults`) need, far below what a "billion laughs" file expands to.
    */
-  readonly maxAliasCount: number;
+  readonly maxAliasNodes: number;
   /** Longest chain of includes from a product file. */
   readonly maxIncludeDepth: number;
   /**
@@ -18,11 +18,11 @@ export interface ManifestLimits {
   readonly maxIncludes: number;
 }
 
-/** 1 MiB per file, 64 levels, 100 alias expansions, includes 8 deep and 100 per product. */
+/** 1 MiB per file, 64 levels, 10,000 nodes from aliases, includes 8 deep and 100 per product. */
 export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = {
   maxFileBytes: 1024 * 1024,
   maxDepth: 64,
-  maxAliasCount: 100,
+  maxAliasNodes: 10_000,
   maxIncludeDepth: 8,
   maxIncludes: 100,
 };

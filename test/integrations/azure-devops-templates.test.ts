@@ -1,6 +1,6 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runShell, type ShellRun } from '../support/run-shell.js';
 import { testImages } from '../support/test-images.js';
@@ -24,7 +24,7 @@ async function runTemplate(
   variables: Record<string, string>,
   agent: Record<string, string> = {},
 ): Promise<{ displayName: string; run: ShellRun }[]> {
-  const template = parse(await readFile(new URL(`../../integrations/azure-devops/${file}`, import.meta.url), 'utf8')) as Template;
+  const template = load(await readFile(new URL(`../../integrations/azure-devops/${file}`, import.meta.url), 'utf8')) as Template;
   const expand = (text: string) =>
     text
       .replace(/\$\{\{ parameters\.(\w+) \}\}/g, (_, name: string) => parameters[name] ?? '')

@@ -2,7 +2,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { parseConfig } from '../../core/config/load-config.js';
 import { builtinPlugins } from '../../plugins/builtin-plugins.js';
 
@@ -20,7 +20,7 @@ interface ComposeService {
 /** The file as `docker-compose config` resolves it (which also checks it against the compose schema). */
 async function resolved(path: string): Promise<Record<string, ComposeService>> {
   const { stdout } = await run('docker-compose', ['--file', path, 'config'], { env: composeEnv });
-  return (parse(stdout) as { services: Record<string, ComposeService> }).services;
+  return (load(stdout) as { services: Record<string, ComposeService> }).services;
 }
 
 const targets = (service: ComposeService) => service.volumes.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target)).sort();

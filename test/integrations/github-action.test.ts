@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runShell } from '../support/run-shell.js';
 import { testImages } from '../support/test-images.js';
@@ -22,7 +22,7 @@ interface CompositeAction {
  * and the step's outputs.
  */
 async function runAction(t: ExecutionContext, inputs: Record<string, string>, runner: Record<string, string> = {}) {
-  const action = parse(await readFile(ACTION, 'utf8')) as CompositeAction;
+  const action = load(await readFile(ACTION, 'utf8')) as CompositeAction;
   t.is(action.runs.using, 'composite');
   const [step] = action.runs.steps;
   if (!step) throw new Error('the action has no step');

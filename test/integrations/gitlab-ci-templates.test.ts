@@ -1,6 +1,6 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { hookCallEvents, pipelineHostFor } from '../support/pipeline-host.js';
 import { runShell } from '../support/run-shell.js';
 import { testImages } from '../support/test-images.js';
@@ -20,7 +20,7 @@ interface Job {
  * is not bash), with the job's variables and `variables` (CI/CD variables) in the environment.
  */
 async function runJob(name: string, variables: Record<string, string>) {
-  const jobs = parse(await readFile(new URL('../../integrations/gitlab-ci/rsgo.gitlab-ci.yml', import.meta.url), 'utf8')) as Record<string, Job>;
+  const jobs = load(await readFile(new URL('../../integrations/gitlab-ci/rsgo.gitlab-ci.yml', import.meta.url), 'utf8')) as Record<string, Job>;
   const resolve = (jobName: string): Job => {
     const job = jobs[jobName];
     if (!job) throw new Error(`no job ${jobName}`);

@@ -5,7 +5,7 @@ import { chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse, stringify } from 'yaml';
+import { dump, load } from 'js-yaml';
 import { idleCommand, removeEnvironmentResources } from '../support/deploy-host.js';
 import { docker, dockerInspect } from '../support/docker-cli.js';
 import { freePort } from '../support/free-port.js';
@@ -117,13 +117,13 @@ test('the Swarm stack file runs the host as a service on this manager, and a red
   await docker('push', pushed);
 
   // The example file as it is, but for the image and a port free on this machine.
-  const file = parse(await readFile(new URL('../../examples/swarm/rsgo-stack.yml', import.meta.url), 'utf8')) as StackFile;
+  const file = load(await readFile(new URL('../../examples/swarm/rsgo-stack.yml', import.meta.url), 'utf8')) as StackFile;
   const port = await freePort();
   file.services.host.image = pushed;
   file.services.host.ports = file.services.host.ports.map((mapping) => ({ ...mapping, published: port }));
   const dir = await mkdtemp(join(tmpdir(), 'rsgo-stack-file-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'rsgo-stack.yml'), stringify(file));
+  await writeFile(join(dir, 'rsgo-stack.yml'), dump(file));
 
   const stack = `rsgo-${suffix}`;
   const env = { ...process.env, DOCKER_GID: String((await stat(SOCKET)).gid), RSGO_ADMIN_PASSWORD: randomBytes(12).toString('hex') };

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { shippedQueries } from '../support/monitoring-queries.js';
 import { parsePrometheusText } from '../support/prometheus-text.js';
 import { useTestHost } from '../support/test-host.js';
@@ -42,7 +42,7 @@ test('the Grafana dashboard is importable: a Prometheus data source variable, un
 });
 
 test('the Prometheus example scrapes /metrics with the bearer token, and its way of sending it is what a host with metrics.token accepts', async (t) => {
-  const config = parse(await read('integrations/prometheus/scrape.yml')) as {
+  const config = load(await read('integrations/prometheus/scrape.yml')) as {
     scrape_configs: Array<{ job_name: string; metrics_path: string; authorization: { type: string; credentials_file: string } }>;
     rule_files: string[];
   };
@@ -50,7 +50,7 @@ test('the Prometheus example scrapes /metrics with the bearer token, and its way
   t.is(job?.metrics_path, '/metrics');
   t.is(job?.authorization.type, 'Bearer');
   t.truthy(job?.authorization.credentials_file);
-  for (const file of config.rule_files) t.truthy(parse(await read(`integrations/prometheus/${file}`)));
+  for (const file of config.rule_files) t.truthy(load(await read(`integrations/prometheus/${file}`)));
 
   // Prometheus sends `Authorization: <type> <credentials>`.
   const token = randomBytes(24).toString('base64url');
@@ -61,7 +61,7 @@ test('the Prometheus example scrapes /metrics with the bearer token, and its way
 });
 
 test('every alert rule has a name, an expression and a summary', async (t) => {
-  const rules = (parse(await read('integrations/prometheus/rsgo-alerts.yml')) as { groups: Array<{ rules: Array<Record<string, unknown>> }> }).groups.flatMap((group) => group.rules);
+  const rules = (load(await read('integrations/prometheus/rsgo-alerts.yml')) as { groups: Array<{ rules: Array<Record<string, unknown>> }> }).groups.flatMap((group) => group.rules);
   t.true(rules.length >= 3);
   for (const rule of rules) {
     t.is(typeof rule['alert'], 'string');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { Family } from './prometheus-text.js';
 
 const root = new URL('../../', import.meta.url);
@@ -9,7 +9,7 @@ export function shippedQueries(): Array<{ where: string; expr: string }> {
   const dashboard = JSON.parse(readFileSync(new URL('integrations/grafana/rsgo-dashboard.json', root), 'utf8')) as {
     panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
   };
-  const alerts = parse(readFileSync(new URL('integrations/prometheus/rsgo-alerts.yml', root), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+  const alerts = load(readFileSync(new URL('integrations/prometheus/rsgo-alerts.yml', root), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
   return [
     ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `panel '${panel.title}'`, expr: target.expr }))),
     ...alerts.groups.flatMap((group) => group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr }))),

@@ -75,7 +75,7 @@ test('A file the source cannot read is reported without a host path', async (t) 
 });
 
 test('Duplicate keys are rejected with their line', (t) => {
-  t.is(messageOf(() => parseManifestYaml('a: 1\nb: 2\na: 3\n', 'f.yaml')), 'invalid YAML at line 3, column 1: Map keys must be unique');
+  t.is(messageOf(() => parseManifestYaml('a: 1\nb: 2\na: 3\n', 'f.yaml')), 'invalid YAML at line 3, column 1: duplicated mapping key');
 });
 
 test('A file with several YAML documents is rejected', (t) => {
@@ -108,4 +108,15 @@ test('Scalars keep their text: numbers stay strings, booleans and null stay type
 
 test('An empty file parses to null', (t) => {
   t.is(parseManifestYaml('', 'f.yaml'), null);
+});
+
+test('Alias expansion is counted in the nodes it adds, nested aliases included', (t) => {
+  // [*a, *a] adds 2 × 4 nodes, so b stands for 9; [*b, *b] adds 18 more: 26 in all.
+  const text = 'a: &a [x, y, z]\nb: &b [*a, *a]\nc: [*b, *b]\n';
+  t.notThrows(() => parseManifestYaml(text, 'f.yaml', { ...DEFAULT_MANIFEST_LIMITS, maxAliasNodes: 26 }));
+  t.is(messageOf(() => parseManifestYaml(text, 'f.yaml', { ...DEFAULT_MANIFEST_LIMITS, maxAliasNodes: 25 })), 'too many alias expansions (is this a "billion laughs" file?)');
+});
+
+test('A YAML syntax error names its line and column', (t) => {
+  t.is(messageOf(() => parseManifestYaml('a: b\n  c: d\n', 'f.yaml')), 'invalid YAML at line 2, column 4: bad indentation of a mapping entry');
 });
