@@ -3,6 +3,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
 import { apiKeyStatus } from './api-key-status.js';
 import { permissionLabel } from './hook-permissions.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 interface ApiKeyTableProps {
   readonly keys: readonly ApiKeySummary[];
@@ -17,19 +18,7 @@ export function ApiKeyTable({ keys, environments, onRevoke }: ApiKeyTableProps) 
   return (
     <table class="table table-stack">
       <caption class="visually-hidden">API keys</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Permissions</th>
-          <th scope="col">Environment</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last used</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Name', 'Permissions', 'Environment', 'Expires', 'Status', 'Last used']} actions />
       <tbody>
         {keys.map((key) => {
           const status = apiKeyStatus(key, now);

@@ -1,24 +1,14 @@
 import type { DeploymentService } from '../api/api-types.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /** A deployment's containers with their live state, health, restarts and start time. */
 export function ServicesTable({ services, caption = 'Containers' }: { readonly services: readonly DeploymentService[]; readonly caption?: string }) {
   return (
     <table class="table table-stack">
       <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Service</th>
-          <th scope="col">Container</th>
-          <th scope="col">Image</th>
-          <th scope="col">Status</th>
-          <th scope="col">Health</th>
-          <th scope="col">Restarts</th>
-          <th scope="col">Started</th>
-          <th scope="col">Container id</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Service', 'Container', 'Image', 'Status', 'Health', 'Restarts', 'Started', 'Container id']} />
       <tbody>
         {services.length === 0 && (
           <tr>

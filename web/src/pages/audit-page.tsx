@@ -6,6 +6,7 @@ import { Page } from '../components/page.js';
 import { Pager } from '../components/pager.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 const PAGE_SIZE = 50;
 
@@ -39,17 +40,7 @@ export function AuditPage() {
       {events.length > 0 && (
         <table class="table table-stack">
           <caption class="visually-hidden">Audit events</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Target</th>
-              <th scope="col">Request</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Time', 'Action', 'Outcome', 'Actor', 'Target', 'Request', 'Details']} />
           <tbody>
             {events.map((event) => (
               <tr key={event.id}>

@@ -8,6 +8,7 @@ import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { nameOf } from '../format/name-of.js';
 import { SyncResult } from './sync-result.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /** A failed sync still reports per source (500 with `errors`); anything else is a plain failure. */
 function reportOf(err: unknown): SyncReport {
@@ -38,13 +39,7 @@ function ProductCard({ product }: { readonly product: CatalogProduct }) {
       {stacks.length > 0 && (
         <table class="table table-stack">
           <caption>Stacks</caption>
-          <thead>
-            <tr>
-              <th scope="col">Stack</th>
-              <th scope="col">Services</th>
-              <th scope="col">Variables</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Stack', 'Services', 'Variables']} />
           <tbody>
             {stacks.map((stack) => (
               <tr key={stack.name}>

@@ -14,6 +14,7 @@ import { useFollowedOperation } from '../operations/use-followed-operation.js';
 import { formatDateTime } from '../format/format-date-time.js';
 import { triggerLabel } from '../format/trigger-label.js';
 import { Link } from '../routing/link.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 const versionChange = (entry: DeploymentHistoryEntry) => {
   const from = entry.fromVersion ?? null;
@@ -48,17 +49,7 @@ function HistoryTable({ history }: { readonly history: readonly DeploymentHistor
   return (
     <table class="table table-stack">
       <caption>History</caption>
-      <thead>
-        <tr>
-          <th scope="col">Started</th>
-          <th scope="col">Operation</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Version</th>
-          <th scope="col">Triggered by</th>
-          <th scope="col">Why</th>
-          <th scope="col">Message</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Started', 'Operation', 'Outcome', 'Version', 'Triggered by', 'Why', 'Message']} />
       <tbody>
         {entries.map((entry, index) => (
           <tr key={entry.id ?? index}>
@@ -118,12 +109,7 @@ function DeploymentDetails({ deployment, environments }: { readonly deployment: 
       {variables.length > 0 && (
         <table class="table table-stack">
           <caption>Variables</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Value']} />
           <tbody>
             {variables.map(([name, value]) => (
               <tr key={name}>

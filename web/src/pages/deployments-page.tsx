@@ -7,6 +7,7 @@ import { Page } from '../components/page.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
 import { Link } from '../routing/link.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /** "2 of 3 running" from the containers the runtime last reported. */
 function containersSummary(deployment: Deployment): string {
@@ -40,17 +41,7 @@ export function DeploymentsPage() {
       {list.length > 0 && (
         <table class="table table-stack">
           <caption class="visually-hidden">Deployments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Stack</th>
-              <th scope="col">Product</th>
-              <th scope="col">Version</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Status</th>
-              <th scope="col">Containers</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Stack', 'Product', 'Version', 'Environment', 'Status', 'Containers', 'Updated']} />
           <tbody>
             {list.map((deployment) => (
               <tr key={deployment.id}>

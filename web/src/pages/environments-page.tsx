@@ -9,6 +9,7 @@ import { Field } from '../components/field.js';
 import { LiveRegion } from '../components/live-region.js';
 import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /** The Docker engines the host deploys to, a form to add one, and deletion of those no longer used. */
 export function EnvironmentsPage() {
@@ -61,17 +62,7 @@ export function EnvironmentsPage() {
       {list.length > 0 && (
         <table class="table table-stack">
           <caption class="visually-hidden">Environments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Docker host</th>
-              <th scope="col">ID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Type', 'Docker host', 'ID']} actions />
           <tbody>
             {list.map((environment) => (
               <tr key={environment.id}>

@@ -9,6 +9,7 @@ import { Page } from '../components/page.js';
 import { Pager } from '../components/pager.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime } from '../format/format-date-time.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 const PAGE_SIZE = 50;
 const statuses = ['Pending', 'Delivered', 'Failed'] as const;
@@ -97,16 +98,7 @@ export function EventsPage() {
       {deliveries.length > 0 && (
         <table class="table table-stack">
           <caption class="visually-hidden">Event deliveries</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Target</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Next attempt</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Time', 'Event', 'Target', 'Status', 'Attempts', 'Next attempt']} />
           <tbody>
             {deliveries.map((delivery) => (
               <tr key={delivery.id}>
