@@ -6,7 +6,8 @@ export type MessageFormat = 'json' | 'slack' | 'teams';
 
 /**
  * The request body for a target: the event itself (`json`), or a message the incoming webhooks
- * of Slack (`text` with `blocks`) or Microsoft Teams (a MessageCard) accept. The event's own
+ * of Slack (`text` with `blocks`) or Microsoft Teams accept. Teams takes Adaptive Cards only
+ * since its Workflows replaced the Office 365 connectors and their MessageCards. The event's own
  * fields are the same in each; only the shape differs.
  */
 export function messageBody(event: OutboundEvent, format: MessageFormat): string {
@@ -25,12 +26,22 @@ export function messageBody(event: OutboundEvent, format: MessageFormat): string
     });
   }
   return JSON.stringify({
-    '@type': 'MessageCard',
-    '@context': 'https://schema.org/extensions',
-    summary: summary.title,
-    themeColor: summary.trouble ? 'D13438' : '2EB886',
-    title: summary.title,
-    text: `${type} · ${timestamp}`,
-    sections: [{ facts: summary.facts.map((entry) => ({ name: entry.name, value: entry.value })) }],
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: summary.title, weight: 'Bolder', size: 'Medium', wrap: true, color: summary.trouble ? 'Attention' : 'Good' },
+            ...(summary.facts.length > 0 ? [{ type: 'FactSet', facts: summary.facts.map((entry) => ({ title: entry.name, value: entry.value })) }] : []),
+            { type: 'TextBlock', text: `${type} · ${timestamp} · ${id}`, isSubtle: true, size: 'Small', wrap: true },
+          ],
+        },
+      },
+    ],
   });
 }

@@ -160,8 +160,15 @@ test('Slack and Teams targets get messages of their shape, signed like the other
   t.regex(String(slackRequest.json['text']), /^Catalog synced: 0 source\(s\), 0 stack\(s\) \(catalog\.synced\)$/);
   const blocks = slackRequest.json['blocks'] as Array<Record<string, unknown>>;
   t.true(blocks.length >= 2 && blocks.every((block) => typeof block['type'] === 'string'));
-  t.like(teamsRequest.json, { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', title: 'Catalog synced: 0 source(s), 0 stack(s)' });
-  t.true(Array.isArray(teamsRequest.json['sections']));
+  // What a Teams Workflows webhook accepts: a message with one Adaptive Card attached.
+  t.is(teamsRequest.json['type'], 'message');
+  const [card] = teamsRequest.json['attachments'] as Array<{ contentType: string; content: { type: string; version: string; body: Array<Record<string, unknown>> } }>;
+  t.is(card?.contentType, 'application/vnd.microsoft.card.adaptive');
+  t.like(card?.content, { type: 'AdaptiveCard', version: '1.4' });
+  t.like(card?.content.body[0], { type: 'TextBlock', text: 'Catalog synced: 0 source(s), 0 stack(s)', color: 'Good' });
+  t.deepEqual(card?.content.body[1], { type: 'FactSet', facts: [{ title: 'By', value: 'host' }] });
+  t.like(card?.content.body[2], { type: 'TextBlock', isSubtle: true });
+  t.regex(String(card?.content.body[2]?.['text']), new RegExp(`^catalog\\.synced · \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z · ${teamsRequest.id}$`));
 
   // The webhook URLs' paths are their credentials: shown nowhere, like the signing secrets.
   const listed = await deliveryOf(host, token, slackRequest.id, 'Delivered');
