@@ -41,3 +41,28 @@ test.serial('an environment is added and deleted on the environments page; the h
   await edge.waitFor({ state: 'detached' });
   t.deepEqual((await host.host.environments.list()).map((environment) => environment.name), ['local']);
 });
+
+test.serial('a Swarm environment is added from the page; an engine that is no Swarm manager is refused with the host reason', async (t) => {
+  const { host, page } = await openUi(t, { plugins: [{ use: 'api-key-auth' }, { use: 'docker-runtime' }, { use: 'swarm-runtime' }] });
+  await signIn(page, host);
+  await openFromMenu(page, 'Environments');
+
+  // The local engine is a single-node Swarm's manager.
+  await page.getByLabel('Name', { exact: true }).fill('cluster');
+  await page.getByLabel('Type').selectOption('swarm');
+  await page.getByRole('button', { name: 'Add environment' }).click();
+  await page.getByText('Environment "cluster" added.').waitFor();
+  t.is(await cell(page.getByRole('row', { name: /cluster/ }), 'Type').innerText(), 'swarm');
+  t.is(await page.getByLabel('Type').inputValue(), 'docker', 'the form starts afresh');
+  t.like((await host.host.environments.list()).find((environment) => environment.name === 'cluster'), { type: 'swarm' });
+
+  // Nothing listens there: the host says why, and nothing is added.
+  await page.getByLabel('Name', { exact: true }).fill('nowhere');
+  await page.getByLabel('Type').selectOption('swarm');
+  await page.getByLabel('Docker host (optional)').fill('tcp://127.0.0.1:1');
+  await page.getByRole('button', { name: 'Add environment' }).click();
+  const refusal = page.locator('#environment-name-error');
+  await refusal.waitFor();
+  t.is(await refusal.innerText(), "Docker engine of environment 'nowhere' is unreachable: connect ECONNREFUSED 127.0.0.1:1; a swarm environment needs a Swarm manager that answers.");
+  t.false((await host.host.environments.list()).some((environment) => environment.name === 'nowhere'));
+});

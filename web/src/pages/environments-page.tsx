@@ -11,11 +11,18 @@ import { LoadState } from '../components/load-state.js';
 import { Page } from '../components/page.js';
 import { ColumnHeads } from '../components/column-heads.js';
 
+/** What the host's built-in runtimes serve; another type is refused by the host with the types it has. */
+const environmentTypes = [
+  { type: 'docker', label: 'Docker engine' },
+  { type: 'swarm', label: 'Docker Swarm (a manager)' },
+] as const;
+
 /** The Docker engines the host deploys to, a form to add one, and deletion of those no longer used. */
 export function EnvironmentsPage() {
   const { api } = useAppContext();
   const environments = useApiData<{ environments: Environment[] }>('/api/environments');
   const [name, setName] = useState('');
+  const [type, setType] = useState<string>('docker');
   const [dockerHost, setDockerHost] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,9 +48,10 @@ export function EnvironmentsPage() {
     setBusy(true);
     setError(null);
     try {
-      const body = { name: name.trim(), type: 'docker', ...(dockerHost.trim() === '' ? {} : { dockerHost: dockerHost.trim() }) };
+      const body = { name: name.trim(), type, ...(dockerHost.trim() === '' ? {} : { dockerHost: dockerHost.trim() }) };
       const answer = await api.post<{ environment: Environment }>('/api/environments', body);
       setName('');
+      setType('docker');
       setDockerHost('');
       setAnnouncement(`Environment "${answer.environment.name}" added.`);
       await environments.reload();
@@ -57,7 +65,7 @@ export function EnvironmentsPage() {
   const list = environments.data?.environments ?? [];
   return (
     <Page title="Environments">
-      <p class="lead">Each environment is a Docker engine. API keys and deployments can be bound to one.</p>
+      <p class="lead">Each environment is a Docker engine, or a Swarm through one of its managers. API keys and deployments can be bound to one.</p>
       <LoadState loading={environments.loading && environments.data === null} error={environments.error} onRetry={() => void environments.reload()} what="environments" />
       {list.length > 0 && (
         <table class="table table-stack">
@@ -99,6 +107,17 @@ export function EnvironmentsPage() {
         <h2 id="add-environment-title">Add an environment</h2>
         <Field id="environment-name" label="Name" error={error ?? undefined}>
           {(described) => <input {...described} required value={name} autocomplete="off" onInput={(event) => setName(event.currentTarget.value)} />}
+        </Field>
+        <Field id="environment-type" label="Type" hint="On a Swarm, stacks run as services with replicas; the engine must be a manager.">
+          {(described) => (
+            <select {...described} value={type} onChange={(event) => setType(event.currentTarget.value)}>
+              {environmentTypes.map((choice) => (
+                <option key={choice.type} value={choice.type}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <Field id="environment-docker-host" label="Docker host (optional)" hint="e.g. tcp://10.0.0.5:2376 or ssh://deploy@server; empty for the local socket.">
           {(described) => (
