@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-/** The benchmark groups, by issue item. */
+/** The benchmark groups, one per item of the performance plan (docs/performance.md). */
 export const benchGroups = ['webhook', 'redeploy', 'catalog', 'footprint', 'trust', 'zero-downtime', 'async'] as const;
 export type BenchGroup = (typeof benchGroups)[number];
 

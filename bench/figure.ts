@@ -6,7 +6,7 @@ export interface Goal {
 
 /** One reported number: a median of repeated rounds, or a ratio measured within one run. */
 export interface Figure {
-  /** Issue item number (1–5 of the performance plan; 6: brakes and locks, whose speed the tests do not bound). */
+  /** Item number (1–5 of the performance plan; 6: brakes and locks, whose speed the tests do not bound). */
   readonly item: number;
   readonly name: string;
   /** `null` when it could not be measured; `note` then says why. */

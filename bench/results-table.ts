@@ -30,7 +30,7 @@ const metText = (figure: Figure) => {
   return met === null ? '' : met ? 'yes' : '**no**';
 };
 
-/** The Markdown table of a run: one line per figure, grouped by issue item, with goals. */
+/** The Markdown table of a run: one line per figure, grouped by item of the performance plan, with goals. */
 export function resultsTable(run: BenchRun): string {
   const m = run.machineBefore;
   const lines = [
