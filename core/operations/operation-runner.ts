@@ -12,18 +12,18 @@ import { productNetworkName } from '../deployments/product-network-name.js';
 import { sameContainers } from '../deployments/reconcile-deployment.js';
 import type { StackLocks } from '../deployments/stack-locks.js';
 import { InputError, errorMessage, type HostError } from '../errors.js';
-import type { ContainerOutput, DeployContext, DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
+import type { DeployPlan, DeployProgress, DeployResult, PlanEnvironment } from '../hooks/deploy-plan.js';
 import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { DeploymentRef, RuntimeLookup } from '../hooks/runtime-registry.js';
-import { SecretRedactor, withRedactor } from '../hooks/secret-redactor.js';
-import { NO_INTENT } from '../hooks/intent.js';
+import type { SecretRedactor } from '../hooks/secret-redactor.js';
 import type { Principal } from '../hooks/principal.js';
 import type { Logger } from '../logger.js';
 import type { OperationMetrics } from '../metrics/host-metrics.js';
 import type { Store } from '../store/open-store.js';
 import { toHostError } from '../to-host-error.js';
 import { ImagePullTiming } from './image-pull-timing.js';
+import { operationDeployContext } from './operation-deploy-context.js';
 import { stateUnknown } from './operation-failure.js';
 import { inspectDeployment, serviceRecords, type FoundContainers } from './inspect-deployment.js';
 
@@ -374,27 +374,15 @@ export class OperationRunner {
     return this.bounded(async (signal) => {
       const log = secrets.logger(this.log.child({ deploymentId: plan.deploymentId, stack: plan.stackName, operation: plan.operation, requestId: caller.requestId }));
       const pulls = new ImagePullTiming(plan, this.#metrics);
-      const relay = caller.output;
-      // What runtimes report, log and throw passes the redactor before anyone sees it.
-      const context: DeployContext = withRedactor(
-        {
-          signal,
-          principal: caller.principal,
-          requestId: caller.requestId,
-          intent: caller.intent ?? NO_INTENT,
-          operationId: caller.operationId ?? null,
-          log,
-          progress: (event) => {
-            const shown = { ...event, message: secrets.text(event.message) };
-            log.debug({ service: shown.service, step: shown.step }, shown.message);
-            pulls.observe(event);
-            report(shown);
-          },
-          // Only when someone follows the operation: a runtime then reads no output at all.
-          ...(relay === undefined ? {} : { output: (event: ContainerOutput) => relay({ service: event.service, line: secrets.text(event.line) }) }),
+      const context = operationDeployContext(caller, {
+        signal,
+        log,
+        progress: (shown) => {
+          log.debug({ service: shown.service, step: shown.step }, shown.message);
+          pulls.observe(shown);
+          report(shown);
         },
-        secrets,
-      );
+      }, secrets);
       return (await runDeployPipeline(this.#hooks, plan, context, previousVersion)).result;
     });
   }
