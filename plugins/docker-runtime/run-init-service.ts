@@ -3,10 +3,7 @@ import { containerFailure } from './container-failure.js';
 import type { DeployDeadline } from './deploy-deadline.js';
 import type { DockerEngine } from './docker-engine.js';
 import { launchContainer, type LaunchOptions } from './launch-container.js';
-import { relayContainerOutput } from './relay-container-output.js';
-
-/** How long the engine may take to deliver the rest of an exited init container's output. */
-const OUTPUT_GRACE_MS = 2_000;
+import { OUTPUT_GRACE_MS, relayContainerOutput } from './relay-container-output.js';
 
 /**
  * Runs one `lifecycle: init` service to completion: it must exit 0 within its

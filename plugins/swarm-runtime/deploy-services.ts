@@ -5,11 +5,13 @@ import { assertCreatable } from '../docker-runtime/assert-creatable.js';
 import type { DeployDeadline } from '../docker-runtime/deploy-deadline.js';
 import { deploymentFilter, deploymentLabels } from '../docker-runtime/deployment-labels.js';
 import { ensureStackResources } from '../docker-runtime/ensure-stack-resources.js';
+import { OUTPUT_GRACE_MS } from '../docker-runtime/relay-container-output.js';
 import { removeUnusedNetworks } from '../docker-runtime/remove-unused-networks.js';
 import { settleStackVolumes } from '../docker-runtime/stack-volumes.js';
 import { startOrder } from '../docker-runtime/start-order.js';
 import { assertSwarmManager } from './assert-swarm-manager.js';
 import { awaitConvergence, type ConvergenceBounds, type Rollout } from './await-convergence.js';
+import { relayTaskOutput, rolloutStart } from './relay-task-output.js';
 import { resolveDigests } from './resolve-digests.js';
 import { runInitJobs } from './run-init-jobs.js';
 import { serviceSpec, swarmServiceName } from './service-spec.js';
@@ -147,9 +149,16 @@ async function rollOut(swarm: SwarmServices, plan: DeployPlan, context: DeployCo
       done = (async () => {
         await Promise.all(service.dependsOn.flatMap((name) => byName.get(name) ?? []).map(converge));
         if (failed.signal.aborted) return;
+        const start = await rolloutStart(swarm, state.existing.get(swarmServiceName(plan, service))?.id ?? null, context);
         const rollout = await apply(swarm, plan, service, context, state);
         state.applied.push(rollout);
-        await awaitConvergence(swarm, rollout, context.progress, scoped);
+        // What the new tasks write until Swarm converged (or failed) goes to the followers.
+        const relay = relayTaskOutput(swarm, rollout.id, service.name, context, start);
+        try {
+          await awaitConvergence(swarm, rollout, context.progress, scoped);
+        } finally {
+          await relay.finish(OUTPUT_GRACE_MS);
+        }
         context.progress({ service: service.name, step: 'healthy', message: `${rollout.name} converged` });
       })();
       converged.set(service.name, done);

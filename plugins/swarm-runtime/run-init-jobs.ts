@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeploymentFailedError, type DeployContext, type DeployPlan, type PlannedService } from '../../core/plugin-api.js';
 import { containerFailure } from '../docker-runtime/container-failure.js';
 import type { DeployDeadline } from '../docker-runtime/deploy-deadline.js';
+import { OUTPUT_GRACE_MS } from '../docker-runtime/relay-container-output.js';
 import { startOrder } from '../docker-runtime/start-order.js';
+import { relayTaskOutput, rolloutStart } from './relay-task-output.js';
 import { serviceSpec, swarmServiceName } from './service-spec.js';
 import type { SwarmServices } from './swarm-services.js';
 
@@ -12,7 +14,8 @@ const POLL_MS = 500;
  * Runs the plan's `lifecycle: init` services one at a time, in `dependsOn` order, before the
  * services roll out: each becomes a Swarm job (`<stackName>_<service>`, one task) that must
  * complete within its `initTimeoutSeconds`. The job of an earlier deploy is replaced; the new
- * one is kept, completed, for its logs, as the Docker runtime keeps init containers.
+ * one is kept, completed, for its logs, as the Docker runtime keeps init containers. What its
+ * task writes goes to the operation's followers before the job is reported completed or failed.
  * @throws DeploymentFailedError naming the job, with its task's reason and last log lines.
  */
 export async function runInitJobs(
@@ -32,8 +35,14 @@ export async function runInitJobs(
     context.progress({ service: init.name, step: 'init', message: `Running init job ${name} (${image})` });
     // A job has no rolling update: it runs its tasks to completion once.
     const job = { ...spec, Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } }, UpdateConfig: undefined, RollbackConfig: undefined };
+    const start = await rolloutStart(swarm, null, context);
     const id = await swarm.create(job, swarm.engine.registryAuth(init.image));
-    await awaitCompletion(swarm, id, name, init, deadline);
+    const relay = relayTaskOutput(swarm, id, init.name, context, start);
+    try {
+      await awaitCompletion(swarm, id, name, init, deadline);
+    } finally {
+      await relay.finish(OUTPUT_GRACE_MS);
+    }
     context.progress({ service: init.name, step: 'init', message: `${name} completed` });
   }
 }

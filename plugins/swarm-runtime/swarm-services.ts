@@ -133,6 +133,26 @@ export class SwarmServices {
     }
   }
 
+  /**
+   * The output of the service's tasks, wherever they run, written since `since`: framed and
+   * timestamped as a container's log, each line after its task's details
+   * (`com.docker.swarm.task.id=…`). With `follow`, new lines as they come until `signal` aborts.
+   */
+  async serviceLog(id: string, options: { since: Date; follow: boolean; signal: AbortSignal }): Promise<Buffer | NodeJS.ReadableStream> {
+    const since = Math.floor(options.since.getTime() / 1000);
+    return this.engine.request(`read the logs of service '${id}'`, (docker, bound) =>
+      docker.getService(id).logs({
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        details: true,
+        since,
+        follow: options.follow,
+        abortSignal: bound.abortSignal ? AbortSignal.any([bound.abortSignal, options.signal]) : options.signal,
+      }),
+    );
+  }
+
   /** The service's tasks, the ones it keeps as history included. */
   async tasks(serviceId: string): Promise<SwarmTask[]> {
     const tasks: unknown[] = await this.engine.request('list tasks', (docker, bound) => docker.listTasks({ filters: { service: [serviceId] }, ...bound }));
