@@ -33,7 +33,9 @@ wait_for() { # wait_for SECONDS CMD...: true once CMD succeeds
 if ! docker version >/dev/null 2>&1; then
   log "starting dockerd"
   # The default pools hold about 30 networks; a parallel test run creates more at once.
-  setsid dockerd --default-address-pool base=10.200.0.0/16,size=24 >"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
+  # Kept running: Debian's engine (20.10) can crash in Swarm's orchestrator when a service is
+  # removed while its tasks are reaped; one crash must not take every later test down with it.
+  setsid bash -c 'while :; do dockerd --default-address-pool base=10.200.0.0/16,size=24; sleep 1; done' >>"$RSGO_TEST_STATE/dockerd.log" 2>&1 < /dev/null &
   wait_for 60 docker version || { tail -20 "$RSGO_TEST_STATE/dockerd.log"; exit 1; }
 fi
 

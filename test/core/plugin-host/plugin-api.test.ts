@@ -43,7 +43,7 @@ test('the public plugin API exports exactly its documented names', (t) => {
   t.deepEqual(Object.keys(pluginApi).sort(), [
     'AuthenticationError', 'ConflictError', 'DeploymentFailedError', 'FailureBrake', 'ForbiddenError', 'HostError',
     'INVALID_CREDENTIALS_MESSAGE', 'InputError', 'InternalError', 'MAX_MANIFEST_BYTES', 'NotFoundError', 'PLUGIN_API_VERSION',
-    'TooManyRequestsError', 'UnavailableError', 'UpstreamError', 'apiKeyDisplayPrefix', 'definePlugin', 'directorySourceFiles', 'errorMessage',
+    'RolledBackError', 'TooManyRequestsError', 'UnavailableError', 'UpstreamError', 'apiKeyDisplayPrefix', 'definePlugin', 'directorySourceFiles', 'errorMessage',
     'hashApiKey', 'inMemorySourceFiles', 'isApiKeyFormat', 'z',
   ]);
 });
