@@ -134,32 +134,8 @@ export interface AuditPage {
   readonly total: number;
 }
 
-/** One attempt to deliver an event: the receiver's status code, or why there was none. */
-export interface DeliveryAttempt {
-  readonly at: string;
-  readonly statusCode: number | null;
-  readonly error: string | null;
-  readonly durationMs: number;
-}
-
-/** One event for one target, as `GET /api/event-deliveries` lists it. */
-export interface EventDelivery {
-  readonly id: string;
-  readonly plugin: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly target: string;
-  readonly status: 'Pending' | 'Delivered' | 'Failed';
-  readonly attemptCount: number;
-  readonly nextAttemptAt: string | null;
-  readonly createdAt: string;
-  readonly finishedAt: string | null;
-  readonly attempts: readonly DeliveryAttempt[];
-}
-
-export interface EventDeliveryPage {
-  readonly deliveries: readonly EventDelivery[];
-  readonly page: number;
-  readonly pageSize: number;
-  readonly total: number;
-}
+export type {
+  AttemptView as DeliveryAttempt,
+  DeliveryView as EventDelivery,
+  DeliveryPage as EventDeliveryPage,
+} from '../../../core/plugin-host/delivery-store.js';
