@@ -41,11 +41,16 @@ test('an engine frozen after the old containers are removed: the redeploy answer
   t.is(after.status, 'Running');
   const recorded = after.services.map((s) => s.containerId).sort();
   t.deepEqual((await labelled(`label=rsgo.deployment=${deploymentId}`)).sort(), recorded, 'only the recorded containers are left');
-  // Since the freeze the engine created exactly the containers of the last redeploy: nothing
-  // the abandoned redeploy asked for.
+  // Since the freeze the engine created the containers of the last redeploy and nothing the
+  // abandoned redeploy asked for after it gave up. The one exception is a create request the
+  // engine already held when it froze (the answer then says the service could not be created):
+  // the engine carries it out on waking, and that container must be gone again (checked above).
   const events = await engine.docker(
     'events', '--since', frozenAt, '--until', String(Math.ceil(Date.now() / 1000) + 1),
     '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=rsgo.deployment=${deploymentId}`, '--format', '{{.Actor.ID}}',
   );
-  t.deepEqual(events.split('\n').filter(Boolean).sort(), recorded);
+  const created = events.split('\n').filter(Boolean);
+  t.deepEqual(created.filter((id) => recorded.includes(id)).sort(), recorded);
+  const createWasInFlight = /Service 'app' could not be created/.test(String(answer.body['message']));
+  t.true(created.length - recorded.length <= (createWasInFlight ? 1 : 0), `created since the freeze: ${created.join(', ')}`);
 });
