@@ -82,7 +82,9 @@ test.serial("the deployment page follows a pipeline's redeploy as it runs and it
   await stepsOf(page, 'web').getByText('web is running').waitFor({ timeout: 20_000 });
   t.is(await stateOf(`${front}_web`), 'running');
   await cell(container, 'Status').getByText('running').waitFor();
-  t.is(await page.locator('.facts dd').first().innerText(), 'Running');
+  // The status is the record's, read again once the operation is done (after its settle time).
+  await panel.getByRole('status').getByText('The operation succeeded.').waitFor({ timeout: 20_000 });
+  await page.locator('.facts dd').first().getByText('Running', { exact: true }).waitFor();
 });
 
 test.serial('the product deployment page shows every stack live and stops and starts them all, at phone width', async (t) => {
@@ -124,5 +126,6 @@ test.serial('the product deployment page shows every stack live and stops and st
   t.is(await stateOf(`${front}_web`), 'running');
   t.is(await stateOf(`${back}_db`), 'running');
   await cell(web, 'Status').getByText('running').waitFor();
-  t.is(await page.locator('.facts dd').first().innerText(), 'Running');
+  await page.getByRole('region', { name: 'Operation' }).getByRole('status').getByText('The operation succeeded.').waitFor({ timeout: 20_000 });
+  await page.locator('.facts dd').first().getByText('Running', { exact: true }).waitFor();
 });
