@@ -1,5 +1,6 @@
 import type { Intent } from '../hooks/intent.js';
 import type { Store } from '../store/open-store.js';
+import { rowsInsert } from '../store/rows-insert.js';
 import { retryWrite } from './retry-write.js';
 import type { OperationRecordKind, HookOperationStatus, OperationAnswer, OperationEvent, OperationEventType, OperationRecord } from './operation-record.js';
 
@@ -20,6 +21,10 @@ interface OperationRow {
   commit_ref: string | null;
   pipeline_url: string | null;
 }
+
+const operationColumns: (keyof OperationRow)[] = [
+  'id', 'kind', 'status', 'owner', 'host_id', 'created_at', 'started_at', 'finished_at', 'http_status', 'result', 'idempotency_hash', 'request_hash', 'reason', 'commit_ref', 'pipeline_url',
+];
 
 interface EventRow {
   operation_id: string;
@@ -62,14 +67,22 @@ const EVENT_ROWS_PER_INSERT = 200;
 /** The `operations` and `operation_events` tables. */
 export class OperationStore {
   readonly #store: Store;
+  readonly #insert: (rows: readonly OperationRow[]) => Promise<void>;
 
   constructor(store: Store) {
     this.#store = store;
+    // A new operation's row is the one write an asynchronous call's 202 waits for; the
+    // operation's start, written right after the answer, takes it to the disk.
+    this.#insert = rowsInsert(store, 'operations', operationColumns, { syncWithNextWrite: true });
   }
 
-  /** @throws the driver's unique violation when another operation holds the idempotency hash. */
+  /**
+   * Writes a new operation's row; on SQLite without waiting for the disk (the operation's start,
+   * {@link markRunning}, syncs it).
+   * @throws the driver's unique violation when another operation holds the idempotency hash.
+   */
   async insert(operation: NewOperation): Promise<void> {
-    await this.#store<OperationRow>('operations').insert({
+    await this.#insert([{
       id: operation.id,
       kind: operation.kind,
       status: 'Queued',
@@ -85,7 +98,7 @@ export class OperationStore {
       reason: operation.intent.reason,
       commit_ref: operation.intent.commit,
       pipeline_url: operation.intent.pipelineUrl,
-    });
+    }]);
   }
 
   async get(id: string): Promise<OperationRecord | null> {

@@ -30,6 +30,21 @@ export function sqliteConnectionOf(store: Knex): (() => SqliteConnection | null)
   };
 }
 
+/** A statement of a {@link SqliteConnection}. */
+export type SqliteStatement = ReturnType<SqliteConnection['prepare']>;
+
+/**
+ * `sql` prepared on a connection once and reused while the store keeps that connection:
+ * preparing a statement cost about five times what running it does.
+ */
+export function preparedStatement(sql: string): (conn: SqliteConnection) => SqliteStatement {
+  let prepared: { readonly conn: SqliteConnection; readonly statement: SqliteStatement } | null = null;
+  return (conn) => {
+    if (prepared?.conn !== conn) prepared = { conn, statement: conn.prepare(sql) };
+    return prepared.statement;
+  };
+}
+
 /** Stands for argument `index` while a query is compiled; no real value looks like it. */
 export const placeholder = (index: number) => `\u0000rsgo-query-argument-${index}\u0000`;
 
@@ -65,6 +80,7 @@ export function rowLookup<Args extends string[], Row extends object>(
     const index = placeholders.indexOf(value as string);
     return index < 0 ? () => value : (args: Args) => args[index];
   });
+  const statementOn = preparedStatement(compiled.sql);
   return (...args) => {
     const conn = usableConnection();
     if (conn === null) return throughKnex(args);
@@ -72,7 +88,7 @@ export function rowLookup<Args extends string[], Row extends object>(
     // Observers of the store's queries (query logs, tests) see this one as well.
     store.emit('query', { method: 'select', sql: compiled.sql, bindings });
     try {
-      return Promise.resolve(conn.prepare(compiled.sql).get(...bindings) as Row | undefined);
+      return Promise.resolve(statementOn(conn).get(...bindings) as Row | undefined);
     } catch (err) {
       return Promise.reject(err as Error);
     }

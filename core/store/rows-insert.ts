@@ -1,5 +1,5 @@
 import type { Store } from './open-store.js';
-import { placeholder, sqliteConnectionOf } from './row-lookup.js';
+import { placeholder, preparedStatement, sqliteConnectionOf } from './row-lookup.js';
 
 /** A value every engine stores as it is given. */
 export type ColumnValue = string | number | null;
@@ -13,11 +13,18 @@ export type ColumnValue = string | number | null;
  * INSERT anew for every batch, which cost more than writing the rows. As with lookups, this
  * happens only while no knex transaction is open on that connection; otherwise, and on MySQL,
  * knex inserts the batch as one multi-row INSERT.
+ *
+ * With `syncWithNextWrite`, such a commit on SQLite does not wait for the disk: it is complete
+ * and seen by every reader at once, survives the host process crashing, and reaches the disk
+ * with the next write that does wait (the write-ahead log is synced as a whole). Only for rows
+ * whose writer makes that next write itself, moments later; a machine losing power in between
+ * loses the row.
  */
 export function rowsInsert<Row extends { readonly [Column in keyof Row]: ColumnValue }>(
   store: Store,
   table: string,
   columns: readonly (keyof Row & string)[],
+  { syncWithNextWrite = false }: { readonly syncWithNextWrite?: boolean } = {},
 ): (rows: readonly Row[]) => Promise<void> {
   const throughKnex = async (rows: readonly Row[]) => {
     await store(table).insert(rows);
@@ -36,11 +43,14 @@ export function rowsInsert<Row extends { readonly [Column in keyof Row]: ColumnV
     if (column === undefined) throw new Error(`rowsInsert: ${table} compiled to an unexpected binding`);
     return column;
   });
+  const statementOn = preparedStatement(compiled.sql);
   return (rows) => {
     const conn = usableConnection();
     if (conn === null || rows.length === 0) return throughKnex(rows);
-    const statement = conn.prepare(compiled.sql);
+    const statement = statementOn(conn);
     try {
+      // Set and reset in this one synchronous step: no other statement runs in between.
+      if (syncWithNextWrite) conn.exec('pragma synchronous = NORMAL');
       conn.exec('begin');
       for (const row of rows) {
         const bindings = bound.map((column) => row[column]);
@@ -52,6 +62,8 @@ export function rowsInsert<Row extends { readonly [Column in keyof Row]: ColumnV
     } catch (err) {
       if (conn.inTransaction) conn.exec('rollback');
       return Promise.reject(err as Error);
+    } finally {
+      if (syncWithNextWrite) conn.exec('pragma synchronous = FULL');
     }
     return Promise.resolve();
   };

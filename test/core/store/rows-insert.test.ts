@@ -65,3 +65,18 @@ test('on SQLite a batch asked during a transaction is written with knex once the
   // The rollback undid only the transaction's own row.
   t.deepEqual(await stored(store), [{ id: 'b', label: 'beside it', weight: 2 }]);
 });
+
+test('on SQLite a batch written to reach the disk with the next write is seen at once, and the store syncs every later write again', async (t) => {
+  const { store } = await useTestStore(t, 'sqlite');
+  await probeTable(store);
+  const synchronous = async () => ((await store.raw('pragma synchronous')) as { synchronous: number }[])[0]?.synchronous;
+  t.is(await synchronous(), 2, 'the store syncs every commit (FULL)');
+  const insert = rowsInsert<ProbeRow>(store, 'insert_probe', ['id', 'label', 'weight'], { syncWithNextWrite: true });
+
+  await insert([{ id: 'a', label: 'soon on disk', weight: 1 }]);
+  t.deepEqual(await stored(store), [{ id: 'a', label: 'soon on disk', weight: 1 }]);
+  t.is(await synchronous(), 2);
+
+  await t.throwsAsync(insert([{ id: 'a', label: 'duplicate', weight: 2 }]), { any: true });
+  t.is(await synchronous(), 2, 'a refused batch leaves the setting as it was too');
+});
