@@ -8,10 +8,9 @@ import type { User } from './user-service.js';
 const ISSUER = 'rsgo';
 const AUDIENCE = 'rsgo-api';
 const ALGORITHM = 'HS256';
-
-
 /** How long after its end a session's record is deleted. */
 const PRUNE_LATE_MS = 24 * 3600_000;
+
 /** A signed session token and when it stops being accepted. */
 export interface IssuedToken {
   readonly token: string;
