@@ -196,7 +196,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     metrics,
     onOnePluginSet: current.use,
-    shared: sharedCatalog(store, locks, deployments.lockWaitSeconds * 1000),
+    // SQLite serves one host only: no other catalog to keep in step with, and no store read
+    // before every hook call to find that out.
+    ...(config.database.client === 'mysql' && { shared: sharedCatalog(store, locks, deployments.lockWaitSeconds * 1000) }),
   });
   // Not awaited: a slow or failing source must neither delay nor stop the start. The sync
   // reports its own failures; anything thrown beyond that is logged here.
@@ -252,7 +254,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hooks,
     trustProxy: config.server.trustProxy,
     observers: [countHookRequests(webhookEndpoints, (endpoint) => metrics.hookRequestSlots(endpoint))],
-    routers: [mountRoutes(routes, hooks)],
+    routes: mountRoutes(routes, hooks),
     webRoot: options.webRoot ?? defaultWebRoot(),
   });
 
