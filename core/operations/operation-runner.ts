@@ -145,6 +145,8 @@ export class OperationRunner {
   #closing: Error | null = null;
   /** The leases the current operation holds: losing one aborts its plan. */
   readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
+  /** Operations running under `#leases`. */
+  #leaseHolders = 0;
   readonly #unrecorded = new Set<(deploymentId: string) => void>();
 
   constructor(options: OperationRunnerOptions) {
@@ -168,9 +170,13 @@ export class OperationRunner {
   locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
     const operation = this.#onOnePluginSet(async () => {
       const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
+      this.#leaseHolders += 1;
       try {
         return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
       } finally {
+        // An enabled AsyncLocalStorage costs every promise of the process a hook (Node 20).
+        this.#leaseHolders -= 1;
+        if (this.#leaseHolders === 0) this.#leases.disable();
         await lock.release();
       }
     });

@@ -37,6 +37,33 @@ test('work in use() keeps the set it started on after a replace; other callers g
   t.deepEqual(closed, ['one']);
 });
 
+test('work that ends leaves other work on its own set, and work started after all ended pins its set again', async (t) => {
+  const closed: string[] = [];
+  const plugins = new CurrentPlugins<PluginGeneration & { label: string }>();
+  plugins.replace(generation('one', closed));
+  let resume!: () => void;
+  const paused = new Promise<void>((done) => (resume = done));
+  const first = plugins.use(async () => {
+    await paused;
+    return answeredBy(plugins);
+  });
+  plugins.replace(generation('two', closed));
+  t.is(await plugins.use(async () => answeredBy(plugins)), 'two');
+  resume();
+  t.is(await first, 'one', 'the work still running kept its set when the other ended');
+
+  let resumeLater!: () => void;
+  const pausedLater = new Promise<void>((done) => (resumeLater = done));
+  const later = plugins.use(async () => {
+    await pausedLater;
+    return answeredBy(plugins);
+  });
+  plugins.replace(generation('three', closed));
+  resumeLater();
+  t.is(await later, 'two');
+  t.is(await answeredBy(plugins), 'three');
+});
+
 test('a replaced set nobody uses closes at once, and only once; close() closes the current set', async (t) => {
   const closed: string[] = [];
   const plugins = new CurrentPlugins();
