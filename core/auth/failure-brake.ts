@@ -73,40 +73,42 @@ export class FailureBrake {
    * this waits for one of their verdicts first.
    */
   async begin(clients: readonly string[]): Promise<BrakeAttempt> {
+    // Loops rather than array callbacks: every API call passes here.
     for (;;) {
       const now = this.#now();
-      const records = clients.map((client) => this.#current(client, now));
-      const locked = Math.max(0, ...records.map((record) => record.lockedUntil - now));
+      const records: ClientRecord[] = [];
+      let locked = 0;
+      let full: ClientRecord | undefined;
+      for (const client of clients) {
+        const record = this.#current(client, now);
+        records.push(record);
+        locked = Math.max(locked, record.lockedUntil - now);
+        if (full === undefined && record.failures + record.pending >= this.#limits.maxFailures) full = record;
+      }
       if (locked > 0) {
         await new Promise((done) => setTimeout(done, this.#refusalDelayMs));
         throw new TooManyRequestsError(REFUSAL_MESSAGE, locked / 1000);
       }
-      const full = records.find((record) => record.failures + record.pending >= this.#limits.maxFailures);
-      if (!full) {
+      if (full === undefined) {
         for (const record of records) record.pending += 1;
-        return this.#attempt(clients);
+        return new Attempt(this.#settle, clients);
       }
-      await new Promise<void>((done) => full.waiting.push(done));
+      const waitFor = full;
+      await new Promise<void>((done) => waitFor.waiting.push(done));
     }
   }
 
-  /** The handle of an admitted attempt: settling it counts its verdict and wakes who waits. */
-  #attempt(clients: readonly string[]): BrakeAttempt {
-    let settled = false;
-    const settle = (failed: boolean) => {
-      if (settled) throw new Error('a brake attempt is settled once');
-      settled = true;
-      let locked = false;
-      for (const client of clients) {
-        const record = this.#current(client, this.#now());
-        record.pending = Math.max(0, record.pending - 1);
-        if (failed) locked = this.fail(client) || locked;
-        for (const wake of record.waiting.splice(0)) wake();
-      }
-      return locked;
-    };
-    return { release: () => void settle(false), failed: () => settle(true) };
-  }
+  /** Counts the verdict of an admitted attempt and wakes who waits; true when it locked a client out. */
+  readonly #settle = (clients: readonly string[], failed: boolean): boolean => {
+    let locked = false;
+    for (const client of clients) {
+      const record = this.#current(client, this.#now());
+      record.pending = Math.max(0, record.pending - 1);
+      if (failed) locked = this.fail(client) || locked;
+      if (record.waiting.length > 0) for (const wake of record.waiting.splice(0)) wake();
+    }
+    return locked;
+  };
 
   /** Rejects with TooManyRequestsError, after the refusal delay, while `client` is locked out. */
   async check(client: string): Promise<void> {
@@ -157,5 +159,31 @@ export class FailureBrake {
       if (this.#clients.size <= MAX_TRACKED_CLIENTS) break;
       if (record.pending === 0) this.#clients.delete(client);
     }
+  }
+}
+
+/** The handle of an admitted attempt (a class, not closures: one per API call). */
+class Attempt implements BrakeAttempt {
+  readonly #settleClients: (clients: readonly string[], failed: boolean) => boolean;
+  readonly #clients: readonly string[];
+  #settled = false;
+
+  constructor(settle: (clients: readonly string[], failed: boolean) => boolean, clients: readonly string[]) {
+    this.#settleClients = settle;
+    this.#clients = clients;
+  }
+
+  release(): void {
+    this.#settle(false);
+  }
+
+  failed(): boolean {
+    return this.#settle(true);
+  }
+
+  #settle(failed: boolean): boolean {
+    if (this.#settled) throw new Error('a brake attempt is settled once');
+    this.#settled = true;
+    return this.#settleClients(this.#clients, failed);
   }
 }

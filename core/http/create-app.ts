@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { HostHooks } from '../hooks/host-hooks.js';
 import type { Logger } from '../logger.js';
@@ -6,6 +5,7 @@ import { principalOf } from './authorize.js';
 import { answerError, refuseUnrouted } from './error-mapper.js';
 import { assignRequestId } from './request-id.js';
 import type { RequestState } from './request-state.js';
+import type { RoutesMiddleware } from './route-table.js';
 import { webUi } from './web-ui.js';
 
 export interface AppOptions {
@@ -18,8 +18,8 @@ export interface AppOptions {
    * included (the metrics), and never answer themselves.
    */
   readonly observers?: readonly Koa.Middleware<RequestState>[];
-  /** The routers of the host's areas, mounted in this order. */
-  readonly routers: readonly Router<RequestState>[];
+  /** The host's routes (`mountRoutes`). */
+  readonly routes: RoutesMiddleware;
   /** Folder of the built web UI, served outside `/api/` after the routes; none when absent. */
   readonly webRoot?: string;
 }
@@ -70,10 +70,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   app.use(requestFrame(options.log));
   app.use(noStore);
   app.use(authenticateApiRequests(options.hooks));
-  for (const router of options.routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(options.routes);
   if (options.webRoot !== undefined) app.use(webUi(options.webRoot));
   return app;
 }

@@ -70,21 +70,75 @@ export function defineRoute<Body extends z.ZodType = z.ZodType<undefined>, Query
   return {
     ...spec,
     handle: async (ctx) => {
-      await spec.handle(ctx, {
-        body: () => (body === undefined ? undefined : parseBody(body, ctx.request.body)) as z.output<Body>,
-        query: () => (query === undefined ? undefined : parseQuery(query, ctx.query)) as z.output<Query>,
-      });
+      await spec.handle(ctx, new RequestInput(ctx, body, query));
     },
   };
 }
 
-/** One router serving `routes`, with the guard each route's `auth` asks for. */
-export function mountRoutes(routes: readonly RouteDefinition[], hooks: HostHooks): Router<RequestState> {
-  const router = new Router<RequestState>();
+/**
+ * A request's input read through a route's schemas. A class rather than an object of closures:
+ * one is made for every request, and run from source each closure would get a name set on it.
+ */
+class RequestInput<Body extends z.ZodType, Query extends z.ZodType> implements RouteInput<z.output<Body>, z.output<Query>> {
+  readonly #ctx: AppContext;
+  readonly #body: Body | undefined;
+  readonly #query: Query | undefined;
+
+  constructor(ctx: AppContext, body: Body | undefined, query: Query | undefined) {
+    this.#ctx = ctx;
+    this.#body = body;
+    this.#query = query;
+  }
+
+  body(): z.output<Body> {
+    return (this.#body === undefined ? undefined : parseBody(this.#body, this.#ctx.request.body)) as z.output<Body>;
+  }
+
+  query(): z.output<Query> {
+    return (this.#query === undefined ? undefined : parseQuery(this.#query, this.#ctx.query)) as z.output<Query>;
+  }
+}
+
+/** The app's middleware that serves routes (the context is the router's). */
+export type RoutesMiddleware = ReturnType<Router<RequestState>['routes']>;
+
+/** A router as the app mounts it: its routes, then its answers to other methods (405, OPTIONS). */
+export function serveRouter(router: Router<RequestState>): RoutesMiddleware {
+  const routes = router.routes();
+  const allowedMethods = router.allowedMethods();
+  // Koa would hand both the same context; only their declared types differ.
+  return (ctx, next) => routes(ctx, () => allowedMethods(ctx as Parameters<typeof allowedMethods>[0], next));
+}
+
+/**
+ * The part of a path that picks its router: `/api/<area>`, or the first segment outside the
+ * API (`/metrics`). In lower case, as routes match in any case.
+ */
+function areaOf(path: string): string {
+  const second = path.indexOf('/', 1);
+  const first = (second === -1 ? path : path.slice(0, second)).toLowerCase();
+  if (first !== '/api' || second === -1) return first;
+  const third = path.indexOf('/', second + 1);
+  return (third === -1 ? path : path.slice(0, third)).toLowerCase();
+}
+
+/**
+ * Serves `routes`, with the guard each route's `auth` asks for: one router per area, picked by
+ * the path, so a request is matched against its area's few routes instead of the whole table.
+ */
+export function mountRoutes(routes: readonly RouteDefinition[], hooks: HostHooks): RoutesMiddleware & { readonly routers: readonly Router<RequestState>[] } {
   const signedIn = requireUser(hooks);
+  const routers = new Map<string, Router<RequestState>>();
   for (const route of routes) {
+    const area = areaOf(route.path);
+    if (area.includes(':')) throw new Error(`route ${route.path}: its area (${area}) must be fixed text`);
+    let router = routers.get(area);
+    if (router === undefined) routers.set(area, (router = new Router<RequestState>()));
     if (route.auth.kind === 'user') router[route.method](route.path, signedIn, route.handle);
     else router[route.method](route.path, route.handle);
   }
-  return router;
+  const served = new Map([...routers].map(([area, router]) => [area, serveRouter(router)]));
+  const dispatch: RoutesMiddleware = (ctx, next) => (served.get(areaOf(ctx.path)) ?? next)(ctx, next);
+  // The routers stay readable, as a router mounted on its own is (`middleware.router`).
+  return Object.assign(dispatch, { routers: [...routers.values()] });
 }

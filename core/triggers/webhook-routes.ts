@@ -62,6 +62,13 @@ function hookCallEvent(ctx: AppContext, started: number, details: HookCallDetail
   };
 }
 
+/** The audit event of a call answered with `answer`: with its code and message when it failed. */
+function answerEvent(ctx: AppContext, started: number, details: HookCallDetails, answer: OperationAnswer): AuditEventInput {
+  const failed = answer.status >= 400;
+  const { code, message } = answer.body;
+  return hookCallEvent(ctx, started, details, answer.status, failed && typeof code === 'string' ? code : null, failed && typeof message === 'string' ? message : null);
+}
+
 /** A hook call's answer: its status, body and headers (Retry-After of a 503). */
 interface HookAnswer extends OperationAnswer {
   readonly headers: Readonly<Record<string, string>>;
@@ -93,13 +100,16 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
     }
   };
 
-  /** Answers a call that repeats `earlier` (same caller, key and request). */
-  const replay = async (ctx: AppContext, kind: HookOperationKind, earlier: OperationRecord, async: boolean): Promise<void> => {
+  /** Answers a call that repeats `earlier` (same caller, key and request), and audits it. */
+  const replay = async (ctx: AppContext, kind: HookOperationKind, earlier: OperationRecord, async: boolean, started: number, details: HookCallDetails): Promise<void> => {
     ctx.set('Idempotent-Replayed', 'true');
-    if (async) return acceptOperation(ctx, kind, earlier.id);
-    const record = isFinished(earlier) ? earlier : await journal.waitFinished(earlier.id);
-    ctx.status = record.httpStatus ?? 500;
-    ctx.body = record.result;
+    if (async) acceptOperation(ctx, kind, earlier.id);
+    else {
+      const record = isFinished(earlier) ? earlier : await journal.waitFinished(earlier.id);
+      ctx.status = record.httpStatus ?? 500;
+      ctx.body = record.result;
+    }
+    await audit.record(answerEvent(ctx, started, details, { status: ctx.status, body: ctx.body as Record<string, unknown> }));
   };
 
   return endpoints.map((endpoint) =>
@@ -124,11 +134,6 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
       async handle(ctx: AppContext, input) {
         const started = performance.now();
         const details: HookCallDetails = { target: null, environmentId: null, intent: null };
-        const auditAnswer = (answer: OperationAnswer) => {
-          const failed = answer.status >= 400;
-          const said = (field: string) => (failed && typeof answer.body[field] === 'string' ? (answer.body[field] as string) : null);
-          return audit.record(hookCallEvent(ctx, started, details, answer.status, said('code'), said('message')));
-        };
         try {
           const principal = permittedPrincipal(ctx, endpoint.permission);
           // Only an allowed caller's body is read (slow bodies cannot hold the host for strangers).
@@ -137,12 +142,8 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           const claim = idempotencyClaim(ctx.headers['idempotency-key'] as string | undefined, owner, endpoint.path, ctx.request.body);
           const async = wantsAsync(ctx, input.query().wait);
           const caller: HookCaller = { principal, requestId: ctx.state.requestId };
-          const replayed = async (earlier: OperationRecord) => {
-            await replay(ctx, endpoint.kind, earlier, async);
-            await auditAnswer({ status: ctx.status, body: ctx.body as Record<string, unknown> });
-          };
           const earlier = claim && (await journal.earlier(claim));
-          if (earlier) return await replayed(earlier);
+          if (earlier) return await replay(ctx, endpoint.kind, earlier, async, started, details);
           let work: HookWork;
           try {
             work = await endpoint.prepare(ctx.request.body, caller, handlers, details);
@@ -151,10 +152,10 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
             // this call was checked against: it answers for both.
             const raced = claim && (await journal.earlier(claim));
             if (!raced) throw err;
-            return await replayed(raced);
+            return await replay(ctx, endpoint.kind, raced, async, started, details);
           }
           const created = await journal.create(endpoint.kind, owner, claim, details.intent ?? undefined);
-          if ('earlier' in created) return await replayed(created.earlier);
+          if ('earlier' in created) return await replay(ctx, endpoint.kind, created.earlier, async, started, details);
           const operationId = created.created.id;
           let headers: HookAnswer['headers'] = {};
           let workFailed = false;
@@ -168,7 +169,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           if (async) {
             acceptOperation(ctx, endpoint.kind, operationId);
             running
-              .then((record) => auditAnswer({ status: record.httpStatus ?? 500, body: record.result ?? {} }))
+              .then((record) => audit.record(answerEvent(ctx, started, details, { status: record.httpStatus ?? 500, body: record.result ?? {} })))
               .catch((err: unknown) => log.error({ operationId, err: errorMessage(err) }, 'could not audit an asynchronous hook call'));
             return;
           }
@@ -177,7 +178,7 @@ export function webhookRoutes({ handlers, audit, endpoints, log, journal }: Webh
           ctx.state.hookOutcome = hookOutcome(ctx.status, workFailed);
           for (const name in headers) ctx.set(name, headers[name] ?? '');
           ctx.body = record.result;
-          await auditAnswer({ status: ctx.status, body: record.result ?? {} });
+          await audit.record(answerEvent(ctx, started, details, { status: ctx.status, body: record.result ?? {} }));
         } catch (thrown) {
           const err = toHostError(thrown);
           const failed = hookCallEvent(ctx, started, details, err.status, err.code, err.expose ? err.message : null);

@@ -21,9 +21,12 @@ interface RouterLayer {
  */
 export function servedRoutes(app: Koa): ServedRoute[] {
   const routes: ServedRoute[] = [];
-  for (const middleware of app.middleware) {
-    const router = (middleware as { router?: Router }).router;
-    if (!router) continue;
+  // A router mounted on its own, or the routers of a route table (`mountRoutes`).
+  const mounted = app.middleware.flatMap((middleware) => {
+    const { router, routers } = middleware as { router?: Router; routers?: readonly Router[] };
+    return router ? [router] : (routers ?? []);
+  });
+  for (const router of mounted) {
     for (const layer of router.stack as unknown as RouterLayer[]) {
       if (typeof layer.path !== 'string') continue;
       for (const method of layer.methods) {

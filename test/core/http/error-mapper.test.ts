@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../core/http/create-app.js';
+import { serveRouter } from '../../../core/http/route-table.js';
 import type { RequestState } from '../../../core/http/request-state.js';
 import { createHostHooks } from '../../../core/hooks/host-hooks.js';
 import { createLogger } from '../../../core/logger.js';
@@ -15,7 +16,7 @@ import { useTestHost } from '../../support/test-host.js';
 async function appWith(t: ExecutionContext, router: Router<RequestState>) {
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
-  const app = createApp({ log, hooks: createHostHooks(), trustProxy: false, routers: [router] });
+  const app = createApp({ log, hooks: createHostHooks(), trustProxy: false, routes: serveRouter(router) });
   const server = createServer(app.callback());
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   t.teardown(() => new Promise<void>((done) => server.close(() => done())));
