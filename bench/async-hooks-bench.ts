@@ -34,6 +34,8 @@ export interface AsyncHooksBenchOptions {
   readonly followers: number;
   /** Milliseconds between two progress steps of the paced runtime (part b). */
   readonly stepMs: number;
+  /** Extra Node options for the host processes (`--cpu-prof`...). */
+  readonly hostNodeOptions: readonly string[];
 }
 
 /** One round of part (b): one operation, followed by `followers` clients. */
@@ -78,9 +80,9 @@ interface AsyncHost {
   readonly stack: BenchStack;
 }
 
-async function startAsyncHost(workDir: string, services: number, stepMs: number): Promise<AsyncHost> {
+async function startAsyncHost(workDir: string, services: number, stepMs: number, nodeOptions: readonly string[]): Promise<AsyncHost> {
   const { folder, stack } = await benchCatalog(workDir, services);
-  const child = await startBenchChild<RedeployHostReport>('async-hook-host.ts', { args: ['--catalog', folder, '--step-ms', String(stepMs)] });
+  const child = await startBenchChild<RedeployHostReport>('async-hook-host.ts', { args: ['--catalog', folder, '--step-ms', String(stepMs)], nodeOptions });
   try {
     const api = new ApiClient(child.report.url);
     await api.signIn(child.report.admin.username, child.report.admin.password);
@@ -196,12 +198,12 @@ export async function asyncHooksBench(options: AsyncHooksBenchOptions, log: (lin
   const hosts: AsyncHost[] = [];
   try {
     log('async: starting a host whose runtime answers at once');
-    const instant = await startAsyncHost(workDir, options.services, 0);
+    const instant = await startAsyncHost(workDir, options.services, 0, options.hostNodeOptions);
     hosts.push(instant);
     const latency = await latencyRounds(instant, options, log);
 
     log(`async: starting a host whose runtime reports a step every ${options.stepMs} ms`);
-    const paced = await startAsyncHost(workDir, options.services, options.stepMs);
+    const paced = await startAsyncHost(workDir, options.services, options.stepMs, options.hostNodeOptions);
     hosts.push(paced);
     await followedRound(paced, 1, options.services); // warm-up
     const followed: FollowedRound[] = [];

@@ -106,7 +106,7 @@ try {
   }
   if (options.only.includes('async')) {
     const result = await asyncHooksBench(
-      { rounds: options.rounds, samples: options.quick ? 200 : 1_000, services: options.services, followers: 100, stepMs: ASYNC_STEP_MS },
+      { rounds: options.rounds, samples: options.quick ? 200 : 1_000, services: options.services, followers: 100, stepMs: ASYNC_STEP_MS, hostNodeOptions },
       log,
     );
     figures.push(...result.figures);
