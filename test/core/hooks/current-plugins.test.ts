@@ -37,30 +37,31 @@ test('work in use() keeps the set it started on after a replace; other callers g
   t.deepEqual(closed, ['one']);
 });
 
+/** Work in use() that waits for `resume()`, then asks which set answers. */
+function pausedWork(plugins: CurrentPlugins<PluginGeneration>) {
+  let resume!: () => void;
+  const paused = new Promise<void>((done) => (resume = done));
+  const answer = plugins.use(async () => {
+    await paused;
+    return answeredBy(plugins);
+  });
+  return { answer, resume };
+}
+
 test('work that ends leaves other work on its own set, and work started after all ended pins its set again', async (t) => {
   const closed: string[] = [];
   const plugins = new CurrentPlugins<PluginGeneration & { label: string }>();
   plugins.replace(generation('one', closed));
-  let resume!: () => void;
-  const paused = new Promise<void>((done) => (resume = done));
-  const first = plugins.use(async () => {
-    await paused;
-    return answeredBy(plugins);
-  });
+  const first = pausedWork(plugins);
   plugins.replace(generation('two', closed));
   t.is(await plugins.use(async () => answeredBy(plugins)), 'two');
-  resume();
-  t.is(await first, 'one', 'the work still running kept its set when the other ended');
+  first.resume();
+  t.is(await first.answer, 'one', 'the work still running kept its set when the other ended');
 
-  let resumeLater!: () => void;
-  const pausedLater = new Promise<void>((done) => (resumeLater = done));
-  const later = plugins.use(async () => {
-    await pausedLater;
-    return answeredBy(plugins);
-  });
+  const later = pausedWork(plugins);
   plugins.replace(generation('three', closed));
-  resumeLater();
-  t.is(await later, 'two');
+  later.resume();
+  t.is(await later.answer, 'two');
   t.is(await answeredBy(plugins), 'three');
 });
 
