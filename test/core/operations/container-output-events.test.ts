@@ -24,13 +24,17 @@ ${services}`;
 
 /**
  * A product whose `talker` service writes at its start: a line with its Password variable, a
- * line on stderr, a line longer than the host shows, then numbered chatter past the cap; then idles.
+ * line on stderr, then, a second later, a line longer than the host shows and numbered chatter
+ * past the cap; then idles.
  */
 async function talkerHost(t: ExecutionContext): Promise<DeployTestHost> {
   const image = await images.push('talker');
   const script = [
     'echo "connecting with $DB_PASSWORD to the database"',
     'echo "warming up on stderr" >&2',
+    // The engine copies stdout and stderr apart: under load the stderr line could be logged
+    // after the chatter's flood, past the cap. A pause lets it in first.
+    'sleep 1',
     `printf "x%0${MAX_OUTPUT_LINE_LENGTH + 500}d\\n" 0`,
     `i=0; while [ $i -lt ${CHATTER} ]; do echo "chatter $i"; i=$((i+1)); done`,
   ].join('; ');
