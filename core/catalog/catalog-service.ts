@@ -1,3 +1,4 @@
+import { deferred, type Deferred } from '../deferred.js';
 import { errorMessage, PluginError } from '../errors.js';
 import type { OnOnePluginSet } from '../hooks/current-plugins.js';
 import type { HostHooks } from '../hooks/host-hooks.js';
@@ -117,22 +118,6 @@ function failureReason(error: unknown): string {
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
-/** A promise with its settle functions (Promise.withResolvers arrives only in Node 22). */
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
 
 /**
  * The stack catalog: products by groupId and version, fed by the catalog sources. Readers
@@ -380,6 +365,9 @@ export class CatalogService {
   find(groupId: string, version?: string): CatalogProduct | null {
     const versions = this.versions(groupId);
     if (version === undefined) return versions.at(-1) ?? null;
+    // Stored deployments name their version as the catalog wrote it: no need to parse it again.
+    const exact = versions.find((product) => product.version === version);
+    if (exact !== undefined) return exact;
     const wanted = normaliseVersion(version) ?? version.trim();
     return versions.find((product) => product.version === wanted) ?? null;
   }

@@ -64,12 +64,24 @@ export function findStack(product: CatalogProduct, stackName: string | null): Ca
   return catalogStack(product, stack);
 }
 
+/**
+ * The stacks {@link catalogStack} made, per product: a catalog product never changes (a sync
+ * makes new ones), and every redeploy and upgrade call asks for one, before and under its lock.
+ */
+const madeStacks = new WeakMap<CatalogProduct, Map<StackManifest, CatalogStack>>();
+
 /** A product's stack with its catalog id, merged variable definitions and the names a request may set. */
 export function catalogStack(product: CatalogProduct, stack: StackManifest): CatalogStack {
+  let made = madeStacks.get(product);
+  if (made === undefined) madeStacks.set(product, (made = new Map()));
+  const known = made.get(stack);
+  if (known !== undefined) return known;
   const variables = mergeVariableDefinitions(product.manifest.sharedVariables, stack.variables);
   const variableNames = servicesVariableNames(stack.services);
   for (const definition of variables) variableNames.add(definition.name);
-  return { product, stack, stackId: `${product.id}:${stack.name}`, variables, variableNames };
+  const found: CatalogStack = { product, stack, stackId: `${product.id}:${stack.name}`, variables, variableNames };
+  made.set(stack, found);
+  return found;
 }
 
 /** Every stack of a product version, or none when the catalog no longer has that version. */

@@ -1,6 +1,7 @@
 import { NO_INTENT, type Intent } from '../hooks/intent.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deferred } from '../deferred.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/open-store.js';
@@ -122,8 +123,7 @@ export class OperationJournal {
       if (earlier === null) throw err;
       return { earlier };
     }
-    let resolve: (record: OperationRecord) => void = () => undefined;
-    const finished = new Promise<OperationRecord>((done) => (resolve = done));
+    const { promise: finished, resolve } = deferred<OperationRecord>();
     this.#live.set(record.id, { record, events: [], unwritten: [], listeners: new Set(), flushTimer: null, writing: Promise.resolve(), finished, resolve });
     return { created: record };
   }

@@ -9,6 +9,7 @@ import { intent } from './migrations/007-intent.js';
 import { eventDeliveries } from './migrations/008-event-deliveries.js';
 import { catalogGeneration } from './migrations/009-catalog-generation.js';
 import { historyOperation } from './migrations/010-history-operation.js';
+import { operationIndexes } from './migrations/011-operation-indexes.js';
 
 /** A schema step; `name` orders it and is recorded once it ran. */
 export interface Migration {
@@ -18,11 +19,16 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries, catalogGeneration, historyOperation];
+export const migrations: readonly Migration[] = [environments, auth, deployments, environmentSettings, sessions, operations, intent, eventDeliveries, catalogGeneration, historyOperation, operationIndexes];
 
-/** Feeds knex the list above instead of scanning a folder (works the same from `dist/`). */
-export const migrationSource: Knex.MigrationSource<Migration> = {
-  getMigrations: () => Promise.resolve([...migrations]),
-  getMigrationName: (migration) => migration.name,
-  getMigration: (migration) => Promise.resolve(migration),
-};
+/** Feeds knex `list` instead of scanning a folder (works the same from `dist/`). */
+export function migrationSourceOf(list: readonly Migration[]): Knex.MigrationSource<Migration> {
+  return {
+    getMigrations: () => Promise.resolve([...list]),
+    getMigrationName: (migration) => migration.name,
+    getMigration: (migration) => Promise.resolve(migration),
+  };
+}
+
+/** Every migration, as the store runs them at start. */
+export const migrationSource = migrationSourceOf(migrations);

@@ -48,17 +48,19 @@ export function rowsInsert<Row extends { readonly [Column in keyof Row]: ColumnV
     const conn = usableConnection();
     if (conn === null || rows.length === 0) return throughKnex(rows);
     const statement = statementOn(conn);
+    // One row commits on its own; an explicit transaction would only add two statements.
+    const batch = rows.length > 1;
     try {
       // Set and reset in this one synchronous step: no other statement runs in between.
       if (syncWithNextWrite) conn.exec('pragma synchronous = NORMAL');
-      conn.exec('begin');
+      if (batch) conn.exec('begin');
       for (const row of rows) {
         const bindings = bound.map((column) => row[column]);
         // Observers of the store's queries (query logs, tests) see these as well.
         store.emit('query', { method: 'insert', sql: compiled.sql, bindings });
         statement.run(...bindings);
       }
-      conn.exec('commit');
+      if (batch) conn.exec('commit');
     } catch (err) {
       if (conn.inTransaction) conn.exec('rollback');
       return Promise.reject(err as Error);

@@ -4,22 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
-import { migrations, type Migration } from '../../../core/store/migrations.js';
+import { migrations, migrationSourceOf } from '../../../core/store/migrations.js';
 import { useAuthHost } from '../../support/api-keys.js';
 import { databaseConfig, databaseEngines } from '../../support/databases.js';
 
 const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
 const tls = { ca: pem('CERTIFICATE'), cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') };
 const ids = { local: '0e7a3c52-5f0c-4c55-9f3e-6b1d2b8f0001', edge: '0e7a3c52-5f0c-4c55-9f3e-6b1d2b8f0002', key: '0e7a3c52-5f0c-4c55-9f3e-6b1d2b8f0003' };
-
-/** The given migrations, as the host's migration source offers them. */
-function sourceOf(list: readonly Migration[]): Knex.MigrationSource<Migration> {
-  return {
-    getMigrations: () => Promise.resolve([...list]),
-    getMigrationName: (migration) => migration.name,
-    getMigration: (migration) => Promise.resolve(migration),
-  };
-}
 
 /** A connection of the engine's driver to `database`, foreign keys enforced as the host has them. */
 function connect(database: Record<string, unknown>): Knex {
@@ -48,7 +39,7 @@ for (const engine of databaseEngines) {
     // The schema and rows of a host from before the migration, a key scoped to an environment included.
     const before = connect(database);
     try {
-      await before.migrate.latest({ migrationSource: sourceOf(migrations.slice(0, 3)) });
+      await before.migrate.latest({ migrationSource: migrationSourceOf(migrations.slice(0, 3)) });
       const createdAt = '2026-01-05T10:00:00.000Z';
       await before('environments').insert([
         { id: ids.local, name: 'local', type: 'docker', docker_host: null, tls_ca: null, tls_cert: null, tls_key: null, is_default: true, created_at: createdAt },
@@ -80,7 +71,7 @@ for (const engine of databaseEngines) {
     try {
       // The migrations that came after this one are undone first, newest first, then this one.
       const steps = migrations.length - migrations.findIndex((migration) => migration.name === '004-environment-settings');
-      for (let step = 0; step < steps; step++) await after.migrate.down({ migrationSource: sourceOf(migrations) });
+      for (let step = 0; step < steps; step++) await after.migrate.down({ migrationSource: migrationSourceOf(migrations) });
       const edge = await after('environments').where({ id: ids.edge }).first();
       t.like(edge, { docker_host: 'tcp://10.0.0.9:2376', tls_ca: tls.ca, tls_cert: tls.cert, tls_key: tls.key });
       t.false(await after.schema.hasColumn('environments', 'settings'));
