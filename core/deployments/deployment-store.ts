@@ -5,7 +5,7 @@ import { rowLookup } from '../store/row-lookup.js';
 import type { Intent } from '../hooks/intent.js';
 import { boundedText } from './bounded-text.js';
 import type {
-  Deployment, DeploymentStatus, HistoryEntry, OperationKind, OperationOutcome, PendingChange, ProductDeployment,
+  Deployment, DeploymentStanding, DeploymentStatus, HistoryEntry, OperationKind, OperationOutcome, PendingChange, ProductDeployment,
   ProductDeploymentStatus, ServiceRecord,
 } from './deployment.js';
 import { IN_FLIGHT_STATUSES } from './deployment.js';
@@ -32,6 +32,9 @@ interface DeploymentRow {
   created_at: string;
   updated_at: string;
 }
+
+const standingColumns = ['status', 'product_id', 'stack_definition', 'version', 'variables'] as const;
+type StandingRow = Pick<DeploymentRow, (typeof standingColumns)[number]>;
 
 interface HistoryRow {
   id: number;
@@ -187,11 +190,15 @@ function toProductDeployment(row: ProductRow): ProductDeployment {
 export class DeploymentStore {
   readonly #db: Store;
   readonly #activeByKey: (environmentId: string, key: string) => Promise<DeploymentRow | undefined>;
+  readonly #standingByKey: (environmentId: string, key: string) => Promise<StandingRow | undefined>;
 
   constructor(db: Store) {
     this.#db = db;
     // Asked by every redeploy and upgrade call before anything else.
     this.#activeByKey = rowLookup(db, (store, environmentId, key) => store('deployments').where({ environment_id: environmentId, active_key: key }));
+    this.#standingByKey = rowLookup(db, (store, environmentId, key) =>
+      store('deployments').select(...standingColumns).where({ environment_id: environmentId, active_key: key }),
+    );
   }
 
   async get(id: string): Promise<Deployment | null> {
@@ -217,6 +224,14 @@ export class DeploymentStore {
   async findActive(environmentId: string, stackName: string): Promise<Deployment | null> {
     const row = await this.#activeByKey(environmentId, activeKey(stackName));
     return row ? toDeployment(row) : null;
+  }
+
+  /** {@link findActive}'s deployment as a check before the lock judges it: a lighter read. */
+  async findActiveStanding(environmentId: string, stackName: string): Promise<DeploymentStanding | null> {
+    const row = await this.#standingByKey(environmentId, activeKey(stackName));
+    return row
+      ? { status: row.status as DeploymentStatus, productId: row.product_id, stackDefinitionName: row.stack_definition, stackVersion: row.version, variables: JSON.parse(row.variables) as Record<string, string> }
+      : null;
   }
 
   /** Every deployment, newest first; only one environment's when given. */

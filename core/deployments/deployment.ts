@@ -93,6 +93,12 @@ export interface Deployment {
   readonly updatedAt: string;
 }
 
+/**
+ * What a check made before an operation's lock judges of a deployment: its state, what it runs
+ * and its stored values. Read without the services and the rest, which only the work needs.
+ */
+export type DeploymentStanding = Pick<Deployment, 'status' | 'productId' | 'stackDefinitionName' | 'stackVersion' | 'variables'>;
+
 /** A product deployed in one environment: one deployment per stack. */
 export interface ProductDeployment {
   readonly id: string;

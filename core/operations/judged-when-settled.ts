@@ -1,4 +1,4 @@
-import { IN_FLIGHT_STATUSES, type Deployment, type ProductDeployment } from '../deployments/deployment.js';
+import { IN_FLIGHT_STATUSES, type DeploymentStanding, type ProductDeployment } from '../deployments/deployment.js';
 
 /**
  * A record as a check made before taking its lock judges it: one that another operation is
@@ -6,7 +6,7 @@ import { IN_FLIGHT_STATUSES, type Deployment, type ProductDeployment } from '../
  * wait for that operation and be judged again under the lock when it ended. Only what is
  * refused whatever the other operation does is refused at once.
  */
-export function judgedWhenSettled<T extends Deployment | ProductDeployment>(record: T): T {
+export function judgedWhenSettled<T extends DeploymentStanding | ProductDeployment>(record: T): T {
   const inFlight = (IN_FLIGHT_STATUSES as readonly string[]).includes(record.status) || record.status === 'Redeploying';
   return inFlight ? { ...record, status: 'Running' } : record;
 }

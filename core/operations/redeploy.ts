@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.js';
 import { findProductVersion, findStack, productStacks } from '../deployments/catalog-stack.js';
-import type { Deployment, ProductDeployment } from '../deployments/deployment.js';
+import type { Deployment, DeploymentStanding, ProductDeployment } from '../deployments/deployment.js';
 import type { ProductDeploymentState } from '../deployments/deployment-store.js';
 import { DeploymentFailedError, InputError, type HostError } from '../errors.js';
 import { checkRequestedVariables, requireValidVariables, variablesOf } from '../manifests/validate-variables.js';
@@ -48,7 +48,7 @@ export interface RedeployResult {
  * product, so the stack takes only those it uses.
  * @throws InputError when it is not `Running` or a variable is invalid.
  */
-function redeployTarget(runner: OperationRunner, current: Deployment, variables: Readonly<Record<string, string>>, scope: 'stack' | 'product') {
+function redeployTarget(runner: OperationRunner, current: DeploymentStanding, variables: Readonly<Record<string, string>>, scope: 'stack' | 'product') {
   if (current.status !== 'Running') throw notRunning(current.status);
   const target = findStack(findProductVersion(runner.catalog, current.productId, current.stackVersion), current.stackDefinitionName);
   return { target, merged: requireValidVariables(target, scope === 'product' ? variablesOf(target, variables) : variables, current.variables) };
@@ -168,7 +168,7 @@ export async function redeploy(runner: OperationRunner, { environmentId, target,
 export async function checkRedeploy(runner: OperationRunner, { environmentId, target, variables }: RedeployInput): Promise<void> {
   await runner.catalog.upToDate();
   if (target.kind === 'stack') {
-    const current = await runner.records.findActive(environmentId, target.stackName);
+    const current = await runner.records.findActiveStanding(environmentId, target.stackName);
     if (!current) throw noDeployment(target.stackName, environmentId);
     redeployTarget(runner, judgedWhenSettled(current), variables, 'stack');
     return;

@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.js';
 import { availableVersions, findStack } from '../deployments/catalog-stack.js';
-import type { Deployment } from '../deployments/deployment.js';
+import type { DeploymentStanding } from '../deployments/deployment.js';
 import { InputError, RolledBackError, UnavailableError } from '../errors.js';
 import { compareVersions } from '../manifests/product-version.js';
 import { requireValidVariables } from '../manifests/validate-variables.js';
@@ -29,7 +29,7 @@ export interface UpgradeResult {
  * Refuses what the spec refuses before anything changes: a deployment not running, a version
  * missing from the catalog, the same version, a downgrade.
  */
-function checkUpgrade(runner: OperationRunner, current: Deployment, targetVersion: string) {
+function checkUpgrade(runner: OperationRunner, current: DeploymentStanding, targetVersion: string) {
   if (current.status !== 'Running') {
     throw new InputError(`Deployment is in status '${current.status}', only running deployments can be upgraded.`, { code: 'NOT_RUNNING' });
   }
@@ -46,7 +46,7 @@ function checkUpgrade(runner: OperationRunner, current: Deployment, targetVersio
 }
 
 /** The catalog version, its stack and the merged variables an upgrade of `current` runs. */
-function upgradeTarget(runner: OperationRunner, current: Deployment, { targetVersion, variables }: UpgradeInput) {
+function upgradeTarget(runner: OperationRunner, current: DeploymentStanding, { targetVersion, variables }: UpgradeInput) {
   const product = checkUpgrade(runner, current, targetVersion);
   // A single-stack product's stack is named after the product, and a new version may rename it.
   const target = findStack(product, product.manifest.stacks.length === 1 ? null : current.stackDefinitionName);
@@ -60,7 +60,7 @@ function upgradeTarget(runner: OperationRunner, current: Deployment, { targetVer
  */
 export async function checkUpgradeCall(runner: OperationRunner, input: UpgradeInput): Promise<void> {
   await runner.catalog.upToDate();
-  const current = await runner.records.findActive(input.environmentId, input.stackName);
+  const current = await runner.records.findActiveStanding(input.environmentId, input.stackName);
   if (!current) throw noDeployment(input.stackName, input.environmentId);
   upgradeTarget(runner, judgedWhenSettled(current), input);
 }

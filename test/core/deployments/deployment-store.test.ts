@@ -41,6 +41,11 @@ for (const engine of databaseEngines) {
     t.deepEqual(await store.listInFlight(), []);
     // Stack names match case-insensitively, on every engine alike.
     t.is((await store.findActive(environment.id, 'shop-1'))?.id, created.id);
+    // A check before the lock reads the same state, version and values, without the rest.
+    t.deepEqual(await store.findActiveStanding(environment.id, 'shop-1'), {
+      status: 'Running', productId: 'com.example.shop', stackDefinitionName: 'Shop', stackVersion: '1.0.0', variables: created.variables,
+    });
+    t.is(await store.findActiveStanding(environment.id, 'shop-2'), null);
 
     const second = await store.startOperation(created.id, { ...deployStart, operation: 'upgrade', status: 'Upgrading', fromVersion: '1.0.0', toVersion: '2.0.0' });
     await store.finishOperation(created.id, second, {
