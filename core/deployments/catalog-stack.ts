@@ -39,6 +39,9 @@ export function findProductVersion(catalog: CatalogLookup, productId: string, ve
   return product;
 }
 
+/** The stack names a refusal lists. */
+const stackNames = (stacks: readonly StackManifest[]) => stacks.map((s) => s.name).join(', ');
+
 /**
  * A stack of a product version by name (case-insensitive); without a name, the product's only
  * stack.
@@ -46,18 +49,18 @@ export function findProductVersion(catalog: CatalogLookup, productId: string, ve
  */
 export function findStack(product: CatalogProduct, stackName: string | null): CatalogStack {
   const stacks = product.manifest.stacks;
-  const names = stacks.map((s) => s.name).join(', ');
   let stack: StackManifest | undefined;
   if (stackName === null) {
     if (stacks.length > 1) {
-      throw new InputError(`Product '${product.name}' has several stacks; name one in stackDefinitionName: ${names}.`, { code: 'STACK_REQUIRED' });
+      throw new InputError(`Product '${product.name}' has several stacks; name one in stackDefinitionName: ${stackNames(stacks)}.`, { code: 'STACK_REQUIRED' });
     }
     stack = stacks[0];
   } else {
-    stack = stacks.find((s) => s.name.toLowerCase() === stackName.toLowerCase());
+    const wanted = stackName.toLowerCase();
+    stack = stacks.find((s) => s.name.toLowerCase() === wanted);
   }
   if (stack === undefined) {
-    throw new InputError(`Stack '${stackName}' not found in product '${product.name}' version ${product.version}. Available stacks: ${names}.`, {
+    throw new InputError(`Stack '${stackName}' not found in product '${product.name}' version ${product.version}. Available stacks: ${stackNames(stacks)}.`, {
       code: 'STACK_NOT_FOUND',
     });
   }
