@@ -194,11 +194,9 @@ export class DeploymentStore {
 
   constructor(db: Store) {
     this.#db = db;
-    // Asked by every redeploy and upgrade call before anything else.
+    // Asked by every redeploy and upgrade call: by its checks, then by its work under the lock.
     this.#activeByKey = rowLookup(db, (store, environmentId, key) => store('deployments').where({ environment_id: environmentId, active_key: key }));
-    this.#standingByKey = rowLookup(db, (store, environmentId, key) =>
-      store('deployments').select(...standingColumns).where({ environment_id: environmentId, active_key: key }),
-    );
+    this.#standingByKey = rowLookup(db, (store, environmentId, key) => store('deployments').select(...standingColumns).where({ environment_id: environmentId, active_key: key }));
   }
 
   async get(id: string): Promise<Deployment | null> {
@@ -229,9 +227,7 @@ export class DeploymentStore {
   /** {@link findActive}'s deployment as a check before the lock judges it: a lighter read. */
   async findActiveStanding(environmentId: string, stackName: string): Promise<DeploymentStanding | null> {
     const row = await this.#standingByKey(environmentId, activeKey(stackName));
-    return row
-      ? { status: row.status as DeploymentStatus, productId: row.product_id, stackDefinitionName: row.stack_definition, stackVersion: row.version, variables: JSON.parse(row.variables) as Record<string, string> }
-      : null;
+    return row ? { status: row.status as DeploymentStatus, productId: row.product_id, stackDefinitionName: row.stack_definition, stackVersion: row.version, variables: JSON.parse(row.variables) as Record<string, string> } : null;
   }
 
   /** Every deployment, newest first; only one environment's when given. */
