@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncScope } from '../async-scope.js';
 import type { HostHooks } from './host-hooks.js';
 import type { RuntimeLookup } from './runtime-registry.js';
 
@@ -32,9 +32,7 @@ const tenure = <G>(generation: G): Tenure<G> => ({ generation, users: 0, retired
  */
 export class CurrentPlugins<G extends PluginGeneration> {
   #current: Tenure<G> | null = null;
-  readonly #pinned = new AsyncLocalStorage<Tenure<G>>();
-  /** Work running in {@link use}, on any set. */
-  #pinnedWork = 0;
+  readonly #pinned = new AsyncScope<Tenure<G>>();
   readonly #closing = new Set<Promise<void>>();
   readonly hooks: HostHooks;
   readonly runtimes: RuntimeLookup;
@@ -73,16 +71,11 @@ export class CurrentPlugins<G extends PluginGeneration> {
   readonly use: OnOnePluginSet = async (work) => {
     const held = this.#held();
     held.users += 1;
-    this.#pinnedWork += 1;
     try {
       return await this.#pinned.run(held, work);
     } finally {
       held.users -= 1;
       this.#closeWhenIdle(held);
-      // An enabled AsyncLocalStorage makes every promise of the process pay a hook (Node 20);
-      // with nothing pinned, the requests between operations need not.
-      this.#pinnedWork -= 1;
-      if (this.#pinnedWork === 0) this.#pinned.disable();
     }
   };
 
@@ -104,7 +97,7 @@ export class CurrentPlugins<G extends PluginGeneration> {
   }
 
   #held(): Tenure<G> {
-    const held = this.#pinned.getStore() ?? this.#current;
+    const held = this.#pinned.current() ?? this.#current;
     if (!held) throw new Error('no plugin set is loaded yet');
     return held;
   }

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncScope } from '../async-scope.js';
 import { join } from 'node:path';
 import type { Caller } from '../auth/caller.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
@@ -144,9 +144,7 @@ export class OperationRunner {
   readonly #holding = new Set<Promise<unknown>>();
   #closing: Error | null = null;
   /** The leases the current operation holds: losing one aborts its plan. */
-  readonly #leases = new AsyncLocalStorage<readonly AbortSignal[]>();
-  /** Operations running under `#leases`. */
-  #leaseHolders = 0;
+  readonly #leases = new AsyncScope<readonly AbortSignal[]>();
   readonly #unrecorded = new Set<(deploymentId: string) => void>();
 
   constructor(options: OperationRunnerOptions) {
@@ -170,13 +168,9 @@ export class OperationRunner {
   locked<T>(environmentId: string, lockName: string, subject: string, work: () => Promise<T>): Promise<T> {
     const operation = this.#onOnePluginSet(async () => {
       const lock = await this.locks.acquire(environmentId, lockName, this.#lockWaitMs, subject);
-      this.#leaseHolders += 1;
       try {
-        return await this.#leases.run([...(this.#leases.getStore() ?? []), lock.lost], work);
+        return await this.#leases.run([...(this.#leases.current() ?? []), lock.lost], work);
       } finally {
-        // An enabled AsyncLocalStorage costs every promise of the process a hook (Node 20).
-        this.#leaseHolders -= 1;
-        if (this.#leaseHolders === 0) this.#leases.disable();
         await lock.release();
       }
     });
@@ -357,7 +351,7 @@ export class OperationRunner {
     // A plan that starts while the host stops gives up before it changes anything.
     if (this.#closing) controller.abort(this.#closing);
     // Nor may it go on once a lock it runs under is lost: another host may have the stack.
-    const leases = this.#leases.getStore() ?? [];
+    const leases = this.#leases.current() ?? [];
     const onLost = (event: Event) => controller.abort((event.target as AbortSignal).reason);
     for (const lost of leases) {
       if (lost.aborted) controller.abort(lost.reason);
