@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadAll, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
+import { aliasExpansion } from '../alias-expansion.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { configSchema, type HostConfig } from './config-schema.js';
 import { formatIssues } from './format-issues.js';
@@ -43,20 +44,26 @@ export function validateConfig(raw: unknown): HostConfig {
   return parsed.data;
 }
 
+/** Nodes that aliases may add to a config file when written out. */
+const MAX_CONFIG_ALIAS_NODES = 1_000;
+
 /**
  * The one YAML document of a config file (undefined when empty). Duplicate keys are errors;
- * aliases are few (the file is the operator's, but a value walked later must stay small).
+ * aliases add little (the file is the operator's, but a value walked later must stay small).
  */
 function parseConfigYaml(text: string): unknown {
   let documents: unknown[];
   try {
-    documents = loadAll(text, { maxAliases: 50 });
+    documents = loadAll(text, null, { schema: CORE_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const at = err.mark === undefined ? '' : `line ${err.mark.line + 1}, column ${err.mark.column + 1}: `;
     throw new ConfigError([`YAML: ${at}${err.reason}`]);
   }
   if (documents.length > 1) throw new ConfigError(['YAML: a config file is one document']);
+  if (aliasExpansion(documents[0], MAX_CONFIG_ALIAS_NODES) > MAX_CONFIG_ALIAS_NODES) {
+    throw new ConfigError([`YAML: aliases would add more than ${MAX_CONFIG_ALIAS_NODES} nodes`]);
+  }
   return documents[0];
 }
 

@@ -2,93 +2,120 @@
  * Safe YAML parsing for manifests. Catalog files come from remote repositories and registries,
  * so a file is bounded in size, nesting and alias expansion before it becomes a value.
  */
-import {
-  boolCoreTag,
-  constructFromEvents,
-  defineMappingTag,
-  EVENT_ID,
-  mergeTag,
-  nullCoreTag,
-  parseEvents,
-  Schema,
-  seqTag,
-  strTag,
-  YAMLException,
-  type Event,
-} from 'js-yaml';
+import { FAILSAFE_SCHEMA, load, types, YAMLException, type State } from 'js-yaml';
+import { aliasExpansion } from '../alias-expansion.js';
 import { ManifestError } from './manifest-error.js';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from './manifest-limits.js';
 
-/** Maps become `Map`s in document order: keys may be anything YAML allows, and none reaches a prototype. */
-const mapAsMapTag = defineMappingTag<Map<unknown, unknown>>('tag:yaml.org,2002:map', {
-  create: () => new Map(),
-  addPair: (map, key, value) => {
-    map.set(key, value);
-    return '';
-  },
-  has: (map, key) => map.has(key),
-  keys: (map) => map.keys(),
-  get: (map, key) => map.get(key),
-  identify: () => false,
-});
+/**
+ * Strings, lists and maps, plus YAML 1.2 core's null and booleans, without its int and float
+ * tags: numbers stay the text the author wrote (`1.10` stays `"1.10"`, `0755` stays `"0755"`),
+ * the way ReadyStackGo's string-typed loader sees them. Fields that need numbers convert that
+ * text themselves. Merge keys are on: compose files share settings with `<<: *defaults`.
+ */
+const manifestSchema = FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool, types.merge] });
+
+/** js-yaml's reason for a second document in `load`. */
+const SEVERAL_DOCUMENTS = 'expected a single document in the stream, but found more';
 
 /**
- * YAML 1.2 core schema minus the int and float tags: numbers stay the text the author wrote
- * (`1.10` stays `"1.10"`, `0755` stays `"0755"`), the way ReadyStackGo's string-typed loader
- * sees them. Fields that need numbers convert that text themselves. Merge keys are on: compose
- * files share settings with `<<: *defaults`.
+ * The keys of each map in the order the file writes them. js-yaml builds maps as plain
+ * objects, which list keys that look like whole numbers (`"8080"`) first; the parser's event
+ * listener sees every node close in document order, so a map's keys are the results of every
+ * other child node closed inside it.
  */
-const manifestSchema = new Schema([strTag, seqTag, mapAsMapTag, nullCoreTag, boolCoreTag, mergeTag]);
+class KeyOrder {
+  readonly #keys = new WeakMap<object, unknown[]>();
+  /** Results of the nodes closed so far, innermost open node's children last. */
+  readonly #closed: unknown[] = [];
+  /** Where each open node's children start in `#closed`. */
+  readonly #starts: number[] = [];
 
-/**
- * How many nodes expanding every alias would add to the document. The constructed value shares
- * what an alias points to, but whatever walks it later walks every path: a "billion laughs"
- * file is a few lines and billions of nodes. Linear in the events; stops once over `max`.
- */
-function aliasExpansion(events: readonly Event[], source: string, max: number): number {
-  const anchored = new Map<string, number>();
-  /** Open collections: their size so far (themselves included) and their anchor. */
-  const open: Array<{ size: number; anchor: string | null }> = [];
-  let added = 0;
-  const anchorOf = (event: { readonly anchorStart: number; readonly anchorEnd: number }): string | null =>
-    event.anchorStart === -1 ? null : source.slice(event.anchorStart, event.anchorEnd);
-  const close = (size: number, anchor: string | null): void => {
-    if (anchor !== null) anchored.set(anchor, size);
-    const parent = open.at(-1);
-    if (parent !== undefined) parent.size += size;
-  };
-  for (const event of events) {
-    switch (event.type) {
-      case EVENT_ID.SEQUENCE:
-      case EVENT_ID.MAPPING:
-        open.push({ size: 1, anchor: anchorOf(event) });
-        break;
-      case EVENT_ID.POP: {
-        // The last POP closes the document, which is no collection.
-        const done = open.pop();
-        if (done !== undefined) close(done.size, done.anchor);
-        break;
-      }
-      case EVENT_ID.SCALAR:
-        close(1, anchorOf(event));
-        break;
-      case EVENT_ID.ALIAS: {
-        const size = anchored.get(source.slice(event.anchorStart, event.anchorEnd)) ?? 0;
-        added += size;
-        if (added > max) return added;
-        close(size, null);
-        break;
-      }
-      default:
-        break;
+  readonly listener = (event: 'open' | 'close', state: State): void => {
+    if (event === 'open') {
+      this.#starts.push(this.#closed.length);
+      return;
     }
+    const start = this.#starts.pop() ?? 0;
+    const result: unknown = state.result;
+    // An alias closes too, with the node it names: that node's own order was kept when it closed.
+    if (state.kind === 'mapping' && typeof result === 'object' && result !== null && !this.#keys.has(result)) {
+      const keys: unknown[] = [];
+      for (let index = start; index < this.#closed.length; index += 2) keys.push(this.#closed[index]);
+      this.#keys.set(result, keys);
+    }
+    this.#closed.length = start;
+    this.#closed.push(result);
+  };
+
+  /** The keys of `object` as the file wrote them, as js-yaml turns them into property names. */
+  written(object: object): string[] | undefined {
+    return this.#keys.get(object)?.map(keyText);
   }
-  return added;
+}
+
+/** A key as js-yaml turns it into a property name. */
+function keyText(key: unknown): string {
+  if (typeof key === 'object' && key !== null && !Array.isArray(key)) return '[object Object]';
+  return String(key);
+}
+
+/** A property name that objects list before all others. */
+const indexLike = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * Turns js-yaml's value into the manifest's: maps as `Map`s (no key can reach an object
+ * prototype), in document order when `order` knows it. What an alias shares stays shared.
+ */
+class ManifestValue {
+  readonly #order: KeyOrder | null;
+  /** Objects already turned, when the text may hold aliases (only then are objects shared). */
+  readonly #built: Map<object, unknown> | null;
+  /** Set when a map listed a whole-number key first and no order was known: its order is the object's. */
+  unordered = false;
+
+  constructor(order: KeyOrder | null, shared: boolean) {
+    this.#order = order;
+    this.#built = shared ? new Map() : null;
+  }
+
+  of(value: unknown): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    const known = this.#built?.get(value);
+    if (known !== undefined) return known;
+    let out: unknown;
+    if (Array.isArray(value)) {
+      const list: unknown[] = new Array<unknown>(value.length);
+      for (let index = 0; index < value.length; index++) list[index] = this.of(value[index]);
+      out = list;
+    } else {
+      out = this.#map(value as Record<string, unknown>);
+    }
+    this.#built?.set(value, out);
+    return out;
+  }
+
+  #map(object: Record<string, unknown>): Map<string, unknown> {
+    const map = new Map<string, unknown>();
+    const written = this.#order?.written(object) ?? [];
+    for (const key of written) {
+      // A merge (`<<`) brings its keys where it is written, but for those the map writes itself.
+      const keys = key === '<<' && !Object.hasOwn(object, key) ? Object.keys(object).filter((merged) => !written.includes(merged)) : [key];
+      for (const one of keys) if (Object.hasOwn(object, one) && !map.has(one)) map.set(one, this.of(object[one]));
+    }
+    const keys = Object.keys(object);
+    // Anything the listener did not see follows in the object's own order.
+    if (map.size === keys.length) return map;
+    if (this.#order === null && indexLike.test(keys[0] ?? '')) this.unordered = true;
+    for (const key of keys) if (!map.has(key)) map.set(key, this.of(object[key]));
+    return map;
+  }
 }
 
 /**
- * Parses one manifest file's text. Maps become `Map`s (keys may be anything YAML allows, and no
- * key can reach an object prototype); scalars are strings, booleans or null.
+ * Parses one manifest file's text. Maps become `Map`s in document order (keys may be anything
+ * YAML allows, as text, and no key can reach an object prototype); scalars are strings,
+ * booleans or null.
  *
  * Rejects, with a {@link ManifestError} naming the file: text over `maxFileBytes`, text that
  * was not valid UTF-8 (it holds U+FFFD after decoding), nesting over `maxDepth`, alias
@@ -119,17 +146,46 @@ function parseBounded(text: string, file: string, limits: ManifestLimits): unkno
   if (text.includes('\uFFFD')) fail('file is not valid UTF-8');
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
 
+  // Without an alias nothing is shared and nothing can expand.
+  const shared = source.includes('*');
+  const value = loadBounded(source, limits, null, fail);
+  if (shared && aliasExpansion(value, limits.maxAliasNodes) > limits.maxAliasNodes) fail('too many alias expansions (is this a "billion laughs" file?)');
+  const built = new ManifestValue(null, shared);
+  const manifest = built.of(value);
+  if (!built.unordered) return manifest;
+  // A map lists a whole-number key first: parsed again, this time noting the order keys are written in.
+  const order = new KeyOrder();
+  return new ManifestValue(order, shared).of(loadBounded(source, limits, order, fail));
+}
+
+function loadBounded(source: string, limits: ManifestLimits, order: KeyOrder | null, fail: (message: string) => never): unknown {
   try {
-    // The event parser stops at the first level over maxDepth, before anything is built.
-    const events = parseEvents(source, { maxDepth: limits.maxDepth });
-    if (events.filter((event) => event.type === EVENT_ID.DOCUMENT).length > 1) fail('file holds several YAML documents; a manifest is one document');
-    if (aliasExpansion(events, source, limits.maxAliasNodes) > limits.maxAliasNodes) fail('too many alias expansions (is this a "billion laughs" file?)');
-    const [value = null] = constructFromEvents(events, { source, schema: manifestSchema });
-    return value;
+    // js-yaml counts every node in its depth, the scalar at the bottom too: one more than the
+    // collections nested above it. It stops at the first node past the limit, before going deeper.
+    return load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 1, ...(order === null ? {} : { listener: order.listener }) }) ?? null;
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
+    if (err.reason === SEVERAL_DOCUMENTS) return fail('file holds several YAML documents; a manifest is one document');
     if (err.reason.startsWith('nesting exceeded maxDepth')) return fail(`nesting is deeper than ${limits.maxDepth} levels`);
     const at = err.mark === undefined ? '' : ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}`;
-    return fail(`invalid YAML${at}: ${err.reason}`);
+    return fail(`invalid YAML${at}: ${unknownTagReason(err.reason, source, limits)}`);
   }
+}
+
+/**
+ * js-yaml's reason for a tag no schema type has, naming the kind of node it was on (the
+ * parser's state tells, so the failing text is read once more to learn it).
+ */
+function unknownTagReason(reason: string, source: string, limits: ManifestLimits): string {
+  const tag = /^unknown tag !<(.*)>$/.exec(reason)?.[1];
+  if (tag === undefined) return reason;
+  const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : `!<${tag}>`;
+  let parser: State | undefined;
+  try {
+    load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 1, listener: (_event, state) => void (parser = state) });
+  } catch {
+    // The same failure again: the parser's state now holds the kind of node it failed on.
+  }
+  const kind = parser?.kind;
+  return kind === 'mapping' || kind === 'sequence' || kind === 'scalar' ? `unknown ${kind} tag ${shown}` : `unknown tag ${shown}`;
 }

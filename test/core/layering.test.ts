@@ -26,7 +26,7 @@ const layers: readonly (readonly string[])[] = [
   ['test-kit'],
   ['(entry)'],
 ];
-const baseModules = new Set(['async-scope.ts', 'deferred.ts', 'errors.ts', 'error-codes.ts', 'logger.ts', 'to-host-error.ts', 'json-body.ts', 'request-schema.ts']);
+const baseModules = new Set(['alias-expansion.ts', 'async-scope.ts', 'deferred.ts', 'errors.ts', 'error-codes.ts', 'logger.ts', 'to-host-error.ts', 'json-body.ts', 'request-schema.ts']);
 
 const core = resolve(dirname(fileURLToPath(import.meta.url)), '../../core');
 

@@ -73,6 +73,12 @@ test('duplicate keys are rejected', (t) => {
   t.true(problemsOf('server: { port: 1 }\nserver: { port: 2 }')[0]?.startsWith('YAML:'));
 });
 
+test('aliases that would add more than 1,000 nodes are refused; a few shared settings are fine', (t) => {
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcd'.split('').map((name, i) => `${name}: &${name} [${Array(10).fill(`*${'abc'[i]}`).join(', ')}]`)].join('\n');
+  t.deepEqual(problemsOf(laughs), ['YAML: aliases would add more than 1000 nodes']);
+  t.deepEqual(problemsOf('x-defaults: &defaults { port: 8080 }\nserver: *defaults\n').filter((problem) => problem.startsWith('YAML')), []);
+});
+
 test('a config problem never prints the substituted secret', (t) => {
   const problems = problemsOf('database: { client: nosql, url: "${DB_URL}" }', { DB_URL: 'mysql://u:topsecret@h/db' });
   t.false(problems.join('\n').includes('topsecret'));

@@ -106,6 +106,39 @@ test('Scalars keep their text: numbers stay strings, booleans and null stay type
   );
 });
 
+test('Maps keep the order their keys are written in, keys that look like numbers too', (t) => {
+  const parsed = parseManifestYaml('labels:\n  zeta: a\n  "8080": b\n  alpha: c\n  "10": d\n', 'f.yaml');
+  t.true(parsed instanceof Map);
+  const labels = parsed instanceof Map ? parsed.get('labels') : undefined;
+  t.deepEqual(labels instanceof Map ? [...labels.keys()] : [], ['zeta', '8080', 'alpha', '10']);
+});
+
+test('A merge brings its keys where it is written, and the keys the map writes itself win', (t) => {
+  const entriesOf = (text: string) => {
+    const parsed = parseManifestYaml(text, 'f.yaml');
+    const web = parsed instanceof Map ? parsed.get('web') : undefined;
+    return web instanceof Map ? [...web.entries()] : [];
+  };
+  const base = 'base: &base { image: web, restart: always }\n';
+  t.deepEqual(entriesOf(`${base}web:\n  name: first\n  <<: *base\n  restart: "no"\n`), [
+    ['name', 'first'],
+    ['image', 'web'],
+    ['restart', 'no'],
+  ]);
+  // A key that looks like a number makes the parser note the written order: the same result.
+  t.deepEqual(entriesOf(`${base}web:\n  "2": two\n  name: first\n  <<: *base\n  restart: "no"\n`), [
+    ['2', 'two'],
+    ['name', 'first'],
+    ['image', 'web'],
+    ['restart', 'no'],
+  ]);
+});
+
+test('An unknown tag is refused, naming the kind of node it is on', (t) => {
+  t.is(messageOf(() => parseManifestYaml('a: !!python/name:os.system x\n', 'f.yaml')), 'invalid YAML at line 1, column 29: unknown scalar tag !!python/name:os.system');
+  t.regex(messageOf(() => parseManifestYaml('a: !custom { b: c }\n', 'f.yaml')), /^invalid YAML at line 1, column \d+: unknown mapping tag !<!custom>$/);
+});
+
 test('An empty file parses to null', (t) => {
   t.is(parseManifestYaml('', 'f.yaml'), null);
 });
