@@ -53,6 +53,15 @@ export class ManifestReader {
       this.problem(path, 'expected a mapping');
       return undefined;
     }
+    // Parsed maps have text keys only (js-yaml makes every key text): they are read as they are.
+    let textKeys = true;
+    for (const key of value.keys()) {
+      if (typeof key !== 'string') {
+        textKeys = false;
+        break;
+      }
+    }
+    if (textKeys) return value as ManifestMapping;
     const out = new Map<string, unknown>();
     for (const [key, item] of value) {
       if (typeof key === 'string') out.set(key, item);

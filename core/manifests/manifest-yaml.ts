@@ -97,17 +97,20 @@ class ManifestValue {
 
   #map(object: Record<string, unknown>): Map<string, unknown> {
     const map = new Map<string, unknown>();
-    const written = this.#order?.written(object) ?? [];
+    if (this.#order === null) {
+      const keys = Object.keys(object);
+      if (indexLike.test(keys[0] ?? '')) this.unordered = true;
+      for (const key of keys) map.set(key, this.of(object[key]));
+      return map;
+    }
+    const written = this.#order.written(object) ?? [];
     for (const key of written) {
       // A merge (`<<`) brings its keys where it is written, but for those the map writes itself.
       const keys = key === '<<' && !Object.hasOwn(object, key) ? Object.keys(object).filter((merged) => !written.includes(merged)) : [key];
       for (const one of keys) if (Object.hasOwn(object, one) && !map.has(one)) map.set(one, this.of(object[one]));
     }
-    const keys = Object.keys(object);
     // Anything the listener did not see follows in the object's own order.
-    if (map.size === keys.length) return map;
-    if (this.#order === null && indexLike.test(keys[0] ?? '')) this.unordered = true;
-    for (const key of keys) if (!map.has(key)) map.set(key, this.of(object[key]));
+    for (const key of Object.keys(object)) if (!map.has(key)) map.set(key, this.of(object[key]));
     return map;
   }
 }
@@ -135,40 +138,42 @@ export function parseManifestYaml(text: string, file: string, limits: ManifestLi
   }
 }
 
+/** Throws the ManifestError of a file that is no manifest as a whole. */
+function refuse(file: string, message: string): never {
+  throw new ManifestError(file, [{ file, path: '', message }]);
+}
+
 function parseBounded(text: string, file: string, limits: ManifestLimits): unknown {
-  const fail = (message: string): never => {
-    throw new ManifestError(file, [{ file, path: '', message }]);
-  };
   // A string's UTF-16 length never exceeds its UTF-8 byte length, so this cheap test is safe.
   if (text.length > limits.maxFileBytes || Buffer.byteLength(text, 'utf8') > limits.maxFileBytes) {
-    fail(`file is larger than ${limits.maxFileBytes} bytes`);
+    refuse(file, `file is larger than ${limits.maxFileBytes} bytes`);
   }
-  if (text.includes('\uFFFD')) fail('file is not valid UTF-8');
+  if (text.includes('\uFFFD')) refuse(file, 'file is not valid UTF-8');
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
 
   // Without an alias nothing is shared and nothing can expand.
   const shared = source.includes('*');
-  const value = loadBounded(source, limits, null, fail);
-  if (shared && aliasExpansion(value, limits.maxAliasNodes) > limits.maxAliasNodes) fail('too many alias expansions (is this a "billion laughs" file?)');
+  const value = loadBounded(source, file, limits, null);
+  if (shared && aliasExpansion(value, limits.maxAliasNodes) > limits.maxAliasNodes) refuse(file, 'too many alias expansions (is this a "billion laughs" file?)');
   const built = new ManifestValue(null, shared);
   const manifest = built.of(value);
   if (!built.unordered) return manifest;
   // A map lists a whole-number key first: parsed again, this time noting the order keys are written in.
   const order = new KeyOrder();
-  return new ManifestValue(order, shared).of(loadBounded(source, limits, order, fail));
+  return new ManifestValue(order, shared).of(loadBounded(source, file, limits, order));
 }
 
-function loadBounded(source: string, limits: ManifestLimits, order: KeyOrder | null, fail: (message: string) => never): unknown {
+function loadBounded(source: string, file: string, limits: ManifestLimits, order: KeyOrder | null): unknown {
   try {
     // js-yaml counts every node in its depth, the scalar at the bottom too: one more than the
     // collections nested above it. It stops at the first node past the limit, before going deeper.
     return load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 1, ...(order === null ? {} : { listener: order.listener }) }) ?? null;
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
-    if (err.reason === SEVERAL_DOCUMENTS) return fail('file holds several YAML documents; a manifest is one document');
-    if (err.reason.startsWith('nesting exceeded maxDepth')) return fail(`nesting is deeper than ${limits.maxDepth} levels`);
+    if (err.reason === SEVERAL_DOCUMENTS) return refuse(file, 'file holds several YAML documents; a manifest is one document');
+    if (err.reason.startsWith('nesting exceeded maxDepth')) return refuse(file, `nesting is deeper than ${limits.maxDepth} levels`);
     const at = err.mark === undefined ? '' : ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}`;
-    return fail(`invalid YAML${at}: ${unknownTagReason(err.reason, source, limits)}`);
+    return refuse(file, `invalid YAML${at}: ${unknownTagReason(err.reason, source, limits)}`);
   }
 }
 

@@ -49,26 +49,28 @@ const NO_IMAGE = 'the service has no image, so its stack cannot be deployed unti
 const masked = (text: string): string => maskVariables(text, 'x');
 
 /** `environment` and `labels`: a map, or compose's list of `KEY=value`. */
+/** Adds one `KEY=value` entry, or records why it cannot be added. */
+function putKeyValue(out: Map<string, string>, key: string, text: string, at: ManifestPath, reader: ManifestReader): void {
+  if (key.trim() === '' || key.includes('=') || key.includes('\0')) reader.problem(at, `invalid name ${JSON.stringify(key)}`);
+  else if (out.has(key)) reader.problem(at, `${key} is given twice`);
+  else out.set(key, text);
+}
+
 function parseKeyValues(value: unknown, path: ManifestPath, reader: ManifestReader): Record<string, string> {
   const out = new Map<string, string>();
-  const put = (key: string, text: string, at: ManifestPath): void => {
-    if (key.trim() === '' || key.includes('=') || key.includes('\0')) reader.problem(at, `invalid name ${JSON.stringify(key)}`);
-    else if (out.has(key)) reader.problem(at, `${key} is given twice`);
-    else out.set(key, text);
-  };
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
+    for (const [index, item] of value.entries()) {
       const text = reader.string(item, [...path, index]);
-      if (text === undefined) return;
+      if (text === undefined) continue;
       const eq = text.indexOf('=');
       // compose's bare `KEY` takes the value from the shell; there is no shell here, so it is empty.
-      put(eq < 0 ? text : text.slice(0, eq), eq < 0 ? '' : text.slice(eq + 1), [...path, index]);
-    });
+      putKeyValue(out, eq < 0 ? text : text.slice(0, eq), eq < 0 ? '' : text.slice(eq + 1), [...path, index], reader);
+    }
   } else {
     const node = reader.mapping(value, path);
     for (const [key, item] of node ?? []) {
       const text = item === null ? '' : reader.scalarText(item, [...path, key]);
-      if (text !== undefined) put(key, text, [...path, key]);
+      if (text !== undefined) putKeyValue(out, key, text, [...path, key], reader);
     }
   }
   return Object.fromEntries(out);
