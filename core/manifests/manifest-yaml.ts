@@ -68,13 +68,19 @@ const indexLike = /^(?:0|[1-9]\d{0,9})$/;
  * prototype), in document order when `order` knows it. What an alias shares stays shared.
  */
 class ManifestValue {
+  readonly #file: string;
+  readonly #maxDepth: number;
   readonly #order: KeyOrder | null;
   /** Objects already turned, when the text may hold aliases (only then are objects shared). */
   readonly #built: Map<object, unknown> | null;
+  /** Lists and maps open around the value being turned. */
+  #depth = 0;
   /** Set when a map listed a whole-number key first and no order was known: its order is the object's. */
   unordered = false;
 
-  constructor(order: KeyOrder | null, shared: boolean) {
+  constructor(file: string, limits: ManifestLimits, order: KeyOrder | null, shared: boolean) {
+    this.#file = file;
+    this.#maxDepth = limits.maxDepth;
     this.#order = order;
     this.#built = shared ? new Map() : null;
   }
@@ -83,6 +89,8 @@ class ManifestValue {
     if (value === null || typeof value !== 'object') return value;
     const known = this.#built?.get(value);
     if (known !== undefined) return known;
+    // The exact limit: js-yaml's own, a level or two wider depending on the shape, only bounds the parse.
+    if (++this.#depth > this.#maxDepth) refuse(this.#file, `nesting is deeper than ${this.#maxDepth} levels`);
     let out: unknown;
     if (Array.isArray(value)) {
       const list: unknown[] = new Array<unknown>(value.length);
@@ -91,6 +99,7 @@ class ManifestValue {
     } else {
       out = this.#map(value as Record<string, unknown>);
     }
+    this.#depth -= 1;
     this.#built?.set(value, out);
     return out;
   }
@@ -155,19 +164,19 @@ function parseBounded(text: string, file: string, limits: ManifestLimits): unkno
   const shared = source.includes('*');
   const value = loadBounded(source, file, limits, null);
   if (shared && aliasExpansion(value, limits.maxAliasNodes) > limits.maxAliasNodes) refuse(file, 'too many alias expansions (is this a "billion laughs" file?)');
-  const built = new ManifestValue(null, shared);
+  const built = new ManifestValue(file, limits, null, shared);
   const manifest = built.of(value);
   if (!built.unordered) return manifest;
   // A map lists a whole-number key first: parsed again, this time noting the order keys are written in.
   const order = new KeyOrder();
-  return new ManifestValue(order, shared).of(loadBounded(source, file, limits, order));
+  return new ManifestValue(file, limits, order, shared).of(loadBounded(source, file, limits, order));
 }
 
 function loadBounded(source: string, file: string, limits: ManifestLimits, order: KeyOrder | null): unknown {
   try {
-    // js-yaml counts every node in its depth, the scalar at the bottom too: one more than the
-    // collections nested above it. It stops at the first node past the limit, before going deeper.
-    return load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 1, ...(order === null ? {} : { listener: order.listener }) }) ?? null;
+    // js-yaml counts up to two levels besides the lists and maps (the document, the scalar at the
+    // bottom), so it is given two more; it stops at the first node past that, before going deeper.
+    return load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 2, ...(order === null ? {} : { listener: order.listener }) }) ?? null;
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     if (err.reason === SEVERAL_DOCUMENTS) return refuse(file, 'file holds several YAML documents; a manifest is one document');
@@ -187,7 +196,7 @@ function unknownTagReason(reason: string, source: string, limits: ManifestLimits
   const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : `!<${tag}>`;
   let parser: State | undefined;
   try {
-    load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 1, listener: (_event, state) => void (parser = state) });
+    load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 2, listener: (_event, state) => void (parser = state) });
   } catch {
     // The same failure again: the parser's state now holds the kind of node it failed on.
   }

@@ -60,6 +60,15 @@ test('Nesting within the limit is accepted', (t) => {
   t.notThrows(() => parseManifestYaml(text, 'f.yaml'));
 });
 
+test('A value inside 64 levels of lists or maps is accepted, inside 65 it is not', (t) => {
+  const lists = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+  const maps = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x\n';
+  t.notThrows(() => parseManifestYaml(lists(64), 'f.yaml'));
+  t.notThrows(() => parseManifestYaml(maps(64), 'f.yaml'));
+  t.is(messageOf(() => parseManifestYaml(lists(65), 'f.yaml')), 'nesting is deeper than 64 levels');
+  t.is(messageOf(() => parseManifestYaml(maps(65), 'f.yaml')), 'nesting is deeper than 64 levels');
+});
+
 test('A file that was not valid UTF-8 is rejected with a clear message', async (t) => {
   const bytes = Buffer.concat([Buffer.from('metadata: { name: Bad, productVersion: "1.0.0" }\n# '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\n')]);
   const source = await tempSource(t, { 'bad.yaml': bytes });
