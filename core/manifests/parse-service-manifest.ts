@@ -48,7 +48,6 @@ const NO_IMAGE = 'the service has no image, so its stack cannot be deployed unti
 /** Placeholders replaced by a harmless valid character, for name and image checks. */
 const masked = (text: string): string => maskVariables(text, 'x');
 
-/** `environment` and `labels`: a map, or compose's list of `KEY=value`. */
 /** Adds one `KEY=value` entry, or records why it cannot be added. */
 function putKeyValue(out: Map<string, string>, key: string, text: string, at: ManifestPath, reader: ManifestReader): void {
   if (key.trim() === '' || key.includes('=') || key.includes('\0')) reader.problem(at, `invalid name ${JSON.stringify(key)}`);
@@ -56,6 +55,7 @@ function putKeyValue(out: Map<string, string>, key: string, text: string, at: Ma
   else out.set(key, text);
 }
 
+/** `environment` and `labels`: a map, or compose's list of `KEY=value`. */
 function parseKeyValues(value: unknown, path: ManifestPath, reader: ManifestReader): Record<string, string> {
   const out = new Map<string, string>();
   if (Array.isArray(value)) {
