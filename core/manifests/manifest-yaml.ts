@@ -4,6 +4,7 @@
  */
 import { FAILSAFE_SCHEMA, load, types, YAMLException, type State } from 'js-yaml';
 import { aliasExpansion } from '../alias-expansion.js';
+import './js-yaml-published-types.js';
 import { ManifestError } from './manifest-error.js';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from './manifest-limits.js';
 

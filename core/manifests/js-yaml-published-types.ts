@@ -1,8 +1,9 @@
 /**
  * What js-yaml 4.3 offers beyond its published types (which describe 4.0): the depth and merge
- * limits of `load`, and the built-in types a schema is made of.
+ * limits of `load`, and the built-in types a schema is made of. A module, imported where
+ * js-yaml is, so that every program compiling that code sees these declarations.
  */
-import 'js-yaml';
+import type { Type } from 'js-yaml';
 
 declare module 'js-yaml' {
   interface LoadOptions {
