@@ -39,7 +39,13 @@ export async function waitUntilReady(
   for (;;) {
     if (options.cancel?.aborted) return null;
     let pauseMs = POLL_MS;
-    const state = await engine.inspectContainer(container.id);
+    // A look the deadline cuts off ends the wait as a pause the deadline cuts off does: the
+    // failure names the service either way.
+    const state = await engine.inspectContainer(container.id).catch((err: unknown) => {
+      if (deadline.expired) return undefined;
+      throw err;
+    });
+    if (state === undefined) break;
     if (state === null) {
       throw new DeploymentFailedError(`Service '${service.name}' failed: its container was removed while it was starting.`);
     }
@@ -78,6 +84,7 @@ export async function waitUntilReady(
     }
     if (!(await deadline.pause(pauseMs))) break;
   }
+  if (last === null) throw new DeploymentFailedError(`Service '${service.name}' did not start: ${deadline.reason}.`);
   const what = last.health ? 'did not become healthy' : 'did not start';
   const reason = `Service '${service.name}' ${what}: ${deadline.reason}${lastCheck(last)}`;
   throw await containerFailure(engine, last.id, reason);

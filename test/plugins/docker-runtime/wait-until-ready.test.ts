@@ -49,6 +49,24 @@ test('a service that never becomes healthy fails when the deploy deadline passes
   });
 });
 
+test('a deadline that ends during a look at the container still fails naming the service', async (t) => {
+  const { service, container } = await startedButNotHealthy(t, 'idle');
+  const host = new AbortController();
+  const plan = testPlan({ services: { api: { image: 'unused' } } });
+  // The engine's requests end with the deadline, as in a deploy; the deadline ends just as the
+  // first look at the container is asked for (the race a busy machine produces now and then).
+  const engine = DockerEngine.connect(dockerEnvironment(plan.environment), dockerRuntimeOptions.parse({}), host.signal);
+  const inspect = engine.inspectContainer.bind(engine);
+  engine.inspectContainer = (id) => {
+    host.abort(new Error("the host's deploy timeout of 10s passed"));
+    return inspect(id);
+  };
+
+  await t.throwsAsync(waitUntilReady(engine, service, container, new DeployDeadline(host.signal), { settleMs: 0 }), {
+    message: "Service 'api' did not start: the deploy was aborted (the host's deploy timeout of 10s passed).",
+  });
+});
+
 test('a cancelled wait ends quietly: another service already failed the deploy', async (t) => {
   const { engine, service, container } = await startedButNotHealthy(t, 'idle');
   const deadline = new DeployDeadline(new AbortController().signal);
