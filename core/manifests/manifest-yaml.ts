@@ -2,7 +2,7 @@
  * Safe YAML parsing for manifests. Catalog files come from remote repositories and registries,
  * so a file is bounded in size, nesting and alias expansion before it becomes a value.
  */
-import { FAILSAFE_SCHEMA, load, types, YAMLException, type State } from 'js-yaml';
+import { FAILSAFE_SCHEMA, load, types, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import { aliasExpansion } from '../alias-expansion.js';
 import './js-yaml-published-types.js';
 import { ManifestError } from './manifest-error.js';
@@ -173,11 +173,18 @@ function parseBounded(text: string, file: string, limits: ManifestLimits): unkno
   return new ManifestValue(file, limits, order, shared).of(loadBounded(source, file, limits, order));
 }
 
+/**
+ * How js-yaml is asked to read a manifest. Its depth counts up to two levels besides the lists
+ * and maps (the document, the scalar at the bottom), so it is given two more; it stops at the
+ * first node past that, before going deeper, and the exact limit is kept on the value.
+ */
+function loadOptions(limits: ManifestLimits, listener?: (event: 'open' | 'close', state: State) => void): LoadOptions {
+  return { schema: manifestSchema, maxDepth: limits.maxDepth + 2, ...(listener === undefined ? {} : { listener }) };
+}
+
 function loadBounded(source: string, file: string, limits: ManifestLimits, order: KeyOrder | null): unknown {
   try {
-    // js-yaml counts up to two levels besides the lists and maps (the document, the scalar at the
-    // bottom), so it is given two more; it stops at the first node past that, before going deeper.
-    return load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 2, ...(order === null ? {} : { listener: order.listener }) }) ?? null;
+    return load(source, loadOptions(limits, order?.listener)) ?? null;
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     if (err.reason === SEVERAL_DOCUMENTS) return refuse(file, 'file holds several YAML documents; a manifest is one document');
@@ -197,7 +204,7 @@ function unknownTagReason(reason: string, source: string, limits: ManifestLimits
   const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : `!<${tag}>`;
   let parser: State | undefined;
   try {
-    load(source, { schema: manifestSchema, maxDepth: limits.maxDepth + 2, listener: (_event, state) => void (parser = state) });
+    load(source, loadOptions(limits, (_event, state) => void (parser = state)));
   } catch {
     // The same failure again: the parser's state now holds the kind of node it failed on.
   }
